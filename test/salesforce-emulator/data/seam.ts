@@ -1,0 +1,90 @@
+/**
+ * The seam between the emulator's two halves.
+ *
+ * - The core (server.ts, oauth/, control/, usage/, metadata/) owns HTTP, hosts, orgs, users,
+ *   connected apps, tokens, the clock, faults, API quota and the request log. It authenticates
+ *   every `/services/data/vXX.X/...` request, counts it against the quota, and then hands it to
+ *   the org's data API below.
+ * - The data half (data/) owns sObject schemas and describes, records, SOQL, CRUD, upsert,
+ *   sObject Collections, Bulk API 2.0, Topics and Orders rules.
+ *
+ * Rows the core knows better than the data half (OauthToken, ConnectedApplication, User) are
+ * "virtual" sObjects: the core registers a describe and a row provider, the data half queries
+ * them like any other object but refuses DML on them as Salesforce does.
+ */
+
+/** One authenticated REST call, already stripped of `/services/data/vXX.X/`. */
+export interface DataRequest {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'HEAD';
+  /** Path after the version, without leading slash, e.g. `sobjects/Contact/describe`, `query`. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** Raw body (JSON or CSV). Empty buffer when none. */
+  readonly body: Buffer;
+  /** API version as a string with one decimal, e.g. `66.0`. */
+  readonly version: string;
+  /** The calling user. */
+  readonly user: DataUser;
+}
+
+export interface DataUser {
+  readonly id: string;
+  readonly username: string;
+  /** e.g. `CustomizeApplication`, `ViewSetup`, `ViewAllData`, `ApproveUninstalledConnectedApps`. */
+  readonly permissions: ReadonlySet<string>;
+}
+
+export interface DataResponse {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  /** Objects are sent as JSON; strings as-is (set content-type in headers, e.g. text/csv). */
+  readonly body?: unknown;
+}
+
+/** A custom field a test or the demo seed adds to an object (Contact, Lead, custom __c). */
+export interface CustomFieldSpec {
+  readonly name: string; // must end with __c
+  readonly label: string;
+  readonly type: 'string' | 'email' | 'double' | 'boolean' | 'date' | 'datetime' | 'picklist' | 'multipicklist' | 'textarea' | 'id' | 'reference';
+  readonly length?: number;
+  readonly externalId?: boolean;
+  readonly unique?: boolean;
+  readonly required?: boolean;
+  readonly picklistValues?: readonly string[];
+  readonly restrictedPicklist?: boolean;
+  readonly referenceTo?: readonly string[];
+}
+
+export interface VirtualSObject {
+  /** A describe in the same shape as `sobjects/{name}/describe`. */
+  readonly describe: Record<string, unknown>;
+  /** Rows as plain field maps, visible to this user (the core applies permissions). */
+  rows(user: DataUser): readonly Record<string, unknown>[];
+}
+
+/** What the core holds per org. Created by `createOrgData()` in data/org-data.ts. */
+export interface OrgData {
+  handle(request: DataRequest): DataResponse | Promise<DataResponse>;
+  /** Insert records directly (bypassing the quota but not validation); returns their ids. */
+  seed(sobject: string, records: readonly Record<string, unknown>[]): string[];
+  /** Drop every record (keeps schema customisations unless `schema` is true). */
+  reset(options?: { schema?: boolean }): void;
+  addCustomField(sobject: string, field: CustomFieldSpec): void;
+  /** Define a custom object `Name__c` with the standard system fields. */
+  addCustomObject(name: string, label: string): void;
+  setTopicsEnabled(sobject: string, enabled: boolean): void;
+  registerVirtualSObject(name: string, virtual: VirtualSObject): void;
+  /** Records of an object (for tests and the control API), in insertion order. */
+  records(sobject: string): readonly Record<string, unknown>[];
+}
+
+export interface OrgDataOptions {
+  readonly orgId: string;
+  /** Base URL of the instance, used in `attributes.url` and `nextRecordsUrl`. */
+  readonly instanceUrl: string;
+  /** Injected clock (the emulator's simulated time), ms since epoch. */
+  now(): number;
+  /** Fault hook: returns true when this DML call should fail with UNABLE_TO_LOCK_ROW. */
+  shouldLockRow?(): boolean;
+}
