@@ -61,6 +61,20 @@ export interface VirtualSObject {
   readonly describe: Record<string, unknown>;
   /** Rows as plain field maps, visible to this user (the core applies permissions). */
   rows(user: DataUser): readonly Record<string, unknown>[];
+  /**
+   * Optional (added by the core, backward compatible). When it returns false the object does
+   * not exist for this user, as Salesforce answers for setup objects without View Setup:
+   * a query or describe fails with 400 INVALID_TYPE "sObject type 'X' is not supported. ..."
+   * (query) or 404 NOT_FOUND (describe). Absent means accessible to everyone.
+   */
+  accessible?(user: DataUser): boolean;
+  /**
+   * Optional (added by the core, backward compatible). Query paging limits that differ from the
+   * default 2,000-row batches: OauthToken returns at most 500 rows per batch (queryMore gives
+   * 500 more) and 2,500 rows in total, whatever LIMIT says. Absent means the defaults.
+   */
+  readonly maxBatchSize?: number;
+  readonly maxTotalRows?: number;
 }
 
 /** What the core holds per org. Created by `createOrgData()` in data/org-data.ts. */
