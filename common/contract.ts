@@ -1,0 +1,148 @@
+/**
+ * THE contract between the renderer and the main process.
+ *
+ * Every renderer→main call is an `invoke` channel named `domain:verb` with one request object
+ * and one response; every main→renderer message is an event channel. Main implements the
+ * contract with a handler table typed from `InvokeMap` (a missing handler fails to compile),
+ * validates each request against `requestSchemas` before any handler runs, and answers
+ * `Result<response>`. The preload derives its allowlist from `INVOKE_CHANNELS` and
+ * `EVENT_CHANNELS`, and the renderer's `window.forcesites` type from `ForceSitesApi`.
+ */
+import { z } from 'zod';
+import type { Result } from './errors';
+import type {
+  ActivityEntry,
+  AppInfo,
+  Banner,
+  ConnectionDto,
+  Settings,
+  SignInFinished,
+  SignInStarted,
+  SiteProfileDto,
+} from './models';
+
+type Empty = Record<string, never>;
+
+export interface InvokeMap {
+  'app:info': { request: Empty; response: AppInfo };
+  'settings:get': { request: Empty; response: Settings };
+  'settings:update': { request: Partial<Settings>; response: Settings };
+  'sites:list': { request: Empty; response: readonly SiteProfileDto[] };
+  'sites:save': { request: z.infer<typeof siteSaveSchema>; response: SiteProfileDto };
+  'sites:delete': { request: { siteId: string }; response: { deleted: true } };
+  'connections:list': { request: Empty; response: readonly ConnectionDto[] };
+  'connections:disconnect': {
+    request: { connectionId: string; removeLocallyIfRevokeFails: boolean };
+    response: { revokedAtSalesforce: boolean; removedLocally: boolean; message: string };
+  };
+  'auth:start': { request: z.infer<typeof signInSchema>; response: SignInStarted };
+  'auth:cancel': { request: { flowId: string }; response: { cancelled: boolean } };
+  'shell:open-external': { request: { url: string }; response: { opened: boolean } };
+  'activity:list': { request: { limit?: number | undefined }; response: readonly ActivityEntry[] };
+}
+
+export interface EventMap {
+  'auth:finished': SignInFinished;
+  'connections:changed': readonly ConnectionDto[];
+  'sites:changed': readonly SiteProfileDto[];
+  'activity:added': ActivityEntry;
+  'app:banner': Banner;
+}
+
+export type InvokeChannel = keyof InvokeMap;
+export type EventChannel = keyof EventMap;
+export type RequestOf<C extends InvokeChannel> = InvokeMap[C]['request'];
+export type ResponseOf<C extends InvokeChannel> = InvokeMap[C]['response'];
+
+// ---- runtime schemas: one per request, strict so unknown keys are rejected ----
+
+const empty = z.object({}).strict();
+const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, _ and -');
+const nonEmpty = (max: number) => z.string().trim().min(1).max(max);
+
+const fieldMappingSchema = z
+  .object({
+    wordpressField: nonEmpty(100),
+    salesforceField: nonEmpty(100),
+    direction: z.enum(['push', 'pull', 'both']),
+  })
+  .strict();
+
+export const siteSaveSchema = z
+  .object({
+    id: id.optional(),
+    name: nonEmpty(120),
+    wordpressUrl: z.string().trim().url().max(2048),
+    wordpressUsername: nonEmpty(200),
+    wordpressPassword: z.string().min(1).max(200).optional(),
+    connectionId: id.nullable(),
+    objectType: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'an sObject API name such as Contact, Lead or Member__c'),
+    tagMode: z.enum(['topics', 'picklist']),
+    tagField: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/).nullable(),
+    fieldMapping: z.array(fieldMappingSchema).max(500),
+  })
+  .strict();
+
+export const signInSchema = z
+  .object({
+    loginHostKind: z.enum(['production', 'sandbox', 'mydomain', 'custom']),
+    loginHost: z.string().trim().max(255).optional(),
+    clientId: nonEmpty(255),
+    clientSecret: z.string().min(1).max(255).optional(),
+    callbackPort: z.number().int().min(1024).max(65535).optional(),
+    chooseAnotherUser: z.boolean(),
+    reauthorizeConnectionId: id.optional(),
+  })
+  .strict();
+
+const settingsPatchSchema = z
+  .object({
+    approvalCap: z.number().int().min(1).max(50),
+    approvalWarnAt: z.number().int().min(1).max(50),
+    healthIntervalHours: z.number().min(0.25).max(168),
+    watchedApps: z.array(nonEmpty(255)).max(20),
+    callbackPorts: z.array(z.number().int().min(1024).max(65535)).min(1).max(10),
+  })
+  .partial()
+  .strict();
+
+export const requestSchemas: { readonly [C in InvokeChannel]: z.ZodType<RequestOf<C>> } = {
+  'app:info': empty,
+  'settings:get': empty,
+  'settings:update': settingsPatchSchema,
+  'sites:list': empty,
+  'sites:save': siteSaveSchema,
+  'sites:delete': z.object({ siteId: id }).strict(),
+  'connections:list': empty,
+  'connections:disconnect': z.object({ connectionId: id, removeLocallyIfRevokeFails: z.boolean() }).strict(),
+  'auth:start': signInSchema,
+  'auth:cancel': z.object({ flowId: id }).strict(),
+  'shell:open-external': z.object({ url: z.string().url().max(4096) }).strict(),
+  'activity:list': z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+};
+
+/** The allowlists the preload exposes; derived from the schema table so they cannot drift. */
+export const INVOKE_CHANNELS = Object.freeze(Object.keys(requestSchemas)) as readonly InvokeChannel[];
+
+const eventChannelTable: { readonly [E in EventChannel]: true } = {
+  'auth:finished': true,
+  'connections:changed': true,
+  'sites:changed': true,
+  'activity:added': true,
+  'app:banner': true,
+};
+export const EVENT_CHANNELS = Object.freeze(Object.keys(eventChannelTable)) as readonly EventChannel[];
+
+export function isInvokeChannel(value: unknown): value is InvokeChannel {
+  return typeof value === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(value);
+}
+
+export function isEventChannel(value: unknown): value is EventChannel {
+  return typeof value === 'string' && (EVENT_CHANNELS as readonly string[]).includes(value);
+}
+
+/** What `window.forcesites` is, in both editions. */
+export interface ForceSitesApi {
+  invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
+  on<E extends EventChannel>(channel: E, listener: (payload: EventMap[E]) => void): () => void;
+}

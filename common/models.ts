@@ -1,0 +1,141 @@
+/**
+ * Data that crosses the process boundary. Everything here is readonly and holds no secret:
+ * refresh tokens, access tokens and WordPress application passwords never appear in a DTO.
+ */
+
+export type Edition = 'electron' | 'browser';
+
+export interface AppInfo {
+  readonly name: 'ForceSites';
+  readonly version: string;
+  readonly edition: Edition;
+  /** True when the browser edition runs against the built-in demo org. */
+  readonly demo: boolean;
+  /** URLs of the built-in demo services, shown on the Connections page in demo mode. */
+  readonly demoOrg?: DemoOrgInfo;
+}
+
+export interface DemoOrgInfo {
+  readonly loginUrl: string;
+  readonly clientId: string;
+  readonly usernames: readonly string[];
+  /** The demo password is public and only valid for the local emulator. */
+  readonly password: string;
+  readonly wordpressUrl: string;
+}
+
+export type LoginHostKind = 'production' | 'sandbox' | 'mydomain' | 'custom';
+
+/** One Salesforce approval: login host + connected app + the user who approved it. */
+export interface ConnectionDto {
+  readonly id: string;
+  readonly loginUrl: string;
+  readonly instanceUrl: string;
+  readonly clientId: string;
+  readonly orgId: string;
+  readonly userId: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly apiVersion: string;
+  readonly authorizedAt: string;
+  readonly state: ConnectionState;
+  /** Site profiles that use this connection. */
+  readonly siteIds: readonly string[];
+}
+
+export type ConnectionState =
+  | { readonly kind: 'connected' }
+  | { readonly kind: 'needs-reauthorization'; readonly cause: ReauthorizationCause; readonly detail: string }
+  | { readonly kind: 'keychain-error'; readonly detail: string };
+
+export type ReauthorizationCause = 'evicted-by-approval-cap' | 'policy-expiry' | 'revoked' | 'org-refreshed' | 'unknown';
+
+export type SalesforceObjectType = string; // 'Contact' | 'Lead' | custom 'X__c'
+export type TagMode = 'topics' | 'picklist';
+
+export interface FieldMappingEntry {
+  readonly wordpressField: string;
+  readonly salesforceField: string;
+  readonly direction: 'push' | 'pull' | 'both';
+}
+
+export interface SiteProfileDto {
+  readonly id: string;
+  readonly name: string;
+  readonly wordpressUrl: string;
+  readonly wordpressUsername: string;
+  /** Whether an application password is stored in the keychain (never the password itself). */
+  readonly hasWordpressPassword: boolean;
+  readonly connectionId: string | null;
+  readonly objectType: SalesforceObjectType;
+  readonly tagMode: TagMode;
+  readonly tagField: string | null;
+  readonly fieldMapping: readonly FieldMappingEntry[];
+  readonly authorizedAt: string | null;
+  readonly lastCheckedAt: string | null;
+  readonly lastSyncedAt: string | null;
+  readonly createdAt: string;
+}
+
+export interface SiteProfileInput {
+  readonly name: string;
+  readonly wordpressUrl: string;
+  readonly wordpressUsername: string;
+  /** Sent once when the admin types it; main moves it into the keychain. Omit to keep the stored one. */
+  readonly wordpressPassword?: string;
+  readonly connectionId: string | null;
+  readonly objectType: SalesforceObjectType;
+  readonly tagMode: TagMode;
+  readonly tagField: string | null;
+  readonly fieldMapping: readonly FieldMappingEntry[];
+}
+
+export interface SignInRequest {
+  readonly loginHostKind: LoginHostKind;
+  /** For mydomain/custom: the host or https URL; ignored for production/sandbox. */
+  readonly loginHost?: string;
+  readonly clientId: string;
+  /** Only for confidential connected apps; stored in the keychain, never echoed. */
+  readonly clientSecret?: string;
+  readonly callbackPort?: number;
+  /** Ask Salesforce to show the login form so the admin can pick another user. */
+  readonly chooseAnotherUser: boolean;
+  /** Reauthorize this existing connection with its saved settings. */
+  readonly reauthorizeConnectionId?: string;
+}
+
+export interface SignInStarted {
+  readonly flowId: string;
+  readonly authorizeUrl: string;
+  readonly redirectUri: string;
+}
+
+export interface SignInFinished {
+  readonly flowId: string;
+  readonly ok: boolean;
+  readonly connection?: ConnectionDto;
+  readonly error?: { readonly code: string; readonly message: string; readonly hint?: string };
+}
+
+export interface Settings {
+  /** Approvals Salesforce keeps per user per connected app. Its help says 5; the connector guide 4. */
+  readonly approvalCap: number;
+  readonly approvalWarnAt: number;
+  readonly healthIntervalHours: number;
+  /** Connected app names watched by the approval census besides ForceSites' own. */
+  readonly watchedApps: readonly string[];
+  readonly callbackPorts: readonly number[];
+}
+
+export interface ActivityEntry {
+  readonly at: string;
+  readonly level: 'info' | 'warning' | 'error';
+  readonly area: 'auth' | 'sites' | 'health' | 'sync' | 'app';
+  readonly message: string;
+}
+
+export interface Banner {
+  readonly id: string;
+  readonly level: 'info' | 'warning' | 'error';
+  readonly message: string;
+}

@@ -1,0 +1,65 @@
+/**
+ * Electron lifecycle: single instance, one secure window, IPC bound to the app's handler
+ * table, system browser through the allowlist, desktop notifications. Everything else is
+ * main/app, which runs the same in plain Node (the browser edition and the tests).
+ */
+import { app, Notification, shell } from 'electron';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp, type ForceSitesApp } from '../app/create-app';
+import { createSecureWindow, defaultRendererPaths, rendererFileUrl } from './secure-window';
+import { forwardEvents, registerIpcHandlers } from './typed-ipc';
+
+const mainDir = dirname(fileURLToPath(import.meta.url));
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void start();
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  const forceSites: ForceSitesApp = await createApp({
+    edition: 'electron',
+    dataDir: app.getPath('userData'),
+    appVersion: app.getVersion(),
+    allowLoopbackHttp: !app.isPackaged && process.env.FORCESITES_ALLOW_LOOPBACK === '1',
+    openExternal: async (url) => {
+      await shell.openExternal(url);
+      return true;
+    },
+    notify: (title, body) => {
+      if (Notification.isSupported()) new Notification({ title, body }).show();
+    },
+  });
+
+  const { preloadPath, rendererIndexPath } = defaultRendererPaths(mainDir);
+  const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+  registerIpcHandlers(forceSites.handlers, { appFileUrl: rendererFileUrl(rendererIndexPath), devOrigin: devServerUrl }, (channel, error) =>
+    forceSites.logUnexpected(channel, error),
+  );
+
+  const openWindow = () => {
+    const window = createSecureWindow({ preloadPath, rendererIndexPath, devServerUrl, isAllowedExternalUrl: forceSites.isAllowedExternalUrl });
+    const stopForwarding = forwardEvents(forceSites.events, window.webContents);
+    window.on('closed', stopForwarding);
+    return window;
+  };
+  let window = openWindow();
+
+  app.on('second-instance', () => {
+    if (window.isDestroyed()) window = openWindow();
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('activate', () => {
+    if (window.isDestroyed()) window = openWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('before-quit', () => {
+    void forceSites.close();
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * Binds the contract's handler table to ipcMain. Every call is checked twice before work:
+ * the sender must be the app's own top-level page (isTrustedSender), and dispatchInvoke
+ * validates the payload against the channel's schema.
+ */
+import { ipcMain, type WebContents } from 'electron';
+import { INVOKE_CHANNELS } from '../../common/contract';
+import { AppError } from '../../common/errors';
+import { dispatchInvoke, type HandlerTable } from '../app/dispatch';
+import type { EventHub } from '../app/event-hub';
+import { isTrustedSender, type SenderPolicy } from '../app/sender-policy';
+
+export function registerIpcHandlers(handlers: HandlerTable, policy: SenderPolicy, onUnexpectedError: (channel: string, error: unknown) => void): void {
+  for (const channel of INVOKE_CHANNELS) {
+    ipcMain.handle(channel, async (event, payload: unknown) => {
+      const frame = event.senderFrame;
+      const trusted = isTrustedSender({ url: frame?.url, isMainFrame: frame !== null && frame === event.sender.mainFrame }, policy);
+      if (!trusted) {
+        return { ok: false, error: new AppError('FORBIDDEN_SENDER', 'This window may not use ForceSites.').toDto() };
+      }
+      return dispatchInvoke(handlers, channel, payload, { edition: 'electron' }, { onUnexpectedError });
+    });
+  }
+}
+
+/** Forwards main→renderer events to one window's web contents. */
+export function forwardEvents(events: EventHub, contents: WebContents): () => void {
+  return events.subscribe((channel, payload) => {
+    if (!contents.isDestroyed()) contents.send(channel, payload);
+  });
+}
