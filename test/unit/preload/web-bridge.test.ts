@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { createWebSocketApi, type SocketLike } from '../../../preload/web-bridge';
+
+class FakeSocket implements SocketLike {
+  readyState = 0;
+  sent: string[] = [];
+  private listeners: Record<string, Array<(event: { data?: unknown }) => void>> = {};
+  send(data: string) {
+    this.sent.push(data);
+  }
+  addEventListener(type: string, listener: (event: { data?: unknown }) => void) {
+    (this.listeners[type] ??= []).push(listener);
+  }
+  fire(type: string, data?: unknown) {
+    for (const l of this.listeners[type] ?? []) l({ data });
+  }
+}
+
+describe('browser-edition bridge (preload-equivalent)', () => {
+  it('queues invokes until the socket opens and resolves them by id', async () => {
+    const socket = new FakeSocket();
+    const api = createWebSocketApi(() => socket);
+    const pending = api.invoke('auth:cancel', { flowId: 'f1' });
+    expect(socket.sent).toEqual([]);
+    socket.readyState = 1;
+    socket.fire('open');
+    expect(JSON.parse(socket.sent[0]!)).toEqual({ t: 'invoke', id: 1, channel: 'auth:cancel', request: { flowId: 'f1' } });
+    socket.fire('message', JSON.stringify({ t: 'result', id: 1, result: { ok: true, value: { cancelled: true } } }));
+    await expect(pending).resolves.toEqual({ ok: true, value: { cancelled: true } });
+  });
+
+  it('refuses channels outside the contract without sending', async () => {
+    const socket = new FakeSocket();
+    socket.readyState = 1;
+    const api = createWebSocketApi(() => socket);
+    await expect(api.invoke('fs:read' as never, {} as never)).resolves.toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+    expect(socket.sent).toEqual([]);
+  });
+
+  it('fails pending calls with NETWORK_ERROR when the socket closes, then reconnects', async () => {
+    const sockets: FakeSocket[] = [];
+    const api = createWebSocketApi(() => {
+      const s = new FakeSocket();
+      s.readyState = 1;
+      sockets.push(s);
+      return s;
+    }, 0);
+    const pending = api.invoke('sites:list', {});
+    sockets[0]!.fire('close');
+    await expect(pending).resolves.toMatchObject({ ok: false, error: { code: 'NETWORK_ERROR' } });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(sockets).toHaveLength(2);
+  });
+
+  it('delivers only contract events to listeners', () => {
+    const socket = new FakeSocket();
+    const api = createWebSocketApi(() => socket);
+    const seen: unknown[] = [];
+    api.on('app:banner', (payload) => seen.push(payload));
+    socket.fire('message', JSON.stringify({ t: 'event', channel: 'app:banner', payload: { id: 'x' } }));
+    socket.fire('message', JSON.stringify({ t: 'event', channel: 'evil:thing', payload: 1 }));
+    socket.fire('message', 'not json');
+    expect(seen).toEqual([{ id: 'x' }]);
+  });
+});
