@@ -1,0 +1,139 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { RequestOf } from '../../../../common/contract';
+import type { ErrorDto } from '../../../../common/errors';
+import type { ConnectionDto, SignInFinished } from '../../../../common/models';
+import { useApp } from '../../app/app-context';
+import { invoke, on, toErrorDto } from '../../bridge';
+
+export type SignInRequest = RequestOf<'auth:start'>;
+
+export type AuthFlowState =
+  | { readonly phase: 'idle' }
+  | { readonly phase: 'starting'; readonly reauthorizeConnectionId: string | undefined }
+  | {
+      readonly phase: 'waiting';
+      readonly flowId: string;
+      readonly authorizeUrl: string;
+      readonly redirectUri: string;
+      readonly reauthorizeConnectionId: string | undefined;
+      /** Browser edition: whether main could open the system browser; undefined while asking or in Electron. */
+      readonly browserOpened: boolean | undefined;
+    }
+  | { readonly phase: 'succeeded'; readonly connection: ConnectionDto | undefined; readonly reauthorized: boolean }
+  | { readonly phase: 'failed'; readonly error: ErrorDto }
+  | { readonly phase: 'cancelled' };
+
+export interface AuthFlowValue {
+  readonly state: AuthFlowState;
+  readonly start: (request: SignInRequest) => Promise<void>;
+  readonly cancel: () => Promise<void>;
+  readonly reset: () => void;
+}
+
+const AuthFlowContext = createContext<AuthFlowValue | undefined>(undefined);
+
+/**
+ * The one sign-in that can be in progress. It lives above the pages so that leaving the
+ * Connections page while Salesforce waits for the admin does not lose the flow.
+ */
+export function AuthFlowProvider({ children }: { readonly children: ReactNode }) {
+  const { appInfo } = useApp();
+  const [state, setState] = useState<AuthFlowState>({ phase: 'idle' });
+  const current = useRef<{ flowId: string | undefined; reauthorizing: boolean }>({ flowId: undefined, reauthorizing: false });
+  // auth:finished may overtake the auth:start answer; keep early results until start answers.
+  const early = useRef(new Map<string, SignInFinished>());
+  const edition = appInfo?.edition;
+
+  const finish = useCallback((event: SignInFinished) => {
+    current.current.flowId = undefined;
+    if (event.ok) {
+      setState({ phase: 'succeeded', connection: event.connection, reauthorized: current.current.reauthorizing });
+    } else {
+      setState({
+        phase: 'failed',
+        error: event.error === undefined ? { code: 'INTERNAL', message: 'Salesforce sign-in did not finish.' } : { ...event.error, code: event.error.code as ErrorDto['code'] },
+      });
+    }
+  }, []);
+
+  useEffect(
+    () =>
+      on('auth:finished', (event) => {
+        if (event.flowId === current.current.flowId) {
+          finish(event);
+        } else {
+          early.current.set(event.flowId, event);
+          if (early.current.size > 20) early.current.delete(early.current.keys().next().value as string);
+        }
+      }),
+    [finish],
+  );
+
+  const start = useCallback(
+    async (request: SignInRequest) => {
+      current.current = { flowId: undefined, reauthorizing: request.reauthorizeConnectionId !== undefined };
+      setState({ phase: 'starting', reauthorizeConnectionId: request.reauthorizeConnectionId });
+      let started;
+      try {
+        started = await invoke('auth:start', request);
+      } catch (error) {
+        setState({ phase: 'failed', error: toErrorDto(error) });
+        return;
+      }
+      const finishedAlready = early.current.get(started.flowId);
+      if (finishedAlready !== undefined) {
+        early.current.delete(started.flowId);
+        finish(finishedAlready);
+        return;
+      }
+      current.current.flowId = started.flowId;
+      const waiting = {
+        phase: 'waiting',
+        flowId: started.flowId,
+        authorizeUrl: started.authorizeUrl,
+        redirectUri: started.redirectUri,
+        reauthorizeConnectionId: request.reauthorizeConnectionId,
+        browserOpened: undefined,
+      } as const;
+      setState(waiting);
+      // In Electron main opens the system browser as part of auth:start. The browser edition
+      // asks main to try; if it cannot, the page shows the link for the admin to click.
+      if (edition === 'browser') {
+        let opened = false;
+        try {
+          opened = (await invoke('shell:open-external', { url: started.authorizeUrl })).opened;
+        } catch {
+          opened = false;
+        }
+        setState((now) => (now.phase === 'waiting' && now.flowId === started.flowId ? { ...now, browserOpened: opened } : now));
+      }
+    },
+    [edition, finish],
+  );
+
+  const cancel = useCallback(async () => {
+    const flowId = current.current.flowId;
+    current.current.flowId = undefined;
+    setState({ phase: 'cancelled' });
+    if (flowId === undefined) return;
+    try {
+      await invoke('auth:cancel', { flowId });
+    } catch {
+      // The flow may have finished or timed out meanwhile; nothing is left to cancel.
+    }
+  }, []);
+
+  const reset = useCallback(() => {
+    current.current.flowId = undefined;
+    setState({ phase: 'idle' });
+  }, []);
+
+  const value = useMemo(() => ({ state, start, cancel, reset }), [state, start, cancel, reset]);
+  return <AuthFlowContext.Provider value={value}>{children}</AuthFlowContext.Provider>;
+}
+
+export function useAuthFlow(): AuthFlowValue {
+  const value = useContext(AuthFlowContext);
+  if (value === undefined) throw new Error('useAuthFlow must be used inside <AuthFlowProvider>');
+  return value;
+}

@@ -1,0 +1,216 @@
+import { useState } from 'react';
+import type { ConnectionDto, SiteProfileDto } from '../../../../common/models';
+import { useApp } from '../../app/app-context';
+import { useLive } from '../../app/use-live';
+import { invoke } from '../../bridge';
+import { EmptyState } from '../../ui/empty-state';
+import { ErrorNotice } from '../../ui/error-notice';
+import { formatTime } from '../../ui/format';
+import { PageHeader } from '../../ui/page-header';
+import { hostOf } from '../sites/site-form';
+import { AddConnectionForm } from './add-connection-form';
+import { useAuthFlow, type SignInRequest } from './auth-flow';
+import { DisconnectDialog } from './disconnect-dialog';
+import { causeText, reauthorizeRequest, shortKey } from './login-host';
+import { SetupGuide } from './setup-guide';
+import { SignInStatus } from './sign-in-status';
+
+export function ConnectionsPage() {
+  const { settings } = useApp();
+  const connections = useLive(() => invoke('connections:list', {}), 'connections:changed');
+  const sites = useLive(() => invoke('sites:list', {}), 'sites:changed');
+  const flow = useAuthFlow();
+  const [adding, setAdding] = useState(false);
+  const [disconnecting, setDisconnecting] = useState<ConnectionDto | undefined>(undefined);
+  const [status, setStatus] = useState('');
+
+  const list = connections.data ?? [];
+  const siteList = sites.data ?? [];
+  const flowBusy = flow.state.phase === 'starting' || flow.state.phase === 'waiting';
+  const cap = settings?.approvalCap ?? 5;
+
+  function startAdd(request: SignInRequest) {
+    setStatus('');
+    setAdding(false);
+    void flow.start(request);
+  }
+
+  function reauthorize(connection: ConnectionDto) {
+    setStatus('');
+    setAdding(false);
+    void flow.start(reauthorizeRequest(connection));
+  }
+
+  const namesOf = (connection: ConnectionDto) => siteNames(connection, siteList);
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Connections"
+        actions={
+          !adding && (
+            <button type="button" className="button button-primary" onClick={() => setAdding(true)} disabled={flowBusy}>
+              Add connection
+            </button>
+          )
+        }
+      >
+        The Salesforce users ForceSites signs in as. Each connection is one approval: a login host, an app and a user.
+      </PageHeader>
+
+      <p role="status" aria-live="polite" className="page-status">
+        {status}
+      </p>
+
+      <div className="notice notice-info">
+        <p className="notice-title">One approval per user, shared by every site</p>
+        <p>
+          Salesforce keeps at most {cap} approvals per user for each app; one more silently revokes the oldest and disconnects whatever used it. Site profiles
+          that share the same org, app and user share one connection here, so ForceSites never uses more than one approval per user per app, however many
+          sites you add.
+        </p>
+      </div>
+
+      <SignInStatus connections={list} />
+
+      {adding && <AddConnectionForm connections={list} busy={flowBusy} onSubmit={startAdd} onCancel={() => setAdding(false)} />}
+
+      {connections.error !== undefined && <ErrorNotice error={connections.error} title="The connection list could not be loaded." />}
+
+      {connections.loading && connections.data === undefined ? (
+        <p className="muted" role="status">
+          Loading connections…
+        </p>
+      ) : list.length === 0 && connections.error === undefined ? (
+        !adding &&
+        flow.state.phase === 'idle' && (
+          <EmptyState
+            title="No connections yet"
+            action={
+              <button type="button" className="button button-primary" onClick={() => setAdding(true)}>
+                Add your first connection
+              </button>
+            }
+          >
+            <p>
+              A connection lets ForceSites work in your Salesforce org as one user. Set up the Salesforce app below, then add a connection and sign in; your
+              site profiles then pick it.
+            </p>
+          </EmptyState>
+        )
+      ) : (
+        <ul className="card-list" aria-label="Connections">
+          {list.map((connection) => (
+            <ConnectionCard
+              key={connection.id}
+              connection={connection}
+              siteNames={namesOf(connection)}
+              busy={flowBusy}
+              onReauthorize={() => reauthorize(connection)}
+              onDisconnect={() => setDisconnecting(connection)}
+            />
+          ))}
+        </ul>
+      )}
+
+      <SetupGuide open={list.length === 0} />
+
+      {disconnecting !== undefined && (
+        <DisconnectDialog
+          connection={disconnecting}
+          siteNames={namesOf(disconnecting)}
+          onCancel={() => setDisconnecting(undefined)}
+          onDone={(message) => {
+            connections.set(list.filter((connection) => connection.id !== disconnecting.id));
+            setDisconnecting(undefined);
+            setStatus(message);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function siteNames(connection: ConnectionDto, sites: readonly SiteProfileDto[]): readonly string[] {
+  return connection.siteIds.map((id) => sites.find((site) => site.id === id)?.name ?? id);
+}
+
+interface ConnectionCardProps {
+  readonly connection: ConnectionDto;
+  readonly siteNames: readonly string[];
+  readonly busy: boolean;
+  readonly onReauthorize: () => void;
+  readonly onDisconnect: () => void;
+}
+
+function ConnectionCard({ connection, siteNames: names, busy, onReauthorize, onDisconnect }: ConnectionCardProps) {
+  const { state } = connection;
+  const headingId = `connection-${connection.id}`;
+  return (
+    <li className={`card card-${state.kind}`} aria-labelledby={headingId}>
+      <div className="card-head">
+        <h2 id={headingId} className="card-title">
+          {connection.displayName} <span className="muted">({connection.username})</span>
+        </h2>
+        <span className={`state state-${state.kind}`}>
+          {state.kind === 'connected' ? 'Connected' : state.kind === 'needs-reauthorization' ? 'Needs reauthorization' : 'Keychain error'}
+        </span>
+      </div>
+      {state.kind === 'needs-reauthorization' && (
+        <div className="notice notice-warning">
+          <p>{causeText(state.cause)}</p>
+          {state.detail !== '' && <p className="notice-hint">{state.detail}</p>}
+          <p className="notice-hint">Reauthorize to reconnect the sites that use it.</p>
+        </div>
+      )}
+      {state.kind === 'keychain-error' && (
+        <div className="notice notice-error">
+          <p>ForceSites could not read this connection’s token from the system keychain.</p>
+          {state.detail !== '' && <p className="notice-hint">{state.detail}</p>}
+          <p className="notice-hint">Unlock the keychain and reopen ForceSites, or reauthorize to store a new token.</p>
+        </div>
+      )}
+      <dl className="facts">
+        <div>
+          <dt>Org</dt>
+          <dd>{hostOf(connection.instanceUrl)}</dd>
+        </div>
+        <div>
+          <dt>Login host</dt>
+          <dd>{hostOf(connection.loginUrl)}</dd>
+        </div>
+        <div>
+          <dt>App consumer key</dt>
+          <dd>
+            <code title={connection.clientId}>{shortKey(connection.clientId)}</code>
+          </dd>
+        </div>
+        <div>
+          <dt>Authorized</dt>
+          <dd>{formatTime(connection.authorizedAt)}</dd>
+        </div>
+        <div>
+          <dt>API version</dt>
+          <dd>{connection.apiVersion}</dd>
+        </div>
+      </dl>
+      <p className="card-sites">
+        {names.length === 0 ? 'No site uses this connection yet.' : `Used by ${names.length === 1 ? '1 site' : `${names.length} sites`}: ${names.join(', ')}.`}
+      </p>
+      <div className="card-actions">
+        <button
+          type="button"
+          className={`button${state.kind === 'connected' ? '' : ' button-primary'}`}
+          onClick={onReauthorize}
+          disabled={busy}
+          aria-label={`Reauthorize ${connection.username}`}
+        >
+          Reauthorize
+        </button>
+        <button type="button" className="button button-danger-quiet" onClick={onDisconnect} aria-label={`Disconnect ${connection.username}`}>
+          Disconnect
+        </button>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,93 @@
+import { useId } from 'react';
+import type { ConnectionDto } from '../../../../common/models';
+import { useApp } from '../../app/app-context';
+import { routeHref } from '../../app/routes';
+import { ErrorNotice } from '../../ui/error-notice';
+import { ExternalLink } from '../../ui/external-link';
+import { useAuthFlow } from './auth-flow';
+
+/** Where a sign-in stands: waiting for the admin in the browser, done, failed or cancelled. */
+export function SignInStatus({ connections }: { readonly connections: readonly ConnectionDto[] }) {
+  const { state, cancel, reset } = useAuthFlow();
+  const { appInfo, settings } = useApp();
+  const headingId = useId();
+  if (state.phase === 'idle') return null;
+
+  const reauthorizing =
+    state.phase === 'starting' || state.phase === 'waiting' ? connections.find((connection) => connection.id === state.reauthorizeConnectionId) : undefined;
+
+  return (
+    <section className="panel panel-flow" aria-labelledby={headingId}>
+      <h2 id={headingId} className="panel-title">
+        {reauthorizing !== undefined ? `Reauthorize ${reauthorizing.username}` : 'Salesforce sign-in'}
+      </h2>
+      <div role="status" aria-live="polite" className="flow-status">
+        {state.phase === 'starting' && <p>Starting the sign-in…</p>}
+        {state.phase === 'waiting' && (
+          <p className="waiting">
+            <span className="spinner" aria-hidden="true" /> Waiting for Salesforce… Sign in and allow access in your browser.
+          </p>
+        )}
+        {state.phase === 'succeeded' && (
+          <div className="notice notice-success">
+            <p className="notice-title">{state.reauthorized ? 'Reauthorized.' : 'Connected.'}</p>
+            {state.connection !== undefined && (
+              <p>
+                Signed in as <strong>{state.connection.displayName}</strong> ({state.connection.username}) to {state.connection.instanceUrl}.
+              </p>
+            )}
+          </div>
+        )}
+        {state.phase === 'cancelled' && <p>Sign-in cancelled. Nothing was saved.</p>}
+      </div>
+
+      {state.phase === 'waiting' && (
+        <>
+          {reauthorizing !== undefined && (
+            <p className="field-hint">
+              Sign in as {reauthorizing.username}. This uses one new approval for that user; if the user already holds {settings?.approvalCap ?? 5} approvals of
+              this app, Salesforce drops the oldest one.
+            </p>
+          )}
+          <p>
+            {appInfo?.edition === 'browser' && state.browserOpened === undefined
+              ? 'Opening your browser… '
+              : appInfo?.edition === 'browser' && state.browserOpened === false
+                ? 'ForceSites could not open a browser on this computer. '
+                : 'Your browser should show the Salesforce sign-in page. '}
+            {appInfo?.edition === 'browser' && state.browserOpened === false ? (
+              <a href={state.authorizeUrl} target="_blank" rel="noopener noreferrer" className="external-link">
+                Open the Salesforce sign-in page
+              </a>
+            ) : (
+              <ExternalLink href={state.authorizeUrl}>Open the Salesforce sign-in page</ExternalLink>
+            )}
+          </p>
+          <p className="field-hint">
+            Salesforce sends you back to <code>{state.redirectUri}</code>. That address must be one of the app’s callback URLs.
+          </p>
+          <div className="form-actions">
+            <button type="button" className="button" onClick={() => void cancel()}>
+              Cancel sign-in
+            </button>
+          </div>
+        </>
+      )}
+
+      {state.phase === 'failed' && <ErrorNotice error={state.error} title="The sign-in did not complete." />}
+
+      {(state.phase === 'succeeded' || state.phase === 'failed' || state.phase === 'cancelled') && (
+        <div className="form-actions">
+          {state.phase === 'succeeded' && (
+            <a className="button button-primary" href={routeHref('sites')}>
+              Go to Sites
+            </a>
+          )}
+          <button type="button" className="button" onClick={reset}>
+            {state.phase === 'failed' ? 'Dismiss' : 'Done'}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

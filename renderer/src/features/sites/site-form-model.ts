@@ -1,0 +1,182 @@
+/**
+ * The site form's values, their validation and their conversion to a `sites:save` request.
+ * Pure functions, so the rules are tested without rendering. Limits mirror the contract's
+ * `siteSaveSchema`; the messages say how to fix the value.
+ */
+import type { RequestOf } from '../../../../common/contract';
+import type { FieldMappingEntry, SiteProfileDto, TagMode } from '../../../../common/models';
+
+export type Direction = FieldMappingEntry['direction'];
+export type ObjectKind = 'Contact' | 'Lead' | 'custom';
+
+export interface MappingRow {
+  /** Stable React key; never sent. */
+  readonly key: number;
+  readonly wordpressField: string;
+  readonly salesforceField: string;
+  readonly direction: Direction;
+}
+
+export interface SiteFormValues {
+  readonly name: string;
+  readonly wordpressUrl: string;
+  readonly wordpressUsername: string;
+  /** Only what the admin typed in this form; a stored password is never loaded here. */
+  readonly wordpressPassword: string;
+  /** '' means "no connection yet". */
+  readonly connectionId: string;
+  readonly objectKind: ObjectKind;
+  readonly customObject: string;
+  readonly tagMode: TagMode;
+  readonly tagField: string;
+  readonly fieldMapping: readonly MappingRow[];
+}
+
+export type SiteFormErrors = Readonly<Record<string, string>>;
+
+export const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
+
+let nextKey = 1;
+export function newRowKey(): number {
+  nextKey += 1;
+  return nextKey;
+}
+
+export function emptyMappingRow(): MappingRow {
+  return { key: newRowKey(), wordpressField: '', salesforceField: '', direction: 'push' };
+}
+
+export function emptySiteForm(defaults: { wordpressUrl?: string; connectionId?: string } = {}): SiteFormValues {
+  return {
+    name: '',
+    wordpressUrl: defaults.wordpressUrl ?? '',
+    wordpressUsername: '',
+    wordpressPassword: '',
+    connectionId: defaults.connectionId ?? '',
+    objectKind: 'Contact',
+    customObject: '',
+    tagMode: 'topics',
+    tagField: '',
+    fieldMapping: [],
+  };
+}
+
+export function siteFormFromProfile(profile: SiteProfileDto): SiteFormValues {
+  const standard = profile.objectType === 'Contact' || profile.objectType === 'Lead';
+  return {
+    name: profile.name,
+    wordpressUrl: profile.wordpressUrl,
+    wordpressUsername: profile.wordpressUsername,
+    wordpressPassword: '',
+    connectionId: profile.connectionId ?? '',
+    objectKind: standard ? (profile.objectType as ObjectKind) : 'custom',
+    customObject: standard ? '' : profile.objectType,
+    tagMode: profile.tagMode,
+    tagField: profile.tagField ?? '',
+    fieldMapping: profile.fieldMapping.map((entry) => ({ key: newRowKey(), ...entry })),
+  };
+}
+
+function isBlankRow(row: MappingRow): boolean {
+  return row.wordpressField.trim() === '' && row.salesforceField.trim() === '';
+}
+
+export interface ValidationContext {
+  /** The profile being edited, if any. */
+  readonly editingId: string | undefined;
+  /** Other profiles, to keep names unique. */
+  readonly existing: readonly Pick<SiteProfileDto, 'id' | 'name'>[];
+}
+
+export function validateSiteForm(values: SiteFormValues, context: ValidationContext): SiteFormErrors {
+  const errors: Record<string, string> = {};
+  const name = values.name.trim();
+  if (name === '') errors.name = 'Enter a name for this site, for example “Members site”.';
+  else if (name.length > 120) errors.name = 'Keep the name to 120 characters or fewer.';
+  else if (context.existing.some((site) => site.id !== context.editingId && site.name.trim().toLowerCase() === name.toLowerCase())) {
+    errors.name = `Another site profile is already called “${name}”. Pick a different name.`;
+  }
+
+  const url = values.wordpressUrl.trim();
+  if (url === '') errors.wordpressUrl = 'Enter the WordPress site address, for example https://members.example.org.';
+  else if (url.length > 2048) errors.wordpressUrl = 'This address is too long (2,048 characters at most).';
+  else {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.hostname === '') {
+      errors.wordpressUrl = 'Enter a full address starting with https://, for example https://members.example.org.';
+    }
+  }
+
+  const username = values.wordpressUsername.trim();
+  if (username === '') errors.wordpressUsername = 'Enter the WordPress username the application password belongs to.';
+  else if (username.length > 200) errors.wordpressUsername = 'Keep the username to 200 characters or fewer.';
+
+  if (values.wordpressPassword.length > 200) errors.wordpressPassword = 'An application password is at most 200 characters.';
+
+  if (values.objectKind === 'custom') {
+    const objectName = values.customObject.trim();
+    if (objectName === '') errors.customObject = 'Enter the API name of the custom object, for example Member__c.';
+    else if (!API_NAME.test(objectName)) {
+      errors.customObject = 'Use the object’s API name: letters, digits and underscores, starting with a letter (for example Member__c).';
+    }
+  }
+
+  if (values.tagMode === 'picklist') {
+    const tagField = values.tagField.trim();
+    if (tagField === '') errors.tagField = 'Enter the API name of the picklist field that holds tags, for example Interests__c.';
+    else if (!API_NAME.test(tagField)) {
+      errors.tagField = 'Use the field’s API name: letters, digits and underscores, starting with a letter (for example Interests__c).';
+    }
+  }
+
+  const seen = new Set<string>();
+  values.fieldMapping.forEach((row, index) => {
+    if (isBlankRow(row)) return;
+    const wordpressField = row.wordpressField.trim();
+    const salesforceField = row.salesforceField.trim();
+    const at = `fieldMapping.${index}`;
+    if (wordpressField === '') errors[`${at}.wordpressField`] = `Row ${index + 1}: enter the WordPress field.`;
+    else if (wordpressField.length > 100) errors[`${at}.wordpressField`] = `Row ${index + 1}: keep the WordPress field to 100 characters.`;
+    if (salesforceField === '') errors[`${at}.salesforceField`] = `Row ${index + 1}: enter the Salesforce field API name.`;
+    else if (!API_NAME.test(salesforceField)) {
+      errors[`${at}.salesforceField`] = `Row ${index + 1}: use the Salesforce field’s API name, for example Email or Member_Level__c.`;
+    }
+    const pair = `${wordpressField.toLowerCase()}→${salesforceField.toLowerCase()}`;
+    if (wordpressField !== '' && salesforceField !== '') {
+      if (seen.has(pair)) errors[`${at}.salesforceField`] = `Row ${index + 1}: this pair is already mapped above.`;
+      seen.add(pair);
+    }
+  });
+  if (values.fieldMapping.filter((row) => !isBlankRow(row)).length > 500) errors.fieldMapping = 'A site can map at most 500 fields.';
+
+  return errors;
+}
+
+export type SiteSaveRequest = RequestOf<'sites:save'>;
+
+/** The request for valid values. Blank mapping rows are dropped; an empty password keeps the stored one. */
+export function toSaveRequest(values: SiteFormValues, editingId: string | undefined): SiteSaveRequest {
+  const request: SiteSaveRequest = {
+    name: values.name.trim(),
+    wordpressUrl: values.wordpressUrl.trim(),
+    wordpressUsername: values.wordpressUsername.trim(),
+    connectionId: values.connectionId === '' ? null : values.connectionId,
+    objectType: values.objectKind === 'custom' ? values.customObject.trim() : values.objectKind,
+    tagMode: values.tagMode,
+    tagField: values.tagMode === 'picklist' ? values.tagField.trim() : null,
+    fieldMapping: values.fieldMapping
+      .filter((row) => !isBlankRow(row))
+      .map((row) => ({ wordpressField: row.wordpressField.trim(), salesforceField: row.salesforceField.trim(), direction: row.direction })),
+  };
+  // Optional keys are left out rather than sent as undefined: the request schema is strict.
+  return {
+    ...(editingId === undefined ? {} : { id: editingId }),
+    ...request,
+    ...(values.wordpressPassword === '' ? {} : { wordpressPassword: values.wordpressPassword }),
+  };
+}

@@ -1,0 +1,202 @@
+import { useState } from 'react';
+import type { SiteProfileDto } from '../../../../common/models';
+import { useApp } from '../../app/app-context';
+import { routeHref } from '../../app/routes';
+import { useLive } from '../../app/use-live';
+import { invoke } from '../../bridge';
+import { ConfirmDialog } from '../../ui/confirm-dialog';
+import { EmptyState } from '../../ui/empty-state';
+import { ErrorNotice } from '../../ui/error-notice';
+import { formatTime } from '../../ui/format';
+import { PageHeader } from '../../ui/page-header';
+import { hostOf, SiteForm } from './site-form';
+import { emptySiteForm, siteFormFromProfile, type SiteFormValues } from './site-form-model';
+
+type Editor = { readonly mode: 'closed' } | { readonly mode: 'open'; readonly profile: SiteProfileDto | undefined; readonly initial: SiteFormValues; readonly session: number };
+
+export function SitesPage() {
+  const { appInfo } = useApp();
+  const sites = useLive(() => invoke('sites:list', {}), 'sites:changed');
+  const connections = useLive(() => invoke('connections:list', {}), 'connections:changed');
+  const [editor, setEditor] = useState<Editor>({ mode: 'closed' });
+  const [deleting, setDeleting] = useState<SiteProfileDto | undefined>(undefined);
+  const [status, setStatus] = useState('');
+
+  const siteList = sites.data ?? [];
+  const connectionList = connections.data ?? [];
+
+  function openNew() {
+    const onlyConnection = connectionList.length === 1 ? connectionList[0]?.id : undefined;
+    setStatus('');
+    setEditor({
+      mode: 'open',
+      profile: undefined,
+      initial: emptySiteForm({ wordpressUrl: appInfo?.demoOrg?.wordpressUrl, connectionId: onlyConnection }),
+      session: Date.now(),
+    });
+  }
+
+  function openEdit(profile: SiteProfileDto) {
+    setStatus('');
+    setEditor({ mode: 'open', profile, initial: siteFormFromProfile(profile), session: Date.now() });
+  }
+
+  function saved(profile: SiteProfileDto) {
+    sites.set([...siteList.filter((site) => site.id !== profile.id), profile]);
+    setEditor({ mode: 'closed' });
+    setStatus(`Saved “${profile.name}”.`);
+  }
+
+  async function remove(profile: SiteProfileDto) {
+    await invoke('sites:delete', { siteId: profile.id });
+    sites.set(siteList.filter((site) => site.id !== profile.id));
+    setDeleting(undefined);
+    setStatus(`Deleted “${profile.name}”.`);
+    if (editor.mode === 'open' && editor.profile?.id === profile.id) setEditor({ mode: 'closed' });
+  }
+
+  const connectionName = (id: string | null) => {
+    if (id === null) return undefined;
+    return connectionList.find((connection) => connection.id === id);
+  };
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Sites"
+        actions={
+          editor.mode === 'closed' ? (
+            <button type="button" className="button button-primary" onClick={openNew}>
+              Add site
+            </button>
+          ) : undefined
+        }
+      >
+        Each WordPress site ForceSites keeps in step with Salesforce: where it lives, which connection it uses and how its fields map.
+      </PageHeader>
+
+      <p role="status" aria-live="polite" className="page-status">
+        {status}
+      </p>
+
+      {sites.error !== undefined && <ErrorNotice error={sites.error} title="The site list could not be loaded." />}
+
+      {editor.mode === 'open' && (
+        <SiteForm
+          key={editor.session}
+          profile={editor.profile}
+          initialValues={editor.initial}
+          sites={siteList}
+          connections={connectionList}
+          onSaved={saved}
+          onCancel={() => setEditor({ mode: 'closed' })}
+        />
+      )}
+
+      {sites.loading && sites.data === undefined ? (
+        <p className="muted" role="status">
+          Loading sites…
+        </p>
+      ) : siteList.length === 0 && sites.error === undefined ? (
+        editor.mode === 'closed' && (
+          <EmptyState
+            title="No sites yet"
+            action={
+              <button type="button" className="button button-primary" onClick={openNew}>
+                Add your first site
+              </button>
+            }
+          >
+            <p>
+              A site profile tells ForceSites about one WordPress site: its address, the WordPress user and application password it signs in with, and the
+              Salesforce connection and object its members sync to.
+            </p>
+            <p>
+              {connectionList.length === 0 ? (
+                <>
+                  Start by <a href={routeHref('connections')}>adding a connection</a> to your Salesforce org, then add your sites. Many sites can share one
+                  connection, and so one Salesforce approval.
+                </>
+              ) : (
+                'Add a site and pick the connection it should use. Sites that share a connection share its one Salesforce approval.'
+              )}
+            </p>
+          </EmptyState>
+        )
+      ) : (
+        siteList.length > 0 && (
+          <div className="table-wrap">
+            <table className="data-table">
+              <caption className="visually-hidden">Site profiles</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Site</th>
+                  <th scope="col">Connection</th>
+                  <th scope="col">Object and tags</th>
+                  <th scope="col">Last sync</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {[...siteList]
+                  .sort((a, b) => a.name.localeCompare(b.name))
+                  .map((site) => {
+                    const connection = connectionName(site.connectionId);
+                    return (
+                      <tr key={site.id}>
+                        <th scope="row">
+                          <span className="cell-title">{site.name}</span>
+                          <span className="cell-sub">{hostOf(site.wordpressUrl)}</span>
+                          {!site.hasWordpressPassword && <span className="tag tag-warning">No application password</span>}
+                        </th>
+                        <td>
+                          {connection === undefined ? (
+                            <span className="muted">{site.connectionId === null ? 'None chosen' : 'Connection removed'}</span>
+                          ) : (
+                            <>
+                              <span className="cell-title">{connection.username}</span>
+                              {connection.state.kind !== 'connected' && <span className="tag tag-warning">Needs attention</span>}
+                            </>
+                          )}
+                        </td>
+                        <td>
+                          {site.objectType}
+                          <span className="cell-sub">{site.tagMode === 'topics' ? 'Topics' : `Picklist ${site.tagField ?? ''}`}</span>
+                        </td>
+                        <td>{formatTime(site.lastSyncedAt)}</td>
+                        <td className="cell-actions">
+                          <button type="button" className="button" onClick={() => openEdit(site)} aria-label={`Edit ${site.name}`}>
+                            Edit
+                          </button>
+                          <button type="button" className="button button-danger-quiet" onClick={() => setDeleting(site)} aria-label={`Delete ${site.name}`}>
+                            Delete
+                          </button>
+                        </td>
+                      </tr>
+                    );
+                  })}
+              </tbody>
+            </table>
+          </div>
+        )
+      )}
+
+      {deleting !== undefined && (
+        <ConfirmDialog
+          title={`Delete “${deleting.name}”?`}
+          confirmLabel="Delete site"
+          busyLabel="Deleting…"
+          onConfirm={() => remove(deleting)}
+          onCancel={() => setDeleting(undefined)}
+        >
+          <p>
+            ForceSites forgets this site profile and removes its application password from the keychain. Nothing changes in WordPress or in Salesforce, and
+            the connection stays for any other sites that use it.
+          </p>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
