@@ -5,10 +5,12 @@
  * and one response; every main→renderer message is an event channel. Main implements the
  * contract with a handler table typed from `InvokeMap` (a missing handler fails to compile),
  * validates each request against `requestSchemas` before any handler runs, and answers
- * `Result<response>`. The preload derives its allowlist from `INVOKE_CHANNELS` and
- * `EVENT_CHANNELS`, and the renderer's `window.forcesites` type from `ForceSitesApi`.
+ * `Result<response>`. The preload's allowlists are `INVOKE_CHANNELS` and `EVENT_CHANNELS`
+ * (channels.ts, checked against these maps at compile time), and the renderer's
+ * `window.forcesites` type is `ForceSitesApi`.
  */
 import { z } from 'zod';
+import { EVENT_CHANNELS, INVOKE_CHANNELS, isEventChannel, isInvokeChannel, type EventChannelName, type InvokeChannelName } from './channels';
 import type { Result } from './errors';
 import type {
   ActivityEntry,
@@ -121,25 +123,14 @@ export const requestSchemas: { readonly [C in InvokeChannel]: z.ZodType<RequestO
   'activity:list': z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
 };
 
-/** The allowlists the preload exposes; derived from the schema table so they cannot drift. */
-export const INVOKE_CHANNELS = Object.freeze(Object.keys(requestSchemas)) as readonly InvokeChannel[];
+// Compile-time proof that the runtime channel lists in channels.ts equal the maps above.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const invokeListsAgree: Same<InvokeChannel, InvokeChannelName> = true;
+const eventListsAgree: Same<EventChannel, EventChannelName> = true;
+void invokeListsAgree;
+void eventListsAgree;
 
-const eventChannelTable: { readonly [E in EventChannel]: true } = {
-  'auth:finished': true,
-  'connections:changed': true,
-  'sites:changed': true,
-  'activity:added': true,
-  'app:banner': true,
-};
-export const EVENT_CHANNELS = Object.freeze(Object.keys(eventChannelTable)) as readonly EventChannel[];
-
-export function isInvokeChannel(value: unknown): value is InvokeChannel {
-  return typeof value === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(value);
-}
-
-export function isEventChannel(value: unknown): value is EventChannel {
-  return typeof value === 'string' && (EVENT_CHANNELS as readonly string[]).includes(value);
-}
+export { EVENT_CHANNELS, INVOKE_CHANNELS, isEventChannel, isInvokeChannel };
 
 /** What `window.forcesites` is, in both editions. */
 export interface ForceSitesApi {

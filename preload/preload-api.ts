@@ -6,7 +6,8 @@
  * are refused here before anything reaches main, and listeners never see Electron's event
  * object (it exposes the sender).
  */
-import { isEventChannel, isInvokeChannel, type ForceSitesApi } from '../common/contract';
+import { isEventChannel, isInvokeChannel } from '../common/channels';
+import type { ForceSitesApi } from '../common/contract';
 import type { Result } from '../common/errors';
 
 /** The slice of `ipcRenderer` the preload uses. */

@@ -6,7 +6,8 @@
  *   page → main  {t:'invoke', id, channel, request}
  *   main → page  {t:'result', id, result} | {t:'event', channel, payload}
  */
-import { isEventChannel, isInvokeChannel, type EventChannel, type ForceSitesApi } from '../common/contract';
+import { isEventChannel, isInvokeChannel } from '../common/channels';
+import type { EventChannel, ForceSitesApi } from '../common/contract';
 import type { Result } from '../common/errors';
 
 /** The slice of the DOM WebSocket this bridge uses (keeps DOM types out of preload/). */

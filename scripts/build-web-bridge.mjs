@@ -8,5 +8,6 @@ await build({
   format: 'iife',
   target: 'es2022',
   outfile: 'out/web/web-bridge.js',
+  minify: true,
   logLevel: 'warning',
 });
