@@ -1,0 +1,402 @@
+/**
+ * The emulator's state and the operations tests and the control API perform on it.
+ * Every control route maps onto one method here, so in-process tests need no HTTP.
+ */
+import type { SimulatedClock } from './clock';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './clock';
+import type { CustomFieldSpec, OrgData, OrgDataOptions } from './data/seam';
+import { Faults } from './faults';
+import type { FaultSettings } from './faults';
+import { makeId, sfDateTime } from './ids';
+import type { AppSpec, ConnectedApp, EmulatedUser, OrgSettings, UserSpec } from './model';
+import { DEFAULT_APPS, DEFAULT_USERS, policyToMetadata } from './model';
+import { Org } from './org';
+import { RequestLog } from './request-log';
+import type { RequestLogSnapshot } from './request-log';
+import { registerVirtualSObjects } from './virtual/virtual-sobjects';
+
+export interface OrgSpec {
+  readonly name?: string;
+  /** Replaces the two default users. */
+  readonly users?: readonly UserSpec[];
+  /** Replaces the two default connected apps. */
+  readonly apps?: readonly AppSpec[];
+  readonly settings?: Partial<OrgSettings>;
+  /** sObjects with Topics enabled (on top of the data half's defaults). */
+  readonly topicsEnabled?: Readonly<Record<string, boolean>>;
+}
+
+export interface OrgConfigPatch extends Partial<OrgSettings> {
+  /** Pretend this many API calls were made in the last 24 h. */
+  readonly apiUsed?: number;
+  readonly topicsEnabled?: Readonly<Record<string, boolean>>;
+}
+
+export interface UserPatch {
+  readonly permissions?: readonly string[];
+  readonly addPermissions?: readonly string[];
+  readonly removePermissions?: readonly string[];
+  readonly active?: boolean;
+  readonly password?: string;
+}
+
+export type AppPatch = Partial<Omit<AppSpec, 'name' | 'clientId' | 'developerName'>>;
+
+export interface UserDescription {
+  readonly username: string;
+  readonly password: string;
+  readonly userId: string;
+}
+
+/** What `npm run emulator -- --json` prints and `startEmulator` returns (default org). */
+export interface EmulatorDescription {
+  readonly loginUrl: string;
+  readonly instanceUrl: string;
+  readonly clientId: string;
+  readonly redirectUris: readonly string[];
+  readonly users: readonly UserDescription[];
+  readonly orgId: string;
+  readonly controlUrl: string;
+}
+
+export interface OrgDescription {
+  readonly orgId: string;
+  readonly name: string;
+  readonly loginUrl: string;
+  readonly instanceUrl: string;
+  readonly settings: OrgSettings & { readonly apiUsed: number };
+  readonly users: readonly (UserDescription & { readonly permissions: readonly string[]; readonly active: boolean })[];
+  readonly apps: readonly AppDescription[];
+}
+
+export interface AppDescription {
+  readonly id: string;
+  readonly name: string;
+  readonly developerName: string;
+  readonly clientId: string;
+  readonly clientSecret: string | null;
+  readonly redirectUris: readonly string[];
+  readonly pkceRequired: boolean;
+  readonly installed: boolean;
+  readonly adminApprovedOnly: boolean;
+  readonly approvedUsers: readonly string[];
+  readonly refreshTokenPolicy: string;
+  readonly rotation: boolean;
+  readonly approvalCap: number;
+}
+
+export interface ApprovalDescription {
+  readonly id: string;
+  readonly appId: string;
+  readonly appName: string;
+  readonly userId: string;
+  readonly username: string;
+  readonly createdDate: string;
+  readonly lastUsedDate: string;
+  readonly useCount: number;
+  readonly deleteToken: string;
+  readonly hasRefreshToken: boolean;
+  readonly liveAccessTokens: number;
+}
+
+export type CreateOrgData = (options: OrgDataOptions) => OrgData;
+
+export interface EmulatorInit {
+  readonly loginUrl: string;
+  readonly instanceUrl: string;
+  readonly clock: SimulatedClock;
+  readonly createOrgData: CreateOrgData;
+  readonly defaultOrg?: OrgSpec;
+  readonly requestLogCapacity?: number;
+  /** Called by reset() so the HTTP layer can forget login flows too. */
+  readonly onReset?: () => void;
+}
+
+const DEFAULT_SETTINGS: OrgSettings = { approvalCap: 5, dailyApiMax: 15_000, sessionTimeoutMinutes: 120 };
+
+export class Emulator {
+  readonly loginUrl: string;
+  readonly instanceUrl: string;
+  readonly clock: SimulatedClock;
+  readonly faults = new Faults();
+  readonly log: RequestLog;
+  private readonly createOrgData: CreateOrgData;
+  private readonly defaultOrgSpec: OrgSpec;
+  private readonly onReset: (() => void) | undefined;
+  private orgList: Org[] = [];
+  private readonly orgsById = new Map<string, Org>();
+
+  constructor(init: EmulatorInit) {
+    this.loginUrl = init.loginUrl;
+    this.instanceUrl = init.instanceUrl;
+    this.clock = init.clock;
+    this.createOrgData = init.createOrgData;
+    this.defaultOrgSpec = init.defaultOrg ?? {};
+    this.onReset = init.onReset;
+    this.log = new RequestLog(init.requestLogCapacity ?? 100_000);
+    this.buildOrg(this.defaultOrgSpec);
+  }
+
+  // ------------------------------------------------------------------ orgs
+
+  private buildOrg(spec: OrgSpec): Org {
+    const index = this.orgList.length + 1;
+    // Deterministic ids: a reset rebuilds the same org, users and apps with the same ids.
+    const id = makeId('00D', index);
+    const data = this.createOrgData({
+      orgId: id,
+      instanceUrl: this.instanceUrl,
+      now: () => this.clock.now(),
+      shouldLockRow: () => this.faults.shouldLockRow(),
+    });
+    const org = new Org({
+      id,
+      name: spec.name ?? (index === 1 ? 'ForceSites Emulated Org' : `Emulated Org ${index}`),
+      loginUrl: this.loginUrl,
+      instanceUrl: this.instanceUrl,
+      clock: this.clock,
+      settings: { ...DEFAULT_SETTINGS, ...spec.settings },
+      data,
+      idSeed: index * 1_000_000,
+    });
+    for (const u of spec.users ?? DEFAULT_USERS) org.addUser(u);
+    for (const a of spec.apps ?? DEFAULT_APPS) org.addApp(a);
+    registerVirtualSObjects(org);
+    for (const [sobject, enabled] of Object.entries(spec.topicsEnabled ?? {})) data.setTopicsEnabled(sobject, enabled);
+    this.orgList.push(org);
+    this.orgsById.set(id, org);
+    this.orgsById.set(id.slice(0, 15), org);
+    return org;
+  }
+
+  /** Back to the start-up state: the default org rebuilt with the same ids, other orgs gone. */
+  reset(): EmulatorDescription {
+    this.orgList = [];
+    this.orgsById.clear();
+    this.faults.clear();
+    this.log.clear();
+    this.onReset?.();
+    this.buildOrg(this.defaultOrgSpec);
+    return this.describe();
+  }
+
+  createOrg(spec: OrgSpec = {}): OrgDescription {
+    return this.describeOrg(this.buildOrg(spec));
+  }
+
+  orgs(): readonly Org[] {
+    return this.orgList;
+  }
+
+  /** The default org when `orgId` is omitted or `default`. Throws a RangeError otherwise. */
+  org(orgId?: string): Org {
+    if (orgId === undefined || orgId === 'default') return this.orgList[0]!;
+    const org = this.orgsById.get(orgId);
+    if (!org) throw new RangeError(`no org ${orgId}`);
+    return org;
+  }
+
+  /** Access tokens start with the 15-character org id and `!`. */
+  orgForAccessToken(token: string): Org | undefined {
+    const bang = token.indexOf('!');
+    return bang === 15 ? this.orgsById.get(token.slice(0, 15)) : undefined;
+  }
+
+  orgForRefreshToken(token: string): Org | undefined {
+    return this.orgList.find((o) => o.hasRefreshToken(token));
+  }
+
+  orgForCode(code: string): Org | undefined {
+    return this.orgList.find((o) => o.hasCode(code));
+  }
+
+  /** First registration of a client id (the same app may be registered in several orgs). */
+  appsForClientId(clientId: string): { org: Org; app: ConnectedApp }[] {
+    const out: { org: Org; app: ConnectedApp }[] = [];
+    for (const org of this.orgList) {
+      const app = org.appByClientId(clientId);
+      if (app) out.push({ org, app });
+    }
+    return out;
+  }
+
+  /** Usernames are unique across Salesforce, so the login form finds the org from them. */
+  findLogin(username: string): { org: Org; user: EmulatedUser } | undefined {
+    for (const org of this.orgList) {
+      const user = org.findUser(username);
+      if (user && user.username.toLowerCase() === username.toLowerCase()) return { org, user };
+    }
+    return undefined;
+  }
+
+  // ------------------------------------------------------------------ description
+
+  describe(): EmulatorDescription {
+    const org = this.org();
+    const app = [...org.apps.values()].find((a) => a.name === 'ForceSites') ?? [...org.apps.values()][0];
+    return {
+      loginUrl: this.loginUrl,
+      instanceUrl: this.instanceUrl,
+      clientId: app?.clientId ?? '',
+      redirectUris: app ? [...app.redirectUris] : [],
+      users: [...org.users.values()].map((u) => ({ username: u.username, password: u.password, userId: u.id })),
+      orgId: org.id,
+      controlUrl: `${this.instanceUrl}/__emulator`,
+    };
+  }
+
+  describeOrg(org: Org): OrgDescription {
+    return {
+      orgId: org.id,
+      name: org.name,
+      loginUrl: this.loginUrl,
+      instanceUrl: this.instanceUrl,
+      settings: { ...org.settings, apiUsed: org.apiUsed() },
+      users: [...org.users.values()].map((u) => ({ username: u.username, password: u.password, userId: u.id, permissions: [...u.permissions], active: u.active })),
+      apps: [...org.apps.values()].map((a) => this.describeApp(org, a)),
+    };
+  }
+
+  describeApp(org: Org, a: ConnectedApp): AppDescription {
+    return {
+      id: a.id,
+      name: a.name,
+      developerName: a.developerName,
+      clientId: a.clientId,
+      clientSecret: a.clientSecret ?? null,
+      redirectUris: [...a.redirectUris],
+      pkceRequired: a.pkceRequired,
+      installed: a.installed,
+      adminApprovedOnly: a.adminApprovedOnly,
+      approvedUsers: [...a.approvedUserIds].map((id) => org.users.get(id)?.username ?? id),
+      refreshTokenPolicy: policyToMetadata(a.refreshTokenPolicy),
+      rotation: a.rotation,
+      approvalCap: a.approvalCap ?? org.settings.approvalCap,
+    };
+  }
+
+  // ------------------------------------------------------------------ configuration
+
+  configureOrg(orgId: string | undefined, patch: OrgConfigPatch): OrgDescription {
+    const org = this.org(orgId);
+    org.configure(patch);
+    if (patch.apiUsed !== undefined) {
+      if (typeof patch.apiUsed !== 'number' || patch.apiUsed < 0) throw new RangeError('apiUsed must be a number ≥ 0');
+      org.setApiUsed(patch.apiUsed);
+    }
+    for (const [sobject, enabled] of Object.entries(patch.topicsEnabled ?? {})) org.data.setTopicsEnabled(sobject, Boolean(enabled));
+    return this.describeOrg(org);
+  }
+
+  addUser(orgId: string | undefined, spec: UserSpec): UserDescription {
+    const user = this.org(orgId).addUser(spec);
+    return { username: user.username, password: user.password, userId: user.id };
+  }
+
+  configureUser(orgId: string | undefined, userKey: string, patch: UserPatch): UserDescription & { permissions: string[]; active: boolean } {
+    const org = this.org(orgId);
+    const user = org.configureUser(org.requireUser(userKey), patch);
+    return { username: user.username, password: user.password, userId: user.id, permissions: [...user.permissions], active: user.active };
+  }
+
+  addApp(orgId: string | undefined, spec: AppSpec): AppDescription {
+    const org = this.org(orgId);
+    return this.describeApp(org, org.addApp(spec));
+  }
+
+  /** `appKey`: id, client id, name or developer name. */
+  configureApp(orgId: string | undefined, appKey: string, patch: AppPatch): AppDescription {
+    const org = this.org(orgId);
+    return this.describeApp(org, org.configureApp(org.requireApp(appKey), patch));
+  }
+
+  // ------------------------------------------------------------------ data half pass-through
+
+  seed(orgId: string | undefined, sobject: string, records: readonly Record<string, unknown>[]): string[] {
+    return this.org(orgId).data.seed(sobject, records);
+  }
+
+  addCustomField(orgId: string | undefined, sobject: string, field: CustomFieldSpec): void {
+    this.org(orgId).data.addCustomField(sobject, field);
+  }
+
+  addCustomObject(orgId: string | undefined, name: string, label: string): void {
+    this.org(orgId).data.addCustomObject(name, label);
+  }
+
+  setTopicsEnabled(orgId: string | undefined, sobject: string, enabled: boolean): void {
+    this.org(orgId).data.setTopicsEnabled(sobject, enabled);
+  }
+
+  records(orgId: string | undefined, sobject: string): readonly Record<string, unknown>[] {
+    return this.org(orgId).data.records(sobject);
+  }
+
+  /** Drops every record (and, with `schema`, customisations) of one org's data half. */
+  resetData(orgId: string | undefined, options?: { schema?: boolean }): void {
+    this.org(orgId).data.reset(options);
+  }
+
+  // ------------------------------------------------------------------ tokens and approvals
+
+  approvals(orgId?: string, filter: { app?: string; user?: string } = {}): ApprovalDescription[] {
+    const org = this.org(orgId);
+    const appId = filter.app ? org.requireApp(filter.app).id : undefined;
+    const userId = filter.user ? org.requireUser(filter.user).id : undefined;
+    return org.listApprovals({ appId, userId }).map((a) => ({
+      id: a.id,
+      appId: a.appId,
+      appName: org.apps.get(a.appId)?.name ?? '',
+      userId: a.userId,
+      username: org.users.get(a.userId)?.username ?? '',
+      createdDate: sfDateTime(a.createdDate),
+      lastUsedDate: sfDateTime(a.lastUsedDate),
+      useCount: a.useCount,
+      deleteToken: a.deleteToken,
+      hasRefreshToken: a.refreshToken !== undefined,
+      liveAccessTokens: a.accessTokens.size,
+    }));
+  }
+
+  /** Every access token of one org (or all orgs) stops working now; refresh tokens survive. */
+  expireAllSessions(orgId?: string): number {
+    const orgs = orgId === undefined ? this.orgList : [this.org(orgId)];
+    return orgs.reduce((n, o) => n + o.expireSessions(), 0);
+  }
+
+  /** Same effect as POST /services/oauth2/revoke: access, refresh or Delete token. */
+  revokeToken(token: string): boolean {
+    if (typeof token !== 'string' || token === '') return false;
+    const byPrefix = this.orgForAccessToken(token);
+    if (byPrefix?.revokeToken(token)) return true;
+    return this.orgList.some((o) => o !== byPrefix && o.revokeToken(token));
+  }
+
+  // ------------------------------------------------------------------ clock, faults, log
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  advanceClock(by: { ms?: number; seconds?: number; minutes?: number; hours?: number; days?: number }): number {
+    const ms = (by.ms ?? 0) + (by.seconds ?? 0) * 1000 + (by.minutes ?? 0) * MINUTE_MS + (by.hours ?? 0) * HOUR_MS + (by.days ?? 0) * DAY_MS;
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advance the clock by a positive ms, seconds, minutes, hours or days');
+    return this.clock.advance(ms);
+  }
+
+  setFaults(settings: FaultSettings): FaultSettings {
+    return this.faults.set(settings);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  requestLog(options?: { since?: number; limit?: number; kind?: string }): RequestLogSnapshot {
+    return this.log.snapshot(options);
+  }
+
+  clearRequestLog(): void {
+    this.log.clear();
+  }
+}
