@@ -1,0 +1,112 @@
+/**
+ * Salesforce failures → AppError with a stable code, the Salesforce errorCode kept in the
+ * message (admins search for it) and the original error as `cause`.
+ */
+import { AppError, isAppError, type ErrorCode } from '../../common/errors';
+
+/** One entry of a REST error array: `[{"message":"…","errorCode":"…","fields":[…]}]`. */
+export interface SalesforceRestError {
+  readonly message: string;
+  readonly errorCode: string;
+  readonly fields?: readonly string[];
+}
+
+const PERMISSION_CODES = new Set([
+  'INSUFFICIENT_ACCESS',
+  'INSUFFICIENT_ACCESS_OR_READONLY',
+  'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY',
+  'API_DISABLED_FOR_ORG',
+  'API_CURRENTLY_DISABLED',
+  'FUNCTIONALITY_NOT_ENABLED',
+]);
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Maps what jsforce (or fetch) threw. AppErrors pass through unchanged. */
+export function toSalesforceAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  const networkCode = findNetworkCode(error);
+  if (networkCode !== undefined) {
+    return new AppError('NETWORK_ERROR', `Could not reach Salesforce (${networkCode}).`, {
+      hint: 'Check the internet connection, then try again.',
+      cause: error,
+    });
+  }
+  const details = restErrorsOf(error);
+  if (details.length > 0) return fromRestErrors(details, error);
+  return new AppError('SALESFORCE_ERROR', 'Salesforce answered with an unexpected error.', {
+    hint: 'Try again. The Activity page has the details.',
+    cause: error,
+  });
+}
+
+/** Maps a REST error array (or single object) from a response body. */
+export function fromRestErrors(errors: readonly SalesforceRestError[], cause?: unknown): AppError {
+  const first = errors[0];
+  if (first === undefined) return new AppError('SALESFORCE_ERROR', 'Salesforce reported an error without details.', { cause });
+  const summary = errors
+    .slice(0, 3)
+    .map((e) => `${e.errorCode}: ${e.message}${e.fields && e.fields.length > 0 ? ` [${e.fields.join(', ')}]` : ''}`)
+    .join('; ');
+  const more = errors.length > 3 ? ` (+${errors.length - 3} more)` : '';
+  const { code, hint } = classify(first.errorCode);
+  return new AppError(code, `${summary}${more}`, { hint, cause });
+}
+
+/** Parses a REST error response body (array or object); empty when it is not one. */
+export function parseRestErrorBody(body: unknown): SalesforceRestError[] {
+  const items = Array.isArray(body) ? body : [body];
+  return items.flatMap((item: unknown) => {
+    if (typeof item !== 'object' || item === null) return [];
+    const record = item as Record<string, unknown>;
+    const errorCode = record['errorCode'];
+    const message = record['message'];
+    if (typeof errorCode !== 'string' || typeof message !== 'string') return [];
+    const fields = Array.isArray(record['fields']) ? record['fields'].filter((f): f is string => typeof f === 'string') : undefined;
+    return [{ errorCode, message, ...(fields === undefined ? {} : { fields }) }];
+  });
+}
+
+/** Runs a Salesforce call and maps whatever it throws. */
+export async function withSalesforceErrors<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toSalesforceAppError(error);
+  }
+}
+
+function classify(errorCode: string): { code: ErrorCode; hint: string } {
+  if (errorCode === 'REQUEST_LIMIT_EXCEEDED') {
+    return { code: 'REQUEST_LIMIT_EXCEEDED', hint: 'The org has used its API requests for the last 24 hours. Wait, or ask Salesforce for a higher limit.' };
+  }
+  if (PERMISSION_CODES.has(errorCode)) {
+    return { code: 'PERMISSION_MISSING', hint: 'The Salesforce user lacks a permission this needs (API Enabled, object or field access). Ask your Salesforce admin.' };
+  }
+  if (errorCode === 'INVALID_SESSION_ID') {
+    return { code: 'NEEDS_REAUTHORIZATION', hint: 'Reauthorize this connection: sign in to Salesforce again.' };
+  }
+  return { code: 'SALESFORCE_ERROR', hint: 'Check the message from Salesforce; the Activity page has the details.' };
+}
+
+/** jsforce's HttpApiError: name = errorCode, `errorCode`, and `data` with the body (or the array for several). */
+function restErrorsOf(error: unknown): SalesforceRestError[] {
+  if (typeof error !== 'object' || error === null) return [];
+  const record = error as { errorCode?: unknown; message?: unknown; data?: unknown };
+  const fromData = parseRestErrorBody(record.data);
+  if (fromData.length > 0) return fromData;
+  if (typeof record.errorCode === 'string' && typeof record.message === 'string') {
+    return [{ errorCode: record.errorCode, message: record.message }];
+  }
+  return [];
+}
+
+function findNetworkCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,152 @@
+/**
+ * What the profile file holds. Metadata only: secrets live in the keychain (see
+ * main/auth/token-vault.ts) and the JSON schema below forbids any property it does not
+ * name, so a token cannot be written here by accident.
+ */
+import type { ConnectionState, FieldMappingEntry, Settings, TagMode } from '../../common/models';
+
+export interface ConnectionRecord {
+  readonly id: string;
+  readonly loginUrl: string;
+  readonly instanceUrl: string;
+  readonly clientId: string;
+  /** A confidential connected app: its secret is in the keychain under connection:<id>:client-secret. */
+  readonly hasClientSecret: boolean;
+  /** The loopback port used at sign-in; reauthorization reuses it (the connected app lists it). */
+  readonly callbackPort: number;
+  readonly orgId: string;
+  readonly userId: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly apiVersion: string;
+  readonly authorizedAt: string;
+  readonly state: ConnectionState;
+}
+
+export interface SiteRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly wordpressUrl: string;
+  readonly wordpressUsername: string;
+  readonly hasWordpressPassword: boolean;
+  readonly connectionId: string | null;
+  readonly objectType: string;
+  readonly tagMode: TagMode;
+  readonly tagField: string | null;
+  readonly fieldMapping: readonly FieldMappingEntry[];
+  readonly lastCheckedAt: string | null;
+  readonly lastSyncedAt: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface ProfileData {
+  readonly schemaVersion: number;
+  readonly settings: Settings;
+  readonly connections: Readonly<Record<string, ConnectionRecord>>;
+  readonly sites: Readonly<Record<string, SiteRecord>>;
+}
+
+const id = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,100}$' } as const;
+const dateTime = { type: 'string', minLength: 1, maxLength: 40 } as const;
+const nullableDateTime = { anyOf: [dateTime, { type: 'null' }] } as const;
+const shortText = (max: number) => ({ type: 'string', maxLength: max }) as const;
+
+const connectionStateSchema = {
+  oneOf: [
+    { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'connected' } } },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'cause', 'detail'],
+      properties: {
+        kind: { const: 'needs-reauthorization' },
+        cause: { enum: ['evicted-by-approval-cap', 'policy-expiry', 'revoked', 'org-refreshed', 'unknown'] },
+        detail: shortText(2000),
+      },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'detail'],
+      properties: { kind: { const: 'keychain-error' }, detail: shortText(2000) },
+    },
+  ],
+} as const;
+
+const connectionSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'loginUrl', 'instanceUrl', 'clientId', 'hasClientSecret', 'callbackPort', 'orgId', 'userId', 'username', 'displayName', 'apiVersion', 'authorizedAt', 'state'],
+  properties: {
+    id,
+    loginUrl: shortText(300),
+    instanceUrl: shortText(300),
+    clientId: shortText(255),
+    hasClientSecret: { type: 'boolean' },
+    callbackPort: { type: 'integer', minimum: 0, maximum: 65535 },
+    orgId: shortText(18),
+    userId: shortText(18),
+    username: shortText(255),
+    displayName: shortText(255),
+    apiVersion: { type: 'string', pattern: '^\\d{2,3}\\.\\d$' },
+    authorizedAt: dateTime,
+    state: connectionStateSchema,
+  },
+} as const;
+
+const siteSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'name', 'wordpressUrl', 'wordpressUsername', 'hasWordpressPassword', 'connectionId', 'objectType', 'tagMode', 'tagField', 'fieldMapping', 'lastCheckedAt', 'lastSyncedAt', 'createdAt', 'updatedAt'],
+  properties: {
+    id,
+    name: shortText(120),
+    wordpressUrl: shortText(2048),
+    wordpressUsername: shortText(200),
+    hasWordpressPassword: { type: 'boolean' },
+    connectionId: { anyOf: [id, { type: 'null' }] },
+    objectType: shortText(80),
+    tagMode: { enum: ['topics', 'picklist'] },
+    tagField: { anyOf: [shortText(80), { type: 'null' }] },
+    fieldMapping: {
+      type: 'array',
+      maxItems: 500,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['wordpressField', 'salesforceField', 'direction'],
+        properties: {
+          wordpressField: shortText(100),
+          salesforceField: shortText(100),
+          direction: { enum: ['push', 'pull', 'both'] },
+        },
+      },
+    },
+    lastCheckedAt: nullableDateTime,
+    lastSyncedAt: nullableDateTime,
+    createdAt: dateTime,
+    updatedAt: dateTime,
+  },
+} as const;
+
+const settingsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['approvalCap', 'approvalWarnAt', 'healthIntervalHours', 'watchedApps', 'callbackPorts'],
+  properties: {
+    approvalCap: { type: 'integer', minimum: 1, maximum: 50 },
+    approvalWarnAt: { type: 'integer', minimum: 1, maximum: 50 },
+    healthIntervalHours: { type: 'number', minimum: 0.25, maximum: 168 },
+    watchedApps: { type: 'array', maxItems: 20, items: shortText(255) },
+    callbackPorts: { type: 'array', minItems: 1, maxItems: 10, items: { type: 'integer', minimum: 1024, maximum: 65535 } },
+  },
+} as const;
+
+/** The `properties` of the profile file's JSON schema (conf's `schema` option). */
+export const PROFILE_SCHEMA = {
+  schemaVersion: { type: 'integer', minimum: 1 },
+  settings: settingsSchema,
+  connections: { type: 'object', additionalProperties: connectionSchema, propertyNames: id },
+  sites: { type: 'object', additionalProperties: siteSchema, propertyNames: id },
+} as const;

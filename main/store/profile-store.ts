@@ -1,0 +1,195 @@
+/**
+ * The profile store: settings, connection metadata and site profiles in one JSON file.
+ *
+ * Built on `conf` (which electron-store extends) with a `cwd`, so the same class runs in
+ * plain Node for tests and the browser edition, and in Electron with the userData path.
+ * conf writes atomically (temp file + rename) and validates every write against the JSON
+ * schema in profile-records.ts, whose records allow no unknown property: no secret can land
+ * in this file. Secrets are in the keychain (main/auth/token-vault.ts).
+ */
+import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Conf from 'conf';
+import { AppError } from '../../common/errors';
+import type { ConnectionState, Settings } from '../../common/models';
+import { DEFAULT_SETTINGS } from './default-settings';
+import { CURRENT_SCHEMA_VERSION, migrateProfile, PROFILE_MIGRATIONS, type ProfileMigration } from './profile-migrations';
+import { PROFILE_SCHEMA, type ConnectionRecord, type ProfileData, type SiteRecord } from './profile-records';
+
+export interface ProfileStoreOptions {
+  /** Directory of the profile file (Electron: app.getPath('userData')). */
+  readonly cwd: string;
+  /** File name without `.json`. */
+  readonly configName?: string;
+  /** Tests add a migration to prove the path works; the app uses the defaults. */
+  readonly migrations?: readonly ProfileMigration[];
+  readonly schemaVersion?: number;
+}
+
+type Sections = Omit<ProfileData, 'schemaVersion'>;
+
+export class ProfileStore {
+  readonly path: string;
+  readonly #conf: Conf<ProfileData>;
+
+  constructor(options: ProfileStoreOptions) {
+    const configName = options.configName ?? 'profile';
+    const target = options.schemaVersion ?? CURRENT_SCHEMA_VERSION;
+    this.path = path.resolve(options.cwd, `${configName}.json`);
+    migrateFileInPlace(this.path, target, options.migrations ?? PROFILE_MIGRATIONS);
+    try {
+      this.#conf = new Conf<ProfileData>({
+        cwd: options.cwd,
+        configName,
+        // Object keys are record ids; dots in a key must never be read as a path.
+        accessPropertiesByDotNotation: false,
+        // The profile names users and orgs: readable by this OS user only.
+        configFileMode: 0o600,
+        schema: PROFILE_SCHEMA as never,
+        rootSchema: { additionalProperties: false },
+        defaults: { schemaVersion: target, settings: DEFAULT_SETTINGS, connections: {}, sites: {} },
+      });
+    } catch (error) {
+      throw unreadable(this.path, error);
+    }
+  }
+
+  // ---- settings ----
+
+  getSettings(): Settings {
+    return { ...DEFAULT_SETTINGS, ...this.#read().settings };
+  }
+
+  updateSettings(patch: Partial<Settings>): Settings {
+    const merged = { ...this.getSettings(), ...patch };
+    // A warning threshold above the cap would never fire; keep it at the cap at most.
+    const settings: Settings = { ...merged, approvalWarnAt: Math.min(merged.approvalWarnAt, merged.approvalCap) };
+    this.#write({ settings });
+    return settings;
+  }
+
+  // ---- connections ----
+
+  listConnections(): readonly ConnectionRecord[] {
+    return Object.values(this.#read().connections).sort((a, b) => a.authorizedAt.localeCompare(b.authorizedAt));
+  }
+
+  getConnection(id: string): ConnectionRecord | undefined {
+    const { connections } = this.#read();
+    return Object.hasOwn(connections, id) ? connections[id] : undefined;
+  }
+
+  /** The one connection for this org + connected app + user, if any (approvals are per user per app). */
+  findConnection(orgId: string, userId: string, clientId: string): ConnectionRecord | undefined {
+    return this.listConnections().find((c) => c.orgId === orgId && c.userId === userId && c.clientId === clientId);
+  }
+
+  saveConnection(record: ConnectionRecord): ConnectionRecord {
+    const { connections } = this.#read();
+    this.#write({ connections: { ...connections, [record.id]: record } });
+    return record;
+  }
+
+  setConnectionState(id: string, state: ConnectionState): ConnectionRecord | undefined {
+    const current = this.getConnection(id);
+    if (current === undefined) return undefined;
+    return this.saveConnection({ ...current, state });
+  }
+
+  /** Removes the connection and detaches the sites that used it, in one write. */
+  deleteConnection(id: string): boolean {
+    const { connections, sites } = this.#read();
+    if (!Object.hasOwn(connections, id)) return false;
+    const { [id]: _removed, ...rest } = connections;
+    const now = new Date().toISOString();
+    const detached = Object.fromEntries(
+      Object.entries(sites).map(([siteId, site]) => [siteId, site.connectionId === id ? { ...site, connectionId: null, updatedAt: now } : site]),
+    );
+    this.#write({ connections: rest, sites: detached });
+    return true;
+  }
+
+  // ---- sites ----
+
+  listSites(): readonly SiteRecord[] {
+    return Object.values(this.#read().sites).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
+  }
+
+  getSite(id: string): SiteRecord | undefined {
+    const { sites } = this.#read();
+    return Object.hasOwn(sites, id) ? sites[id] : undefined;
+  }
+
+  saveSite(record: SiteRecord): SiteRecord {
+    const { sites } = this.#read();
+    this.#write({ sites: { ...sites, [record.id]: record } });
+    return record;
+  }
+
+  /** For the health and sync services: timestamps only. */
+  touchSite(id: string, patch: { readonly lastCheckedAt?: string; readonly lastSyncedAt?: string }): SiteRecord | undefined {
+    const current = this.getSite(id);
+    if (current === undefined) return undefined;
+    return this.saveSite({ ...current, ...patch });
+  }
+
+  deleteSite(id: string): boolean {
+    const { sites } = this.#read();
+    if (!Object.hasOwn(sites, id)) return false;
+    const { [id]: _removed, ...rest } = sites;
+    this.#write({ sites: rest });
+    return true;
+  }
+
+  // ---- internals ----
+
+  #read(): ProfileData {
+    try {
+      return this.#conf.store;
+    } catch (error) {
+      throw unreadable(this.path, error);
+    }
+  }
+
+  #write(patch: Partial<Sections>): void {
+    // One `store` assignment = one validated, atomic write of the whole file.
+    this.#conf.store = { ...this.#read(), ...patch };
+  }
+}
+
+/**
+ * Brings an existing file up to `target` before conf (and its schema check) sees it. The
+ * previous file is kept as `<name>.v<N>.backup.json` so a bad migration loses nothing.
+ */
+function migrateFileInPlace(file: string, target: number, migrations: readonly ProfileMigration[]): void {
+  if (!existsSync(file)) return;
+  let data: Record<string, unknown>;
+  try {
+    const text = readFileSync(file, 'utf8');
+    const parsed: unknown = text.trim() === '' ? {} : JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
+    data = parsed as Record<string, unknown>;
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  const version = typeof data['schemaVersion'] === 'number' ? data['schemaVersion'] : 0;
+  if (version > target) {
+    throw new AppError('INTERNAL', `The ForceSites profile was written by a newer version of ForceSites (schema ${version}).`, {
+      hint: `Update ForceSites, or move ${file} aside to start with an empty profile.`,
+    });
+  }
+  if (version === target) return;
+  const migrated = migrateProfile(data, target, migrations);
+  copyFileSync(file, file.replace(/\.json$/, `.v${version}.backup.json`));
+  const temp = `${file}.${process.pid}.migrating`;
+  writeFileSync(temp, JSON.stringify(migrated.data, undefined, '\t'), { mode: 0o600 });
+  renameSync(temp, file);
+}
+
+function unreadable(file: string, cause: unknown): AppError {
+  if (cause instanceof AppError) return cause;
+  return new AppError('INTERNAL', 'ForceSites could not read its profile file.', {
+    hint: `The file ${file} is damaged. Restore it from a backup, or move it aside to start with an empty profile.`,
+    cause,
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * Site profiles: list, create or update, delete. The WordPress application password goes to
+ * the keychain before the profile is written, and the profile only records that one exists.
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../common/errors';
+import type { SiteProfileDto, SiteProfileInput } from '../../common/models';
+import { silentLogger, type Logger } from '../auth/logger';
+import { TokenVault, type SecretStore } from '../auth/token-vault';
+import { connectionDtos, siteDtos, toSiteDto } from './dto-mappers';
+import type { EventSink } from './event-sink';
+import type { SiteRecord } from './profile-records';
+import type { ProfileStore } from './profile-store';
+
+export interface SiteServiceOptions {
+  readonly store: ProfileStore;
+  readonly secrets: SecretStore;
+  readonly events: EventSink;
+  readonly log?: Logger;
+  readonly newId?: () => string;
+  readonly now?: () => Date;
+}
+
+/** `sites:save` input: SiteProfileInput plus the id of the profile to update. */
+export type SiteSaveInput = SiteProfileInput & { readonly id?: string | undefined };
+
+export class SiteService {
+  readonly #store: ProfileStore;
+  readonly #vault: TokenVault;
+  readonly #events: EventSink;
+  readonly #log: Logger;
+  readonly #newId: () => string;
+  readonly #now: () => Date;
+
+  constructor(options: SiteServiceOptions) {
+    this.#store = options.store;
+    this.#vault = new TokenVault(options.secrets);
+    this.#events = options.events;
+    this.#log = options.log ?? silentLogger;
+    this.#newId = options.newId ?? randomUUID;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  list(): SiteProfileDto[] {
+    return siteDtos(this.#store);
+  }
+
+  /** Creates (no id) or updates (known id) a site profile. */
+  async save(input: SiteSaveInput): Promise<SiteProfileDto> {
+    const existing = input.id === undefined ? undefined : this.#store.getSite(input.id);
+    if (input.id !== undefined && existing === undefined) {
+      throw new AppError('NOT_FOUND', 'That site profile no longer exists.', { hint: 'Reload the sites list and try again.' });
+    }
+    if (input.connectionId !== null && this.#store.getConnection(input.connectionId) === undefined) {
+      throw new AppError('NOT_FOUND', 'The chosen Salesforce connection no longer exists.', { hint: 'Pick another connection or sign in again.' });
+    }
+    const id = existing?.id ?? this.#newId();
+    const now = this.#now().toISOString();
+    const password = input.wordpressPassword;
+    if (password !== undefined) {
+      // Keychain first: if it is locked, nothing is saved and the admin is told why.
+      await this.#vault.setWordpressPassword(id, password);
+    }
+    const record: SiteRecord = {
+      id,
+      name: input.name.trim(),
+      wordpressUrl: input.wordpressUrl.trim(),
+      wordpressUsername: input.wordpressUsername.trim(),
+      hasWordpressPassword: password !== undefined || (existing?.hasWordpressPassword ?? false),
+      connectionId: input.connectionId,
+      objectType: input.objectType,
+      tagMode: input.tagMode,
+      tagField: input.tagField,
+      fieldMapping: input.fieldMapping.map((entry) => ({
+        wordpressField: entry.wordpressField,
+        salesforceField: entry.salesforceField,
+        direction: entry.direction,
+      })),
+      lastCheckedAt: existing?.lastCheckedAt ?? null,
+      lastSyncedAt: existing?.lastSyncedAt ?? null,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+    try {
+      this.#store.saveSite(record);
+    } catch (error) {
+      // A new site's password must not outlive a profile that was never written.
+      if (existing === undefined && password !== undefined) await this.#vault.deleteWordpressPassword(id).catch(() => false);
+      throw error;
+    }
+    this.#log.info(existing === undefined ? 'site profile created' : 'site profile updated', { siteId: id });
+    this.#announce();
+    return toSiteDto(record, this.#store.listConnections());
+  }
+
+  async delete(siteId: string): Promise<{ deleted: true }> {
+    if (this.#store.getSite(siteId) === undefined) {
+      throw new AppError('NOT_FOUND', 'That site profile no longer exists.', { hint: 'Reload the sites list.' });
+    }
+    // Password first: a locked keychain stops the delete rather than orphan a secret.
+    await this.#vault.deleteWordpressPassword(siteId);
+    this.#store.deleteSite(siteId);
+    this.#log.info('site profile deleted', { siteId });
+    this.#announce();
+    return { deleted: true };
+  }
+
+  /** For the WordPress client in main only; never crosses to the renderer. */
+  getWordpressPassword(siteId: string): Promise<string | null> {
+    return this.#vault.getWordpressPassword(siteId);
+  }
+
+  #announce(): void {
+    this.#events.emit('sites:changed', siteDtos(this.#store));
+    // siteIds on connections change with site assignments.
+    this.#events.emit('connections:changed', connectionDtos(this.#store));
+  }
+}
