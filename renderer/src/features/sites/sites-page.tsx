@@ -14,6 +14,13 @@ import { emptySiteForm, siteFormFromProfile, type SiteFormValues } from './site-
 
 type Editor = { readonly mode: 'closed' } | { readonly mode: 'open'; readonly profile: SiteProfileDto | undefined; readonly initial: SiteFormValues; readonly session: number };
 
+let sessions = 0;
+/** A fresh key per opening, so the form starts from its initial values each time. */
+function nextSession(): number {
+  sessions += 1;
+  return sessions;
+}
+
 export function SitesPage() {
   const { appInfo } = useApp();
   const sites = useLive(() => invoke('sites:list', {}), 'sites:changed');
@@ -32,13 +39,13 @@ export function SitesPage() {
       mode: 'open',
       profile: undefined,
       initial: emptySiteForm({ wordpressUrl: appInfo?.demoOrg?.wordpressUrl, connectionId: onlyConnection }),
-      session: Date.now(),
+      session: nextSession(),
     });
   }
 
   function openEdit(profile: SiteProfileDto) {
     setStatus('');
-    setEditor({ mode: 'open', profile, initial: siteFormFromProfile(profile), session: Date.now() });
+    setEditor({ mode: 'open', profile, initial: siteFormFromProfile(profile), session: nextSession() });
   }
 
   function saved(profile: SiteProfileDto) {
