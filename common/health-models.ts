@@ -247,3 +247,17 @@ export interface InvalidGrantExplanation {
   readonly cause: ReauthorizationCause;
   readonly detail: string;
 }
+
+/** What changed since the previous report: the lead maps these to a banner and a desktop notification. */
+export interface HealthChange {
+  readonly siteId: string;
+  readonly siteName: string;
+  readonly from: HealthSeverity | null;
+  readonly to: HealthSeverity;
+  readonly message: string;
+}
+
+export interface HealthChangedEvent {
+  readonly report: HealthReport;
+  readonly changes: readonly HealthChange[];
+}

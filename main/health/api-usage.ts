@@ -5,7 +5,7 @@
  */
 import type { ApiUsageDto, ApiUsageLevel, SiteApiCallsDto } from '../../common/health-models';
 import type { SalesforceApi } from './salesforce-api';
-import { errorCodeOf } from './salesforce-api';
+import { errorCodeOf, isAuthorizationLost } from './salesforce-api';
 
 export const API_WARN_FRACTION = 0.8;
 export const API_CRITICAL_FRACTION = 0.95;
@@ -126,6 +126,8 @@ export class ApiUsageTracker {
         return usageDto(orgId, used, daily.Max, 'limits', this.now());
       }
     } catch (error) {
+      // A dead connection is the caller's business (it marks the connection), not "usage unknown".
+      if (isAuthorizationLost(error)) throw error;
       const fromHeader = this.fromLimitInfo(api, orgId);
       if (fromHeader) return fromHeader;
       return unknownUsage(orgId, `Salesforce did not answer the limits request (${errorCodeOf(error)}).`);

@@ -38,8 +38,10 @@ export interface QueryPage<R> {
 /** The stable Salesforce error code of a failed call, e.g. `NOT_FOUND`, `INVALID_TYPE`. */
 export function errorCodeOf(error: unknown): string {
   if (error && typeof error === 'object') {
-    const e = error as { errorCode?: unknown; name?: unknown; data?: unknown };
+    const e = error as { errorCode?: unknown; code?: unknown; name?: unknown; data?: unknown };
     if (typeof e.errorCode === 'string' && e.errorCode !== '') return e.errorCode;
+    // ForceSites' own AppError (NEEDS_REAUTHORIZATION, KEYCHAIN_UNAVAILABLE …).
+    if (typeof e.code === 'string' && /^[A-Z_0-9]+$/.test(e.code)) return e.code;
     if (e.data && typeof e.data === 'object') {
       const d = e.data as { errorCode?: unknown; error?: unknown };
       if (typeof d.errorCode === 'string') return d.errorCode;
@@ -90,4 +92,10 @@ export async function queryAll<R>(api: SalesforceApi, soql: string, maxRows = Nu
 export async function queryCount(api: SalesforceApi, soql: string): Promise<number> {
   const page = await api.request<QueryPage<unknown>>(`/query?q=${encodeURIComponent(soql)}`);
   return page.totalSize;
+}
+
+/** The session or the refresh token is gone: the connection, not the check, has the problem. */
+export function isAuthorizationLost(error: unknown): boolean {
+  const code = errorCodeOf(error);
+  return code === 'NEEDS_REAUTHORIZATION' || code === 'KEYCHAIN_UNAVAILABLE' || code === 'INVALID_SESSION_ID' || code === 'invalid_grant';
 }
