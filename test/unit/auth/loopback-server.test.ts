@@ -1,0 +1,213 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../../common/errors';
+import { LoopbackServer, type LoopbackServerOptions } from '../../../main/auth/loopback-server';
+import { CapturingLogger } from '../../fakes/capturing-logger';
+import { ManualTimers } from '../../fakes/manual-timers';
+
+const STATE = 'expected-state-value-0123456789';
+const open: LoopbackServer[] = [];
+const others: Server[] = [];
+
+async function start(options: Partial<LoopbackServerOptions> = {}): Promise<LoopbackServer> {
+  const server = await LoopbackServer.listen({ port: 0, expectedState: STATE, timers: new ManualTimers(), ...options });
+  open.push(server);
+  return server;
+}
+
+function url(server: LoopbackServer, query: string, path = '/OauthRedirect'): string {
+  return `http://127.0.0.1:${server.port}${path}?${query}`;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((server) => server.close()));
+  await Promise.all(others.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+describe('LoopbackServer', () => {
+  it('answers a matching callback with a friendly page and yields the code', async () => {
+    const server = await start();
+    expect(server.redirectUri).toBe(`http://localhost:${server.port}/OauthRedirect`);
+    const response = await fetch(url(server, `code=aPrx-the-code-1234&state=${STATE}`));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await response.text()).toContain('You can close this tab and return to ForceSites');
+    await expect(server.result).resolves.toEqual({ code: 'aPrx-the-code-1234' });
+  });
+
+  it('refuses a second request after the flow completed', async () => {
+    const server = await start();
+    await fetch(url(server, `code=first&state=${STATE}`)).then((r) => r.text());
+    await server.result;
+    const second = await fetch(url(server, `code=second&state=${STATE}`)).then(
+      (r) => r.status,
+      () => 'refused',
+    );
+    expect(second === 'refused' || second === 409).toBe(true);
+    await expect(server.result).resolves.toEqual({ code: 'first' });
+  });
+
+  it('fails the flow with AUTH_STATE_MISMATCH and an error page when the state differs', async () => {
+    const server = await start();
+    const response = await fetch(url(server, `code=abc&state=${STATE}x`));
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('different sign-in');
+    expect((await rejection(server.result)).code).toBe('AUTH_STATE_MISMATCH');
+  });
+
+  it('fails with AUTH_STATE_MISMATCH when the state is missing', async () => {
+    const server = await start();
+    await fetch(url(server, 'code=abc')).then((r) => r.text());
+    expect((await rejection(server.result)).code).toBe('AUTH_STATE_MISMATCH');
+  });
+
+  it('answers other paths with 404 without consuming the flow', async () => {
+    const server = await start();
+    expect((await fetch(url(server, `code=abc&state=${STATE}`, '/favicon.ico'))).status).toBe(404);
+    expect((await fetch(url(server, `code=abc&state=${STATE}`, '/oauthredirect'))).status).toBe(404);
+    expect(server.settled).toBe(false);
+    await fetch(url(server, `code=later&state=${STATE}`)).then((r) => r.text());
+    await expect(server.result).resolves.toEqual({ code: 'later' });
+  });
+
+  it('answers POST and other methods with 405 without consuming the flow', async () => {
+    const server = await start();
+    const post = await fetch(url(server, `code=abc&state=${STATE}`), { method: 'POST', body: 'x' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET');
+    expect((await fetch(url(server, `code=abc&state=${STATE}`), { method: 'PUT' })).status).toBe(405);
+    expect(server.settled).toBe(false);
+    await fetch(url(server, `code=ok&state=${STATE}`)).then((r) => r.text());
+    await expect(server.result).resolves.toEqual({ code: 'ok' });
+  });
+
+  it('shows Salesforce’s description on access_denied, escaped, and fails with AUTH_DENIED', async () => {
+    const server = await start();
+    const description = 'end-user denied authorization <script>alert(1)</script>';
+    const response = await fetch(url(server, `error=access_denied&error_description=${encodeURIComponent(description)}&state=${STATE}`));
+    const html = await response.text();
+    expect(html).toContain('end-user denied authorization &#60;script&#62;');
+    expect(html).not.toContain('<script>');
+    const error = await rejection(server.result);
+    expect(error.code).toBe('AUTH_DENIED');
+    expect(error.message).toContain('end-user denied authorization');
+  });
+
+  it('reports other OAuth errors on the redirect as SALESFORCE_ERROR', async () => {
+    const server = await start();
+    await fetch(url(server, `error=OAUTH_APP_BLOCKED&error_description=this%20app%20is%20blocked&state=${STATE}`)).then((r) => r.text());
+    const error = await rejection(server.result);
+    expect(error.code).toBe('SALESFORCE_ERROR');
+    expect(error.message).toContain('OAUTH_APP_BLOCKED');
+  });
+
+  it('refuses a busy port with AUTH_PORT_BUSY naming it, and leaves its owner running', async () => {
+    const owner = createServer((_req, res) => res.end('still mine'));
+    others.push(owner);
+    await new Promise<void>((resolve) => owner.listen(0, '127.0.0.1', resolve));
+    const port = (owner.address() as { port: number }).port;
+    const error = await rejection(LoopbackServer.listen({ port, expectedState: STATE }));
+    expect(error.code).toBe('AUTH_PORT_BUSY');
+    expect(error.message).toContain(String(port));
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('still mine');
+  });
+
+  it('refuses a port another program holds on ::1, where "localhost" may resolve first', async () => {
+    const owner = createServer((_req, res) => res.end('squatter'));
+    const listening = await new Promise<boolean>((resolve) => {
+      owner.once('error', () => resolve(false));
+      owner.listen(0, '::1', () => resolve(true));
+    });
+    if (!listening) return; // no IPv6 loopback here: nothing can squat on it either
+    others.push(owner);
+    const port = (owner.address() as { port: number }).port;
+    const error = await rejection(LoopbackServer.listen({ port, expectedState: STATE, redirectHost: 'localhost' }));
+    expect(error.code).toBe('AUTH_PORT_BUSY');
+    // And 127.0.0.1 was released again.
+    const probe = createServer();
+    others.push(probe);
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(port, '127.0.0.1', resolve);
+    });
+  });
+
+  it('times out with AUTH_TIMEOUT after the configured time (manual timer)', async () => {
+    const timers = new ManualTimers();
+    const server = await start({ timers, timeoutMs: 1234 });
+    expect(timers.pendingDelays).toEqual([1234]);
+    timers.fireAll();
+    expect((await rejection(server.result)).code).toBe('AUTH_TIMEOUT');
+    await expect(fetch(url(server, `code=late&state=${STATE}`))).rejects.toThrow();
+  });
+
+  it('times out with AUTH_TIMEOUT on a short real timer, defaulting to five minutes otherwise', async () => {
+    const server = await LoopbackServer.listen({ port: 0, expectedState: STATE, timeoutMs: 30 });
+    open.push(server);
+    expect((await rejection(server.result)).code).toBe('AUTH_TIMEOUT');
+    const timers = new ManualTimers();
+    await start({ timers });
+    expect(timers.pendingDelays).toEqual([5 * 60 * 1000]);
+  });
+
+  it('is cancelled through its AbortSignal with AUTH_CANCELLED and stops listening', async () => {
+    const controller = new AbortController();
+    const server = await start({ signal: controller.signal });
+    controller.abort();
+    expect((await rejection(server.result)).code).toBe('AUTH_CANCELLED');
+    await server.close();
+    await expect(fetch(url(server, `code=x&state=${STATE}`))).rejects.toThrow();
+  });
+
+  it('refuses to start when the signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    expect((await rejection(LoopbackServer.listen({ port: 0, expectedState: STATE, signal: controller.signal }))).code).toBe('AUTH_CANCELLED');
+  });
+
+  it('destroys every socket on close, including idle keep-alive connections', async () => {
+    const server = await start();
+    const idle = connect(server.port, '127.0.0.1');
+    await new Promise<void>((resolve) => idle.once('connect', () => resolve()));
+    const idleClosed = new Promise<void>((resolve) => idle.once('close', () => resolve()));
+    // A keep-alive request that leaves its socket open.
+    const keptAlive = await new Promise<import('node:net').Socket>((resolve) => {
+      const req = httpRequest({ host: '127.0.0.1', port: server.port, path: '/nothing', agent: false, headers: { connection: 'keep-alive' } }, (res) => {
+        res.resume();
+        resolve(req.socket!);
+      });
+      req.end();
+    });
+    await fetch(url(server, `code=done&state=${STATE}`)).then((r) => r.text());
+    await server.result;
+    await server.close();
+    await idleClosed;
+    expect(idle.destroyed).toBe(true);
+    expect(keptAlive.destroyed || keptAlive.readyState === 'closed').toBe(true);
+  });
+
+  it('logs at most the last four characters of the code', async () => {
+    const log = new CapturingLogger();
+    const server = await start({ log });
+    const code = 'aPrxSECRETCODE0123456789wxyz';
+    await fetch(url(server, `code=${code}&state=${STATE}`)).then((r) => r.text());
+    await server.result;
+    const text = log.lines.join('\n');
+    expect(text).toContain('…wxyz');
+    expect(text).not.toContain(code.slice(0, -4));
+    expect(text).not.toContain(STATE);
+  });
+});
