@@ -153,8 +153,8 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
 }
 
 /** The browser edition allows exactly one network destination: its own WebSocket. */
-export function contentSecurityPolicy(port: number): string {
-  return [
+export function contentSecurityPolicy(port: number, delivery: 'header' | 'meta' = 'header'): string {
+  const directives = [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
@@ -163,8 +163,10 @@ export function contentSecurityPolicy(port: number): string {
     `connect-src ws://127.0.0.1:${port} ws://localhost:${port}`,
     "base-uri 'none'",
     "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  ];
+  // Browsers honour frame-ancestors only from the HTTP header and warn about it in a meta tag.
+  if (delivery === 'header') directives.push("frame-ancestors 'none'");
+  return directives.join('; ');
 }
 
 /**
@@ -172,7 +174,7 @@ export function contentSecurityPolicy(port: number): string {
  * (strict `connect-src 'none'` for Electron) at this server's WebSocket.
  */
 export function injectBridge(html: string, port: number): string {
-  const withCsp = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/i, `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(port)}">`);
+  const withCsp = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/i, `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(port, 'meta')}">`);
   return withCsp.replace(/<head>/i, '<head>\n    <script src="/web-bridge.js"></script>');
 }
 

@@ -1,0 +1,109 @@
+/**
+ * Composes the main-process services from ports. Electron (main/electron) and the browser
+ * edition (scripts/demo-server.ts, the tests) call this with their own ports; nothing here
+ * knows which edition it serves beyond `edition`.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AppInfo, DemoOrgInfo, Edition } from '../../common/models';
+import { ConnectionService } from '../auth/connection-service';
+import { KeyringSecretStore } from '../auth/keyring-secret-store';
+import { silentLogger, type Logger } from '../auth/logger';
+import type { SecretStore } from '../auth/token-vault';
+import { ProfileStore } from '../store/profile-store';
+import { SiteService } from '../store/site-service';
+import { ActivityLog } from './activity-log';
+import type { HandlerTable } from './dispatch';
+import { EventHub } from './event-hub';
+import { isAllowedExternalUrl } from './external-url-policy';
+import { createHandlers } from './handlers';
+
+export interface AppOptions {
+  readonly edition: Edition;
+  /** Where the profile file lives (Electron: userData). */
+  readonly dataDir: string;
+  readonly appVersion: string;
+  /** Accept http loopback login hosts and URLs: the demo org and tests only. */
+  readonly allowLoopbackHttp: boolean;
+  /** Opens a URL in the system browser; answers false when this edition cannot. */
+  readonly openExternal: (url: string) => Promise<boolean>;
+  readonly notify?: (title: string, body: string) => void;
+  /** Defaults to the OS keychain. The demo passes an in-memory store (its tokens are worthless). */
+  readonly secrets?: SecretStore;
+  readonly demoOrg?: DemoOrgInfo;
+  readonly logger?: Logger;
+  /** Loopback callback listener timeout; tests shorten it. */
+  readonly callbackTimeoutMs?: number;
+}
+
+export interface ForceSitesApp {
+  readonly handlers: HandlerTable;
+  readonly events: EventHub;
+  readonly activity: ActivityLog;
+  readonly connections: ConnectionService;
+  readonly sites: SiteService;
+  readonly store: ProfileStore;
+  isAllowedExternalUrl(url: string): boolean;
+  /** For errors that are not AppErrors: main's log, never the renderer. */
+  logUnexpected(channel: string, error: unknown): void;
+  close(): Promise<void>;
+}
+
+export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const logger = options.logger ?? silentLogger;
+  const events = new EventHub();
+  const sink = { emit: events.emit };
+  const activity = new ActivityLog(events.emit);
+  const store = new ProfileStore({ cwd: options.dataDir });
+  const secrets = options.secrets ?? new KeyringSecretStore();
+
+  const siteHosts = () =>
+    store.listSites().flatMap((site) => {
+      try {
+        return [new URL(site.wordpressUrl).hostname];
+      } catch {
+        return [];
+      }
+    });
+  const urlAllowed = (url: string) => isAllowedExternalUrl(url, { siteHosts, allowLoopbackHttp: options.allowLoopbackHttp });
+  const openExternal = async (url: string) => (urlAllowed(url) ? options.openExternal(url) : false);
+
+  const connections = new ConnectionService({
+    store,
+    secrets,
+    openExternal: async (url) => {
+      await openExternal(url);
+    },
+    events: sink,
+    log: logger,
+    allowLoopbackHttp: options.allowLoopbackHttp,
+    ...(options.callbackTimeoutMs === undefined ? {} : { callbackTimeoutMs: options.callbackTimeoutMs }),
+  });
+  const sites = new SiteService({ store, secrets, events: sink, log: logger });
+
+  const info: AppInfo = {
+    name: 'ForceSites',
+    version: options.appVersion,
+    edition: options.edition,
+    demo: options.demoOrg !== undefined,
+    ...(options.demoOrg ? { demoOrg: options.demoOrg } : {}),
+  };
+
+  const handlers = createHandlers({ info, settings: store, sites, connections, activity, isAllowedExternalUrl: urlAllowed, openExternal });
+  activity.add('info', 'app', `ForceSites ${options.appVersion} started (${options.edition === 'electron' ? 'desktop app' : 'browser edition'}).`);
+
+  return {
+    handlers,
+    events,
+    activity,
+    connections,
+    sites,
+    store,
+    isAllowedExternalUrl: urlAllowed,
+    logUnexpected: (channel, error) => logger.error('Unexpected error in a request handler.', { channel, error: error instanceof Error ? error.name : typeof error }),
+    close: async () => {
+      // Nothing to flush: the profile store writes synchronously and secrets live in the
+      // keychain. A sign-in still waiting on its loopback listener ends with the process.
+    },
+  };
+}
