@@ -1,0 +1,143 @@
+/**
+ * The data half of one emulated org: `createOrgData()` is what the core calls per org.
+ * See seam.ts for the contract and data/README.md for what is (not) emulated.
+ */
+import { DmlEngine } from './dml/dml-engine';
+import { DmlFailure } from './errors';
+import { IdGenerator } from './ids';
+import type { OrgState } from './org-state';
+import { BulkJobs } from './rest/bulk-jobs';
+import { QueryCursors } from './rest/query-cursors';
+import { dispatch } from './rest/router';
+import { orderRules, standardPricebook } from './rules/orders';
+import { topicRules } from './rules/topics';
+import { buildField, customFieldSpec } from './schema/field-template';
+import { SchemaRegistry } from './schema/registry';
+import type { CustomFieldSpec, DataRequest, DataResponse, OrgData, OrgDataOptions, VirtualSObject } from './seam';
+import { RecordStore } from './store/record-store';
+
+export interface OrgDataExtraOptions extends OrgDataOptions {
+  /** CreatedById/OwnerId for seed(); defaults to a fixed id with the User prefix. */
+  readonly defaultUserId?: string;
+}
+
+class OrgDataImpl implements OrgData {
+  private registry = new SchemaRegistry();
+  private readonly store = new RecordStore();
+  private readonly ids: IdGenerator;
+  private engine: DmlEngine;
+  private readonly state: OrgState;
+  private readonly topicSettings = new Map<string, boolean>();
+
+  constructor(private readonly options: OrgDataExtraOptions) {
+    this.ids = new IdGenerator(options.orgId);
+    this.engine = this.buildEngine();
+    const defaultUserId = options.defaultUserId ?? this.ids.next('005');
+    const self = this;
+    this.state = {
+      options,
+      get registry() {
+        return self.registry;
+      },
+      store: this.store,
+      get engine() {
+        return self.engine;
+      },
+      ids: this.ids,
+      cursors: new QueryCursors(() => options.now()),
+      jobs: new BulkJobs(),
+      defaultUserId,
+    };
+    for (const schema of this.registry.all()) this.store.addTable(schema);
+    this.seedStandardData();
+  }
+
+  private buildEngine(): DmlEngine {
+    const engine = new DmlEngine(this.store, this.registry, this.ids);
+    engine.addRules(topicRules());
+    engine.addRules(orderRules());
+    return engine;
+  }
+
+  private seedStandardData(): void {
+    const table = this.store.table('Pricebook2');
+    if (!table) return;
+    // The standard price book exists in every org; IsStandard is read-only, so it is put directly.
+    const id = this.ids.next('01s');
+    const stamp = new Date(this.options.now()).toISOString().replace('Z', '+0000');
+    this.store.put(table, {
+      Id: id, IsDeleted: false, ...standardPricebook(),
+      CreatedDate: stamp, CreatedById: this.state.defaultUserId, LastModifiedDate: stamp, LastModifiedById: this.state.defaultUserId, SystemModstamp: stamp,
+    });
+  }
+
+  handle(request: DataRequest): DataResponse {
+    return dispatch(this.state, request);
+  }
+
+  seed(sobject: string, records: readonly Record<string, unknown>[]): string[] {
+    const schema = this.registry.get(sobject);
+    if (!schema) throw new Error(`seed: unknown sObject ${sobject}`);
+    const ctx = { userId: this.state.defaultUserId, now: this.options.now(), allowAuditFields: true };
+    return this.store.atomically(() =>
+      records.map((record, index) => {
+        const values = this.engine.prepareJson(schema, record);
+        try {
+          return String(this.engine.insert(schema, values, ctx).Id);
+        } catch (error) {
+          if (error instanceof DmlFailure) throw new Error(`seed ${sobject}[${index}]: ${error.message}`);
+          throw error;
+        }
+      }),
+    );
+  }
+
+  reset(options?: { schema?: boolean }): void {
+    if (options?.schema) {
+      const virtuals = [...this.registry.all()].filter((s) => s.virtual);
+      this.registry = new SchemaRegistry();
+      for (const v of virtuals) this.registry.registerVirtual(v.name, v.virtual as VirtualSObject);
+      this.topicSettings.clear();
+      this.engine = this.buildEngine();
+      for (const schema of this.registry.all()) if (!schema.virtual) this.store.addTable(schema);
+    }
+    this.store.clear();
+    this.engine.resetCounters();
+    this.state.cursors.clear();
+    this.state.jobs.clear();
+    this.seedStandardData();
+  }
+
+  addCustomField(sobject: string, field: CustomFieldSpec): void {
+    const schema = this.registry.get(sobject);
+    if (!schema || schema.virtual) throw new Error(`addCustomField: unknown sObject ${sobject}`);
+    if (!field.name.endsWith('__c')) throw new Error(`custom field name must end with __c: ${field.name}`);
+    schema.addField(buildField(customFieldSpec(field)));
+    this.store.table(schema.name)?.rebuildIndexes();
+  }
+
+  addCustomObject(name: string, label: string): void {
+    const schema = this.registry.addCustomObject(name, label);
+    if (!this.store.table(schema.name)) this.store.addTable(schema);
+  }
+
+  setTopicsEnabled(sobject: string, enabled: boolean): void {
+    const schema = this.registry.get(sobject);
+    if (!schema) throw new Error(`setTopicsEnabled: unknown sObject ${sobject}`);
+    schema.topicsEnabled = enabled;
+    this.topicSettings.set(schema.name, enabled);
+  }
+
+  registerVirtualSObject(name: string, virtual: VirtualSObject): void {
+    this.registry.registerVirtual(name, virtual);
+  }
+
+  records(sobject: string): readonly Record<string, unknown>[] {
+    const table = this.store.table(sobject);
+    return table ? [...table.live.values()] : [];
+  }
+}
+
+export function createOrgData(options: OrgDataExtraOptions): OrgData {
+  return new OrgDataImpl(options);
+}

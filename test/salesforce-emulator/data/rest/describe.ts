@@ -1,0 +1,53 @@
+/**
+ * Describes as served: the stored JSON with `vxx.0`/recorded versions and recorded hosts
+ * replaced by this request's version and the org's instance URL. Cached per schema revision.
+ */
+import { recordedGlobalShared } from '../schema/recorded';
+import type { SObjectSchema } from '../schema/sobject-schema';
+import type { OrgState } from '../org-state';
+
+type Json = Record<string, unknown>;
+
+const cache = new WeakMap<SObjectSchema, Map<string, { revision: number; json: Json }>>();
+
+export function rewriteUrls<T>(value: T, version: string, instanceUrl: string): T {
+  const text = JSON.stringify(value)
+    .replace(/\/services\/data\/v(?:\d+\.\d+|xx\.0)/g, `/services/data/v${version}`)
+    .replace(/https:\/\/[A-Za-z0-9.-]+\.salesforce\.com/g, instanceUrl);
+  return JSON.parse(text) as T;
+}
+
+export function describeSObject(org: OrgState, schema: SObjectSchema, version: string): Json {
+  let perVersion = cache.get(schema);
+  if (!perVersion) cache.set(schema, (perVersion = new Map()));
+  const hit = perVersion.get(version);
+  if (hit && hit.revision === schema.revision) return hit.json;
+  const top = schema.virtual ? { ...schema.virtual.describe } : { ...schema.describeTop };
+  // Key order as recorded: `fields` sits between extendsInterfaces… and hasSubtypes alphabetically.
+  const ordered: Json = {};
+  const keys = [...Object.keys(top).filter((k) => k !== 'fields'), 'fields'].sort();
+  for (const key of keys) ordered[key] = key === 'fields' ? schema.fields.map((f) => f.json) : top[key];
+  const json = rewriteUrls(ordered, version, org.options.instanceUrl);
+  perVersion.set(version, { revision: schema.revision, json });
+  return json;
+}
+
+export function globalEntry(org: OrgState, schema: SObjectSchema, version: string): Json {
+  return rewriteUrls(schema.globalEntry, version, org.options.instanceUrl);
+}
+
+/** `GET sobjects/`: the recorded list (Lead's missing key prefix restored) plus every other supported object. */
+export function globalDescribe(org: OrgState, version: string): Json {
+  const recorded = recordedGlobalShared();
+  const listed = new Set<string>();
+  const sobjects = (recorded.sobjects as Json[]).map((entry) => {
+    const name = String(entry.name);
+    listed.add(name.toLowerCase());
+    const schema = org.registry.get(name);
+    return schema ? schema.globalEntry : entry;
+  });
+  for (const schema of org.registry.all()) {
+    if (!listed.has(schema.lower)) sobjects.push(schema.globalEntry);
+  }
+  return rewriteUrls({ encoding: recorded.encoding, maxBatchSize: recorded.maxBatchSize, sobjects }, version, org.options.instanceUrl);
+}

@@ -1,0 +1,451 @@
+/**
+ * Binds a parsed SOQL query to the org's schemas and runs it.
+ *
+ * WHERE is compiled once into closures, so a 100,000-row scan does no per-row parsing of the
+ * query. The result is the ordered list of matching rows plus a projector; paging slices that
+ * list lazily (see rest/query.ts) instead of materialising every page up front.
+ */
+import { parseDate, parseDateTime } from '../datetime';
+import { normalizeId } from '../ids';
+import type { FieldDef, SObjectSchema } from '../schema/sobject-schema';
+import type { Rec } from '../store/record-store';
+import type { Condition, FieldRef, Literal, SelectItem, SoqlQuery } from './ast';
+import { dateLiteralRange } from './date-literals';
+import { SoqlError } from './soql-error';
+
+export interface QuerySource {
+  schema(name: string): SObjectSchema | undefined;
+  /** Rows of an object; deleted ones too when includeDeleted (queryAll). */
+  rows(schema: SObjectSchema, includeDeleted: boolean): Iterable<Rec>;
+  /** A record by 18-char id, for relationship fields. */
+  byId(id: string, schema: SObjectSchema): Rec | undefined;
+  now(): number;
+  /** `/services/data/vXX.X` for attributes.url. */
+  readonly urlBase: string;
+}
+
+export type QueryResult =
+  | { readonly kind: 'count'; readonly totalSize: number }
+  | { readonly kind: 'rows'; readonly schema: SObjectSchema; readonly rows: readonly Rec[]; project(rec: Rec): Record<string, unknown> }
+  | { readonly kind: 'aggregate'; readonly records: readonly Record<string, unknown>[] };
+
+/** A field path bound to schemas: every hop but the last is a reference field. */
+interface BoundPath {
+  readonly hops: readonly { field: FieldDef; target: SObjectSchema }[];
+  readonly field: FieldDef;
+  readonly owner: SObjectSchema;
+}
+
+const TEXT = new Set(['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'combobox', 'encryptedstring']);
+const NUMERIC = new Set(['double', 'currency', 'percent', 'int', 'long']);
+const SOAP_TYPE_NAMES: Record<string, string> = {
+  double: 'double', currency: 'double', percent: 'double', int: 'int', long: 'long', boolean: 'boolean', date: 'date', datetime: 'dateTime',
+};
+const DAY = 86_400_000;
+
+const NO_SUCH_COLUMN_TAIL =
+  "If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.";
+
+export class Evaluator {
+  private readonly schema: SObjectSchema;
+
+  constructor(private readonly query: SoqlQuery, private readonly source: QuerySource) {
+    const schema = source.schema(query.from.name);
+    if (!schema) {
+      throw new SoqlError(
+        'INVALID_TYPE',
+        `sObject type '${query.from.name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
+        query.text,
+        query.from.offset,
+      );
+    }
+    this.schema = schema;
+  }
+
+  get from(): SObjectSchema {
+    return this.schema;
+  }
+
+  bind(ref: FieldRef, schema: SObjectSchema = this.schema): BoundPath {
+    let path = ref.path;
+    // `SELECT Contact.Email FROM Contact` is legal: a leading object name is dropped.
+    if (path.length > 1 && path[0]?.toLowerCase() === schema.lower && !schema.relationship(path[0])) path = path.slice(1);
+    const hops: { field: FieldDef; target: SObjectSchema }[] = [];
+    let current = schema;
+    for (let i = 0; i < path.length - 1; i++) {
+      const name = path[i] as string;
+      const rel = current.relationship(name);
+      const target = rel?.referenceTo.map((t) => this.source.schema(t)).find((s) => s !== undefined && s.field(path[i + 1] as string));
+      const anyTarget = rel?.referenceTo.map((t) => this.source.schema(t)).find((s) => s !== undefined);
+      if (!rel || !anyTarget) {
+        throw new SoqlError(
+          'INVALID_FIELD',
+          `Didn't understand relationship '${name}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+          this.query.text,
+          ref.offset,
+        );
+      }
+      hops.push({ field: rel, target: target ?? anyTarget });
+      current = target ?? anyTarget;
+    }
+    const last = path[path.length - 1] as string;
+    const field = current.field(last);
+    if (!field) {
+      throw new SoqlError('INVALID_FIELD', `No such column '${last}' on entity '${current.name}'. ${NO_SUCH_COLUMN_TAIL}`, this.query.text, ref.offset);
+    }
+    return { hops, field, owner: current };
+  }
+
+  private getter(bound: BoundPath): (rec: Rec) => unknown {
+    const { hops, field } = bound;
+    if (field.type === 'address') {
+      return (rec) => {
+        const parent = this.walk(rec, hops);
+        return parent ? compound(parent, bound.owner, field) : null;
+      };
+    }
+    if (hops.length === 0) return (rec) => rec[field.name];
+    return (rec) => this.walk(rec, hops)?.[field.name];
+  }
+
+  private walk(rec: Rec, hops: BoundPath['hops']): Rec | undefined {
+    let current: Rec | undefined = rec;
+    for (const hop of hops) {
+      const id = current?.[hop.field.name];
+      if (typeof id !== 'string') return undefined;
+      current = this.source.byId(id, hop.target);
+      if (!current) return undefined;
+    }
+    return current;
+  }
+
+  run(includeDeleted: boolean): QueryResult {
+    const q = this.query;
+    if (q.offset !== undefined && q.offset > 2000) {
+      throw new SoqlError('NUMBER_OUTSIDE_VALID_RANGE', 'Maximum SOQL offset allowed is 2000');
+    }
+    const predicate = q.where ? this.compile(q.where) : undefined;
+    const aggregates = q.select.filter((s) => s.kind === 'aggregate');
+    const countOnly = aggregates.length === 1 && aggregates[0]?.kind === 'aggregate' && aggregates[0].fn === 'COUNT' && aggregates[0].arg === undefined;
+    if (countOnly && q.select.length > 1) {
+      const other = q.select.find((s) => s.kind === 'field');
+      throw new SoqlError('MALFORMED_QUERY', 'COUNT() must be the only element in the SELECT list.', q.text, other?.kind === 'field' ? other.ref.offset : 0);
+    }
+    const bindings = q.select.map((item) => (item.kind === 'field' ? this.bind(item.ref) : item.arg ? this.bind(item.arg) : undefined));
+    const sortKeys = q.orderBy.map((key) => ({ key, get: this.getter(this.bind(key.field)), type: this.bind(key.field).field.type }));
+
+    let matched: Rec[] = [];
+    for (const rec of this.source.rows(this.schema, includeDeleted)) {
+      if (!predicate || predicate(rec)) matched.push(rec);
+    }
+
+    if (countOnly) {
+      const total = Math.max(0, Math.min(matched.length - (q.offset ?? 0), q.limit ?? Number.POSITIVE_INFINITY));
+      return { kind: 'count', totalSize: total };
+    }
+    if (aggregates.length > 0 || q.groupBy.length > 0) return this.aggregate(matched, bindings);
+
+    if (sortKeys.length > 0) {
+      // Nulls go first or last per key regardless of direction; only non-null order flips.
+      matched.sort((a, b) => {
+        for (const { key, get, type } of sortKeys) {
+          const va = get(a);
+          const vb = get(b);
+          const na = va === null || va === undefined;
+          const nb = vb === null || vb === undefined;
+          if (na || nb) {
+            if (na && nb) continue;
+            return na === key.nullsLast ? 1 : -1;
+          }
+          const c = compareValues(va, vb, type, false);
+          if (c !== 0) return key.descending ? -c : c;
+        }
+        return 0;
+      });
+    }
+    if (q.offset) matched = matched.slice(q.offset);
+    if (q.limit !== undefined) matched = matched.slice(0, q.limit);
+    const fields = q.select.flatMap((item, i) => (item.kind === 'field' ? [bindings[i] as BoundPath] : []));
+    return { kind: 'rows', schema: this.schema, rows: matched, project: (rec) => this.project(rec, fields) };
+  }
+
+  private attributes(schema: SObjectSchema, rec: Rec): Record<string, unknown> {
+    return { type: schema.name, url: `${this.source.urlBase}/sobjects/${schema.name}/${String(rec.Id)}` };
+  }
+
+  project(rec: Rec, fields: readonly BoundPath[], depth = 0, schema: SObjectSchema = this.schema): Record<string, unknown> {
+    const out: Record<string, unknown> = { attributes: this.attributes(schema, rec) };
+    for (const bound of fields) {
+      if (bound.hops.length === depth) {
+        out[bound.field.name] = bound.field.type === 'address' ? compound(rec, schema, bound.field) : rec[bound.field.name] ?? null;
+        continue;
+      }
+      const hop = bound.hops[depth];
+      if (!hop) continue;
+      const relName = hop.field.relationshipName as string;
+      if (relName in out) continue;
+      // Every selected field under this relationship goes into one nested object.
+      const under = fields.filter((b) => b.hops[depth]?.field === hop.field);
+      const id = rec[hop.field.name];
+      const parent = typeof id === 'string' ? this.source.byId(id, hop.target) : undefined;
+      const parentSchema = parent && typeof id === 'string' ? this.source.schema(hop.field.referenceTo.find((t) => this.source.schema(t)?.keyPrefix === id.slice(0, 3)) ?? hop.target.name) ?? hop.target : hop.target;
+      out[relName] = parent ? this.project(parent, under, depth + 1, parentSchema) : null;
+    }
+    return out;
+  }
+
+  private aggregate(rows: Rec[], bindings: readonly (BoundPath | undefined)[]): QueryResult {
+    const q = this.query;
+    const groupBound = q.groupBy.map((ref) => this.bind(ref));
+    q.select.forEach((item, i) => {
+      if (item.kind !== 'field') return;
+      const bound = bindings[i] as BoundPath;
+      if (!groupBound.some((g) => g.field === bound.field && g.hops.length === bound.hops.length)) {
+        throw new SoqlError('MALFORMED_QUERY', `Field must be grouped or aggregated: ${bound.field.name}`, q.text, item.ref.offset);
+      }
+    });
+    const groupGetters = groupBound.map((b) => this.getter(b));
+    const groups = new Map<string, Rec[]>();
+    if (groupGetters.length === 0) groups.set('', rows);
+    else {
+      for (const rec of rows) {
+        const key = JSON.stringify(groupGetters.map((g) => normalizeGroupValue(g(rec))));
+        let bucket = groups.get(key);
+        if (!bucket) groups.set(key, (bucket = []));
+        bucket.push(rec);
+      }
+    }
+    const records: Record<string, unknown>[] = [];
+    for (const bucket of groups.values()) {
+      const out: Record<string, unknown> = { attributes: { type: 'AggregateResult' } };
+      let expr = 0;
+      q.select.forEach((item: SelectItem, i) => {
+        const bound = bindings[i];
+        if (item.kind === 'field') {
+          const first = bucket[0];
+          out[(bound as BoundPath).field.name] = first ? this.getter(bound as BoundPath)(first) ?? null : null;
+          return;
+        }
+        const name = item.alias ?? `expr${expr++}`;
+        const get = bound ? this.getter(bound) : undefined;
+        const values = get ? bucket.map(get).filter((v) => v !== null && v !== undefined) : bucket;
+        out[name] = aggregateValue(item.fn, values);
+      });
+      records.push(out);
+    }
+    let result = records;
+    if (q.offset) result = result.slice(q.offset);
+    if (q.limit !== undefined) result = result.slice(0, q.limit);
+    return { kind: 'aggregate', records: result };
+  }
+
+  // ---- WHERE compilation ----
+
+  compile(cond: Condition): (rec: Rec) => boolean {
+    switch (cond.kind) {
+      case 'and': {
+        const parts = cond.items.map((c) => this.compile(c));
+        return (rec) => parts.every((p) => p(rec));
+      }
+      case 'or': {
+        const parts = cond.items.map((c) => this.compile(c));
+        return (rec) => parts.some((p) => p(rec));
+      }
+      case 'not': {
+        const inner = this.compile(cond.item);
+        return (rec) => !inner(rec);
+      }
+      case 'compare': {
+        const bound = this.bind(cond.field);
+        const get = this.getter(bound);
+        const test = this.comparator(bound.field, cond.op, cond.value);
+        return (rec) => test(get(rec));
+      }
+      case 'in': {
+        const bound = this.bind(cond.field);
+        const get = this.getter(bound);
+        const tests = cond.values.map((v) => this.comparator(bound.field, '=', v));
+        return cond.negated ? (rec) => { const v = get(rec); return !tests.some((t) => t(v)); } : (rec) => { const v = get(rec); return tests.some((t) => t(v)); };
+      }
+      case 'like': {
+        const bound = this.bind(cond.field);
+        if (cond.pattern.kind !== 'string') throw this.typeError(bound.field, cond.pattern);
+        const re = likeToRegExp(cond.pattern.value);
+        const get = this.getter(bound);
+        return (rec) => {
+          const v = get(rec);
+          return v !== null && v !== undefined && re.test(String(v));
+        };
+      }
+      case 'includes':
+      case 'excludes': {
+        const bound = this.bind(cond.field);
+        if (bound.field.type !== 'multipicklist') {
+          throw new SoqlError('INVALID_QUERY_FILTER_OPERATOR', `includes or excludes operator only valid on multipicklist field`, this.query.text, cond.field.offset);
+        }
+        const wanted = cond.values.map((v) => {
+          if (v.kind !== 'string') throw this.typeError(bound.field, v);
+          return v.value.split(';').map((s) => s.trim().toLowerCase());
+        });
+        const get = this.getter(bound);
+        const includes = (rec: Rec): boolean => {
+          const v = get(rec);
+          if (typeof v !== 'string' || v === '') return false;
+          const have = new Set(v.split(';').map((s) => s.trim().toLowerCase()));
+          return wanted.some((all) => all.every((w) => have.has(w)));
+        };
+        return cond.kind === 'includes' ? includes : (rec) => !includes(rec);
+      }
+    }
+  }
+
+  private typeError(field: FieldDef, literal: Literal): SoqlError {
+    const quoted = literal.kind === 'string';
+    const typeName = TEXT.has(field.type) || field.type === 'multipicklist' ? 'string' : field.type === 'id' || field.type === 'reference' ? 'id' : SOAP_TYPE_NAMES[field.type] ?? field.type;
+    const tail = quoted ? 'and should not be enclosed in quotes' : 'and should be enclosed in quotes';
+    return new SoqlError('INVALID_FIELD', `value of filter criterion for field '${field.name}' must be of type ${typeName} ${tail}`, this.query.text, literal.offset);
+  }
+
+  /** A test of one field value against one literal, with Salesforce's typing rules. */
+  private comparator(field: FieldDef, op: string, literal: Literal): (value: unknown) => boolean {
+    const isNull = (v: unknown): boolean => v === null || v === undefined || v === '';
+    if (literal.kind === 'null') {
+      if (op !== '=' && op !== '!=') throw new SoqlError('MALFORMED_QUERY', `unexpected token: 'null'`, this.query.text, literal.offset);
+      return op === '=' ? isNull : (v) => !isNull(v);
+    }
+    const ordered = (c: number): boolean => (op === '=' ? c === 0 : op === '!=' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0);
+    const withNull = (test: (v: unknown) => boolean) => (v: unknown) => (isNull(v) ? op === '!=' : test(v));
+
+    if (field.type === 'id' || field.type === 'reference') {
+      if (literal.kind !== 'string') throw this.typeError(field, literal);
+      const id = normalizeId(literal.value);
+      if (!id) throw new SoqlError('INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${literal.value}`, this.query.text, literal.offset);
+      return withNull((v) => ordered(compareStrings(String(v), id)));
+    }
+    if (TEXT.has(field.type) || field.type === 'multipicklist') {
+      if (literal.kind !== 'string') throw this.typeError(field, literal);
+      const wanted = unescapeLike(literal.value);
+      if (field.type === 'multipicklist' && (op === '=' || op === '!=')) {
+        const key = multiKey(wanted);
+        return withNull((v) => ordered(multiKey(String(v)) === key ? 0 : 1));
+      }
+      const lower = wanted.toLowerCase();
+      return withNull((v) => ordered(compareStrings(String(v).toLowerCase(), lower)));
+    }
+    if (NUMERIC.has(field.type)) {
+      if (literal.kind !== 'number') throw this.typeError(field, literal);
+      return withNull((v) => ordered(Number(v) - literal.value));
+    }
+    if (field.type === 'boolean') {
+      if (literal.kind !== 'boolean') throw this.typeError(field, literal);
+      return (v) => ordered((v === true ? 1 : 0) - (literal.value ? 1 : 0));
+    }
+    if (field.type === 'date' || field.type === 'datetime') {
+      let range: [number, number];
+      if (literal.kind === 'dateLiteral') range = dateLiteralRange(literal.name, literal.n, this.source.now());
+      else if (literal.kind === 'date') {
+        const ms = parseDate(literal.value);
+        if (ms === undefined) throw this.typeError(field, literal);
+        range = [ms, ms + DAY];
+      } else if (literal.kind === 'datetime') {
+        const ms = parseDateTime(literal.value);
+        if (ms === undefined) throw this.typeError(field, literal);
+        range = field.type === 'date' ? [Math.floor(ms / DAY) * DAY, Math.floor(ms / DAY) * DAY + DAY] : [ms, ms + 1];
+      } else throw this.typeError(field, literal);
+      const [start, end] = range;
+      const parse = field.type === 'date' ? parseDate : parseDateTime;
+      return withNull((v) => {
+        const ms = parse(String(v));
+        if (ms === undefined) return false;
+        switch (op) {
+          case '=': return ms >= start && ms < end;
+          case '!=': return ms < start || ms >= end;
+          case '<': return ms < start;
+          case '<=': return ms < end;
+          case '>': return ms >= end;
+          default: return ms >= start;
+        }
+      });
+    }
+    throw new SoqlError('INVALID_FIELD', `field '${field.name}' can not be filtered in a query call`, this.query.text, literal.offset);
+  }
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function multiKey(value: string): string {
+  return value.split(';').map((s) => s.trim().toLowerCase()).filter(Boolean).sort().join(';');
+}
+
+/** `\_` and `\%` only mean something in LIKE; elsewhere they stand for the bare character. */
+function unescapeLike(value: string): string {
+  return value.replace(/\\([_%])/g, '$1');
+}
+
+export function likeToRegExp(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === '\\' && (pattern[i + 1] === '_' || pattern[i + 1] === '%')) {
+      re += pattern[i + 1];
+      i += 1;
+    } else if (c === '%') re += '[\\s\\S]*';
+    else if (c === '_') re += '[\\s\\S]';
+    else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 'i');
+}
+
+/** Order of two field values; nulls placed first unless nullsLast. Text compares case-insensitively. */
+export function compareValues(a: unknown, b: unknown, type: string, nullsLast: boolean): number {
+  const na = a === null || a === undefined;
+  const nb = b === null || b === undefined;
+  if (na || nb) {
+    if (na && nb) return 0;
+    return na === nullsLast ? 1 : -1;
+  }
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  if (type === 'id' || type === 'reference') return compareStrings(String(a), String(b));
+  return compareStrings(String(a).toLowerCase(), String(b).toLowerCase());
+}
+
+function normalizeGroupValue(v: unknown): unknown {
+  return typeof v === 'string' ? v.toLowerCase() : v ?? null;
+}
+
+function aggregateValue(fn: string, values: readonly unknown[]): unknown {
+  switch (fn) {
+    case 'COUNT': return values.length;
+    case 'COUNT_DISTINCT': return new Set(values.map((v) => (typeof v === 'string' ? v.toLowerCase() : v))).size;
+    case 'SUM': return values.length === 0 ? null : values.reduce<number>((s, v) => s + Number(v), 0);
+    case 'AVG': return values.length === 0 ? null : values.reduce<number>((s, v) => s + Number(v), 0) / values.length;
+    case 'MIN':
+    case 'MAX': {
+      if (values.length === 0) return null;
+      const sorted = [...values].sort((x, y) => compareValues(x, y, typeof x === 'number' ? 'double' : 'string', true));
+      return fn === 'MIN' ? sorted[0] : sorted[sorted.length - 1];
+    }
+    default: return null;
+  }
+}
+
+const ADDRESS_PARTS: Record<string, string> = {
+  Street: 'street', City: 'city', State: 'state', PostalCode: 'postalCode', Country: 'country', Latitude: 'latitude', Longitude: 'longitude', GeocodeAccuracy: 'geocodeAccuracy',
+};
+
+/** An address compound field (MailingAddress) built from its component fields, null when empty. */
+export function compound(rec: Rec, schema: SObjectSchema, field: FieldDef): Record<string, unknown> | null {
+  const prefix = field.name.replace(/Address$/, '');
+  const out: Record<string, unknown> = {};
+  let any = false;
+  for (const [suffix, key] of Object.entries(ADDRESS_PARTS)) {
+    const part = schema.field(`${prefix}${suffix}`);
+    const value = part ? rec[part.name] ?? null : null;
+    if (value !== null) any = true;
+    out[key] = value;
+  }
+  return any ? Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]])) : null;
+}
