@@ -13,7 +13,7 @@ describe('expectSameShape', () => {
   });
 
   it('reports missing keys, extra keys, wrong types and a number where a digit string was recorded', () => {
-    const problems = shapeMismatches({ issued_at: 1700000000000, extra: 1, id: '/id/x' }, { issued_at: '1', id: 'https://x/id', access_token: 'a' });
+    const problems = shapeMismatches({ issued_at: 1700000000000, extra: 1, id: '/id/x' }, { issued_at: '1700000000000', id: 'https://x/id', access_token: 'a' });
     expect(problems).toEqual([
       '$.issued_at: expected string, got number',
       '$.id: expected an absolute URL, got "/id/x"',
@@ -27,6 +27,10 @@ describe('expectSameShape', () => {
     expect(shapeMismatches([{ message: 'm', errorCode: 'E', fields: [] }], fixture, { extraKeys: ['fields'] })).toEqual([]);
     expect(shapeMismatches([{ message: 'm' }], fixture, { optionalKeys: ['errorCode'] })).toEqual([]);
     expect(shapeMismatches([{ message: 1, errorCode: 'E' }], fixture)).toEqual(['$[0].message: expected string, got number']);
+  });
+
+  it('treats short digit strings such as key prefixes as ordinary strings', () => {
+    expect(shapeMismatches({ keyPrefix: '0CQ' }, { keyPrefix: '003' })).toEqual([]);
   });
 
   it('treats a recorded null as nullable and an empty fixture file as no body', () => {

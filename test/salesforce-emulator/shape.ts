@@ -5,8 +5,9 @@
  * in production, but not because a record id or a timestamp differs. So we compare structure:
  * the same keys, the same JSON value types, arrays whose items have the shape of the
  * fixture's items. Values are ignored except for two cheap format checks that catch real bugs
- * (a numeric `issued_at` sent as a number, a relative `id` URL): a fixture string made only of
- * digits must be matched by a digit string, and a fixture `http(s)://` URL by an absolute URL.
+ * (a numeric `issued_at` sent as a number, a relative `id` URL): a fixture string of ten or more
+ * digits (an epoch-ms timestamp) must be matched by a digit string, and a fixture `http(s)://`
+ * URL by an absolute URL. Short digit strings such as key prefixes (`003`) are ordinary strings.
  *
  * Plain Error, no vitest import: usable from any test runner and from the data half's tests.
  */
@@ -81,7 +82,7 @@ export function shapeMismatches(actual: unknown, fixture: unknown, options: Shap
   if (want === 'string') {
     const fs = fixture as string;
     const as = actual as string;
-    if (/^\d+$/.test(fs) && !/^\d+$/.test(as)) return [`${path}: expected a digit string like ${JSON.stringify(fs)}, got ${JSON.stringify(as)}`];
+    if (/^\d{10,}$/.test(fs) && !/^\d+$/.test(as)) return [`${path}: expected a digit string like ${JSON.stringify(fs)}, got ${JSON.stringify(as)}`];
     if (/^https?:\/\//.test(fs) && !/^https?:\/\//.test(as)) return [`${path}: expected an absolute URL, got ${JSON.stringify(as)}`];
   }
   return [];
