@@ -70,6 +70,11 @@ export default tseslint.config(
     },
   },
   {
+    // Tool configuration files must default-export their config.
+    files: ['*.config.{js,ts}', 'electron.vite.config.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
     files: ['**/*.{js,mjs}'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
