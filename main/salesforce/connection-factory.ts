@@ -112,7 +112,6 @@ export class SalesforceConnectionFactory {
       freshTokenGraceMs: this.#options.freshTokenGraceMs ?? 60_000,
       run: (): Promise<void> => this.#refresh(record, connection, guard, endpoints, client),
     });
-    if (accessToken !== undefined) guard.noteFreshToken();
     // Replace jsforce's delegate (see guarded-refresh.ts for why and for the contract).
     connection._refreshDelegate = guard as unknown as Connection['_refreshDelegate'];
     // Every call the services make goes through request(); a success proves the token works.

@@ -54,12 +54,6 @@ export class GuardedRefreshDelegate {
     this.#acceptedSinceRefresh = true;
   }
 
-  /** Marks the access token as freshly issued (sign-in), so a 401 on it is judged like a refresh. */
-  noteFreshToken(): void {
-    this.#lastRefreshedAt = this.#now();
-    this.#acceptedSinceRefresh = false;
-  }
-
   /** Marks the refresh token as dead; every later refresh fails with this error. */
   markDead(error: AppError): void {
     this.#dead = error;
