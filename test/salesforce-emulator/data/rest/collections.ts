@@ -116,7 +116,7 @@ export function handleCollections(org: OrgState, request: DataRequest, segments:
     if (method === 'DELETE') return remove(org, request);
     throw methodNotAllowed(method, ['PATCH', 'POST', 'DELETE']);
   }
-  const schema = schemaOr404(org, segments[0] as string);
+  const schema = schemaOr404(org, segments[0] as string, request);
   if (segments.length === 1) {
     if (method === 'GET' || method === 'POST') return retrieve(org, request, schema);
     throw methodNotAllowed(method, ['GET', 'POST']);

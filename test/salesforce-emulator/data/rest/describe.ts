@@ -5,6 +5,7 @@
 import { recordedGlobalShared } from '../schema/recorded';
 import type { SObjectSchema } from '../schema/sobject-schema';
 import type { OrgState } from '../org-state';
+import type { DataUser } from '../seam';
 
 type Json = Record<string, unknown>;
 
@@ -37,17 +38,19 @@ export function globalEntry(org: OrgState, schema: SObjectSchema, version: strin
 }
 
 /** `GET sobjects/`: the recorded list (Lead's missing key prefix restored) plus every other supported object. */
-export function globalDescribe(org: OrgState, version: string): Json {
+export function globalDescribe(org: OrgState, version: string, user: DataUser): Json {
   const recorded = recordedGlobalShared();
   const listed = new Set<string>();
-  const sobjects = (recorded.sobjects as Json[]).map((entry) => {
+  const hidden = (schema: SObjectSchema | undefined): boolean => schema?.virtual?.accessible !== undefined && !schema.virtual.accessible(user);
+  const sobjects: Json[] = [];
+  for (const entry of recorded.sobjects as Json[]) {
     const name = String(entry.name);
     listed.add(name.toLowerCase());
     const schema = org.registry.get(name);
-    return schema ? schema.globalEntry : entry;
-  });
+    if (!hidden(schema)) sobjects.push(schema ? schema.globalEntry : entry);
+  }
   for (const schema of org.registry.all()) {
-    if (!listed.has(schema.lower)) sobjects.push(schema.globalEntry);
+    if (!listed.has(schema.lower) && !hidden(schema)) sobjects.push(schema.globalEntry);
   }
   return rewriteUrls({ encoding: recorded.encoding, maxBatchSize: recorded.maxBatchSize, sobjects }, version, org.options.instanceUrl);
 }

@@ -4,7 +4,7 @@ import { normalizeId } from '../ids';
 import { urlBase, type OrgState } from '../org-state';
 import { checkTopicAssignmentQuery } from '../rules/topics';
 import type { SObjectSchema } from '../schema/sobject-schema';
-import type { DataRequest, DataResponse, VirtualSObject } from '../seam';
+import type { DataRequest, DataResponse } from '../seam';
 import { Evaluator, type QuerySource } from '../soql/evaluator';
 import { parseSoql } from '../soql/parser';
 import type { Rec } from '../store/record-store';
@@ -13,20 +13,21 @@ import type { Cursor } from './query-cursors';
 
 export const DEFAULT_BATCH_SIZE = 2000;
 
-/** Extension of the seam (optional): OauthToken's 500-per-batch, 2,500-in-total rule. */
-interface LimitedVirtual extends VirtualSObject {
-  readonly maxBatchSize?: number;
-  readonly maxTotalRows?: number;
-}
-
 function batchSizeOf(request: DataRequest, schema: SObjectSchema): number {
   const option = header(request, 'Sforce-Query-Options');
   const match = option ? /batchSize\s*=\s*(\d+)/i.exec(option) : null;
   // Salesforce honours 200..2,000 and treats the value as a hint.
   let size = match ? Math.min(2000, Math.max(200, Number(match[1]))) : DEFAULT_BATCH_SIZE;
-  const virtual = schema.virtual as LimitedVirtual | undefined;
+  const virtual = schema.virtual;
   if (virtual?.maxBatchSize) size = Math.min(size, virtual.maxBatchSize);
   return size;
+}
+
+/** A schema as this user sees it: virtual objects may be hidden (setup objects without View Setup). */
+export function visibleSchema(org: OrgState, name: string, request: DataRequest): SObjectSchema | undefined {
+  const schema = org.registry.get(name);
+  if (schema?.virtual?.accessible && !schema.virtual.accessible(request.user)) return undefined;
+  return schema;
 }
 
 export function querySource(org: OrgState, request: DataRequest): QuerySource {
@@ -43,7 +44,7 @@ export function querySource(org: OrgState, request: DataRequest): QuerySource {
   return {
     urlBase: urlBase(request.version),
     now: () => org.options.now(),
-    schema: (name) => org.registry.get(name),
+    schema: (name) => visibleSchema(org, name, request),
     rows(schema, includeDeleted) {
       if (schema.virtual) return rowsOf(schema).values();
       const table = org.store.table(schema.name);
@@ -76,7 +77,7 @@ export function runQuery(org: OrgState, request: DataRequest, includeDeleted: bo
   if (result.kind === 'aggregate') return json(200, { totalSize: result.records.length, done: true, records: result.records });
 
   let rows = result.rows;
-  const virtual = result.schema.virtual as LimitedVirtual | undefined;
+  const virtual = result.schema.virtual;
   if (virtual?.maxTotalRows !== undefined && rows.length > virtual.maxTotalRows) rows = rows.slice(0, virtual.maxTotalRows);
   const batchSize = batchSizeOf(request, result.schema);
   if (rows.length <= batchSize) {

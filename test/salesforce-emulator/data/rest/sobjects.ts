@@ -8,11 +8,12 @@ import type { FieldDef, SObjectSchema } from '../schema/sobject-schema';
 import type { DataRequest, DataResponse } from '../seam';
 import { compound } from '../soql/evaluator';
 import type { Rec } from '../store/record-store';
+import { visibleSchema } from './query';
 import { describeSObject, globalDescribe, globalEntry } from './describe';
 import { json, methodNotAllowed, noContent, requireObjectBody, versionNumber } from './http';
 
-export function schemaOr404(org: OrgState, name: string): SObjectSchema {
-  const schema = org.registry.get(name);
+export function schemaOr404(org: OrgState, name: string, request: DataRequest): SObjectSchema {
+  const schema = visibleSchema(org, name, request);
   if (!schema) throw notFound();
   return schema;
 }
@@ -55,9 +56,9 @@ export function handleSObjects(org: OrgState, request: DataRequest, segments: re
   const { method } = request;
   if (segments.length === 0) {
     if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(method, ['GET', 'HEAD']);
-    return json(200, globalDescribe(org, request.version));
+    return json(200, globalDescribe(org, request.version, request.user));
   }
-  const schema = schemaOr404(org, segments[0] as string);
+  const schema = schemaOr404(org, segments[0] as string, request);
   if (segments.length === 1) {
     if (method === 'GET' || method === 'HEAD') return json(200, { objectDescribe: globalEntry(org, schema, request.version), recentItems: [] });
     if (method === 'POST') return create(org, request, schema);

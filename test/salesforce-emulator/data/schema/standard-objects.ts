@@ -64,7 +64,7 @@ export function buildGlobalEntry(top: Json): Json {
   for (const key of Object.keys(entry)) {
     if (key !== 'urls' && key in top) entry[key] = structuredClone(top[key]);
   }
-  const topUrls = top.urls as Json;
+  const topUrls = (top.urls as Json | undefined) ?? {};
   entry.urls = Object.fromEntries(Object.keys(entry.urls as Json).filter((k) => k in topUrls).map((k) => [k, topUrls[k]]));
   return entry;
 }
