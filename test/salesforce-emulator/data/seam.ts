@@ -16,7 +16,10 @@
 /** One authenticated REST call, already stripped of `/services/data/vXX.X/`. */
 export interface DataRequest {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'HEAD';
-  /** Path after the version, without leading slash, e.g. `sobjects/Contact/describe`, `query`. */
+  /**
+   * Path after the version, without leading slash, e.g. `sobjects/Contact/describe`, `query`.
+   * The core also strips trailing slashes (`sobjects/` arrives as `sobjects`).
+   */
   readonly path: string;
   readonly query: URLSearchParams;
   readonly headers: Readonly<Record<string, string | undefined>>;
