@@ -1,4 +1,4 @@
-import { Connection } from 'jsforce';
+import { Connection, OAuth2 } from 'jsforce';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator } from './index';
 import type { RunningEmulator } from './index';
@@ -29,6 +29,18 @@ describe('web-server flow with PKCE through the HTML forms', () => {
     const identity = (await conn.identity()) as unknown as Record<string, unknown>;
     expect(identity.username).toBe(emu.users[0]!.username);
     expect((identity.urls as Record<string, string>).rest).toBe(`${emu.instanceUrl}/services/data/v{version}/`);
+  });
+
+  it('works with jsforce OAuth2 useVerifier (a 171-character verifier it adds by itself)', async () => {
+    const oauth2 = new OAuth2({ loginUrl: emu.loginUrl, clientId: emu.clientId, redirectUri: emu.redirectUris[0]!, useVerifier: true });
+    const page = await (await fetch(oauth2.getAuthorizationUrl({ scope: 'api refresh_token', state: 's' }))).text();
+    const flow = /name="flow" value="([^"]+)"/.exec(page)![1]!;
+    const form = (fields: Record<string, string>) => fetch(`${emu.loginUrl}/services/oauth2/authorize`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+    const consent = await (await form({ flow, username: emu.users[0]!.username, password: emu.users[0]!.password })).text();
+    const redirect = await form({ flow: /name="flow" value="([^"]+)"/.exec(consent)![1]!, approve: 'Allow' });
+    const code = new URL(redirect.headers.get('location')!).searchParams.get('code')!;
+    const token = (await oauth2.requestToken(code)) as { access_token: string };
+    expect(token.access_token).toBeTruthy();
   });
 
   it('returns the documented token fields: string issued_at, Bearer, identity URL on the login host, HMAC signature', async () => {

@@ -339,7 +339,9 @@ export class Org {
     if ((params.get('redirect_uri') ?? '') !== entry.redirectUri) return fail(OAUTH_ERRORS.redirectMismatch);
     if (entry.codeChallenge !== undefined) {
       const verifier = params.get('code_verifier');
-      if (!verifier || !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) return fail(OAUTH_ERRORS.invalidVerifier);
+      // RFC 7636 caps verifiers at 128 characters, but jsforce's `useVerifier` sends 171 and
+      // Salesforce accepts it (the Salesforce CLI relies on that), so only the floor is checked.
+      if (!verifier || !/^[A-Za-z0-9._~-]{43,}$/.test(verifier)) return fail(OAUTH_ERRORS.invalidVerifier);
       const challenge = createHash('sha256').update(verifier).digest('base64url');
       if (challenge !== entry.codeChallenge) return fail(OAUTH_ERRORS.invalidVerifier);
     }

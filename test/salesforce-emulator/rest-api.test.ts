@@ -225,6 +225,35 @@ describe('control API over HTTP', () => {
 });
 
 describe('robustness', () => {
+  it('never answers a stack trace or a bare 500 to garbage, and keeps serving', async () => {
+    const bodies = ['', '{', '[]', 'null', '\u0000\u0001', '%%%', 'a=1&a=2&grant_type=authorization_code&grant_type=refresh_token', 'x'.repeat(100_000), '{"records":[{"attributes":{}}]}'];
+    const targets = [
+      `${emu.loginUrl}/services/oauth2/token`,
+      `${emu.loginUrl}/services/oauth2/authorize`,
+      `${emu.loginUrl}/services/oauth2/revoke`,
+      `${emu.loginUrl}/id/x/y`,
+      `${emu.instanceUrl}/services/data/v66.0/limits`,
+      `${emu.instanceUrl}/services/data/v66.0/composite/sobjects`,
+      `${emu.instanceUrl}/services/Soap/m/66.0`,
+      `${emu.instanceUrl}/__emulator/orgs/default`,
+      `${emu.instanceUrl}/__emulator/clock`,
+      `${emu.instanceUrl}/__emulator/orgs/default/records/Contact`,
+      `${emu.instanceUrl}/%E0%A4%A`,
+    ];
+    for (const url of targets) {
+      for (const body of bodies) {
+        for (const method of ['POST', 'PATCH']) {
+          const res = await fetch(url, { method, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+          const text = await res.text();
+          expect(text, `${method} ${url}`).not.toMatch(/\n\s+at /); // no stack traces
+          if (!url.includes('/Soap/')) expect(res.status, `${method} ${url} ${body.slice(0, 20)}`).not.toBe(500);
+        }
+      }
+    }
+    expect((await fetch(`${emu.instanceUrl}/services/data/`)).status).toBe(200);
+  });
+
+
   it('survives malformed requests with Salesforce-shaped errors', async () => {
     const noAuth = await fetch(`${emu.instanceUrl}/services/data/v66.0/query?q=SELECT+Id+FROM+Contact`);
     expect(noAuth.status).toBe(401);
