@@ -72,7 +72,8 @@ class Parser {
     const select = this.selectList();
     this.expectKeyword('FROM');
     const fromToken = this.peek();
-    if (fromToken.type !== 'ident' || RESERVED.has(fromToken.value.toUpperCase()) || fromToken.value.includes('.')) throw this.unexpected();
+    // `Order` is both a keyword and an object name; after FROM it is always the object.
+    if (fromToken.type !== 'ident' || fromToken.value.includes('.') || fromToken.value.includes(':')) throw this.unexpected();
     this.next();
     // Optional object alias (`FROM Contact c`) is not supported: it would need alias-prefixed fields.
     let where: Condition | undefined;
