@@ -357,9 +357,11 @@ export class ApprovalCensusService {
   /**
    * Revokes one approval. The usage API's DELETE when the census came from it; otherwise the
    * OauthToken's DeleteToken, read again now (never cached, never sent to the renderer) and
-   * POSTed to /services/oauth2/revoke.
+   * POSTed to /services/oauth2/revoke — on the connection's login host when given, because
+   * that endpoint is always served there (My Domain instances serve it too; the emulator, on
+   * purpose, only on the login host).
    */
-  async revoke(api: SalesforceApi, approvalId: string, source: CensusSource): Promise<RevokeApprovalResult> {
+  async revoke(api: SalesforceApi, approvalId: string, source: CensusSource, options: { loginUrl?: string } = {}): Promise<RevokeApprovalResult> {
     if (!/^[A-Za-z0-9]{15,18}$/.test(approvalId)) return { revoked: false, via: null, message: 'That is not a Salesforce approval id.' };
     if (source === 'usage-api' && apiVersionNumber(api) >= USAGE_API_MIN_VERSION) {
       try {
@@ -382,7 +384,7 @@ export class ApprovalCensusService {
     try {
       await api.request({
         method: 'POST',
-        url: '/services/oauth2/revoke',
+        url: options.loginUrl ? `${options.loginUrl.replace(/\/+$/, '')}/services/oauth2/revoke` : '/services/oauth2/revoke',
         body: new URLSearchParams({ token: deleteToken }).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
