@@ -69,6 +69,11 @@ describe('web-server flow with PKCE through the HTML forms', () => {
     expect(second.code).toBeTruthy();
   });
 
+  it('asks for consent again with prompt=consent', async () => {
+    await connectWithPkce(emu);
+    expect((await browserLogin(emu, { prompt: 'login consent' })).consentShown).toBe(true);
+  });
+
   it('reuses the browser session cookie unless prompt=login', async () => {
     const oauthUrl = (prompt?: string) =>
       `${emu.loginUrl}/services/oauth2/authorize?response_type=code&client_id=${emu.clientId}&redirect_uri=${encodeURIComponent(emu.redirectUris[0]!)}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256${prompt ? `&prompt=${prompt}` : ''}`;

@@ -22,6 +22,8 @@ interface Flow {
   readonly state: string | null;
   readonly codeChallenge: string | undefined;
   readonly scope: string | null;
+  /** `prompt=consent`: ask even when the user approved the app before. */
+  readonly forceConsent: boolean;
   readonly expiresAt: number;
   orgId?: string;
   userId?: string;
@@ -111,10 +113,10 @@ function start(emulator: Emulator, state: AuthorizeState, req: IncomingMessage, 
   if (first.org.grantScopes(first.app, params.get('scope')) === undefined) return back('invalid_scope', 'the requested scope is not allowed');
 
   const now = emulator.now();
-  const flow: Flow = { clientId, redirectUri, state: stateParam, codeChallenge: challenge, scope: params.get('scope'), expiresAt: now + FLOW_TTL_MS };
+  const prompt = (params.get('prompt') ?? '').split(/[\s+]+/);
+  const flow: Flow = { clientId, redirectUri, state: stateParam, codeChallenge: challenge, scope: params.get('scope'), forceConsent: prompt.includes('consent'), expiresAt: now + FLOW_TTL_MS };
   const flowId = state.addFlow(flow, now);
 
-  const prompt = (params.get('prompt') ?? '').split(/\s+/);
   const sid = parseCookies(req.headers.cookie).get('sid');
   const session = sid ? state.browserSessions.get(sid) : undefined;
   if (session && session.expiresAt > now && !prompt.includes('login') && !prompt.includes('select_account')) {
@@ -126,7 +128,7 @@ function start(emulator: Emulator, state: AuthorizeState, req: IncomingMessage, 
       return afterLogin(emulator, state, res, flowId, flow, org, user);
     }
   }
-  sendText(res, 200, loginPage(flowId), HTML, { 'Cache-Control': 'no-cache, no-store' });
+  sendText(res, 200, loginPage(flowId, undefined, params.get('login_hint') ?? ''), HTML, { 'Cache-Control': 'no-cache, no-store' });
   return 200;
 }
 
@@ -184,7 +186,7 @@ function afterLogin(emulator: Emulator, state: AuthorizeState, res: ServerRespon
     state.flows.delete(flowId);
     return redirectWith(res, flow.redirectUri, { ...redirectError(problem), state: flow.state }, headers);
   }
-  if (org.needsConsent(app, user)) {
+  if (flow.forceConsent || org.needsConsent(app, user)) {
     sendText(res, 200, consentPage(flowId, app.name, user.username, org.grantScopes(app, flow.scope) ?? []), HTML, { 'Cache-Control': 'no-cache, no-store', ...headers });
     return 200;
   }
