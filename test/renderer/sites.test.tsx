@@ -14,8 +14,9 @@ function type(label: string | RegExp, value: string) {
   fireEvent.change(input(label), { target: { value } });
 }
 
-async function openNewSiteForm() {
+async function openNewSiteForm(ready?: string | RegExp) {
   await renderApp('sites');
+  if (ready !== undefined) await screen.findByText(ready);
   fireEvent.click(await screen.findByRole('button', { name: 'Add your first site' }));
   await screen.findByRole('heading', { name: 'Add a site' });
 }
@@ -94,7 +95,7 @@ describe('Sites page', () => {
     const connection = makeConnection({ id: 'conn-1', siteIds: ['other'] });
     fakeBridge().respond('connections:list', [connection]);
     fakeBridge().respond('sites:save', (request) => makeSite({ ...request, id: 'site-9', connectionId: request.connectionId, hasWordpressPassword: true }));
-    await openNewSiteForm();
+    await openNewSiteForm(/pick the connection it should use/);
     fillValidSite();
     // The only connection is preselected, and the form says the approval is shared.
     expect((screen.getByLabelText('Connection') as HTMLSelectElement).value).toBe('conn-1');

@@ -71,6 +71,18 @@ describe('the approval cap per user per app', () => {
   });
 });
 
+describe('authorizeDirect (no browser)', () => {
+  it('creates approvals through the same rules, cap included', async () => {
+    const user = emu.users[0]!.username;
+    const first = emu.handle.authorizeDirect(undefined, { user }) as Record<string, string>;
+    for (let i = 0; i < 5; i++) emu.handle.authorizeDirect(undefined, { user });
+    expect(emu.handle.approvals()).toHaveLength(5);
+    expect(await refreshCall(emu, first.refresh_token!)).toEqual({ status: 400, body: EXPIRED });
+    emu.handle.configureApp(undefined, 'ForceSites', { adminApprovedOnly: true });
+    expect(emu.handle.authorizeDirect(undefined, { user })).toEqual({ error: 'invalid_app_access', error_description: 'user is not admin approved to access this app' });
+  });
+});
+
 describe('who may use the app', () => {
   it('rejects users who are not admin-approved when the app is admin-approved-only', async () => {
     const { conn } = await connectWithPkce(emu);

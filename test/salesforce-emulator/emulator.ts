@@ -11,6 +11,7 @@ import { makeId, sfDateTime } from './ids';
 import type { AppSpec, ConnectedApp, EmulatedUser, OrgSettings, UserSpec } from './model';
 import { DEFAULT_APPS, DEFAULT_USERS, policyToMetadata } from './model';
 import { Org } from './org';
+import type { OAuthError } from './org';
 import { RequestLog } from './request-log';
 import type { RequestLogSnapshot } from './request-log';
 import { registerVirtualSObjects } from './virtual/virtual-sobjects';
@@ -356,6 +357,27 @@ export class Emulator {
       hasRefreshToken: a.refreshToken !== undefined,
       liveAccessTokens: a.accessTokens.size,
     }));
+  }
+
+  /**
+   * An authorization without the browser: the same code path as the login form plus the
+   * token endpoint (access rules, approval cap, policies), for tests that need many
+   * approvals quickly. Returns the token response body, or the OAuth error.
+   */
+  authorizeDirect(orgId: string | undefined, options: { user: string; app?: string; scope?: string }): Record<string, string> | OAuthError {
+    const org = this.org(orgId);
+    const user = org.requireUser(options.user);
+    const app = org.requireApp(options.app ?? 'ForceSites');
+    const problem = org.accessProblem(app, user);
+    if (problem) return problem;
+    const scopes = org.grantScopes(app, options.scope ?? 'api refresh_token id');
+    if (!scopes) return { error: 'invalid_scope', error_description: 'the requested scope is not allowed' };
+    const redirectUri = app.redirectUris[0]!;
+    const code = org.issueCode(app, user, redirectUri, undefined, scopes);
+    const params = new URLSearchParams({ grant_type: 'authorization_code', code, client_id: app.clientId, redirect_uri: redirectUri });
+    if (app.clientSecret !== undefined) params.set('client_secret', app.clientSecret);
+    const result = org.exchangeCode(params);
+    return result.body;
   }
 
   /** Every access token of one org (or all orgs) stops working now; refresh tokens survive. */

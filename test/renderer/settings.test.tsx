@@ -1,0 +1,86 @@
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { validateSettings } from '../../renderer/src/features/settings/settings-model';
+import { DEFAULT_SETTINGS, fakeBridge } from './fake-bridge';
+import { renderApp } from './render-app';
+
+function field(label: string | RegExp): HTMLInputElement | HTMLTextAreaElement {
+  return screen.getByLabelText(label) as HTMLInputElement;
+}
+
+function change(label: string | RegExp, value: string) {
+  fireEvent.change(field(label), { target: { value } });
+}
+
+/** Opens Settings and waits until settings:get has answered and the form is there. */
+async function openSettings() {
+  await renderApp('settings');
+  await screen.findByLabelText('Approval cap per user per app');
+}
+
+describe('Settings page', () => {
+  it('loads the settings and explains why the cap is a setting', async () => {
+    await openSettings();
+    expect(field('Approval cap per user per app').value).toBe('5');
+    expect(field('Warn at').value).toBe('4');
+    expect(field('Callback ports').value).toBe('1717, 1718');
+    expect(screen.getByText(/help says each user can hold five approvals/).textContent).toMatch(/guide says four/);
+  });
+
+  it('refuses a warn-at above the cap and bad ports without calling settings:update', async () => {
+    await openSettings();
+    change('Approval cap per user per app', '4');
+    change('Warn at', '5');
+    change('Callback ports', '1717, 80');
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText('Warn at or before the cap: 4 or fewer.')).toBeTruthy();
+    expect(screen.getByText('Ports are whole numbers from 1024 to 65535.')).toBeTruthy();
+    expect(fakeBridge().requests('settings:update')).toEqual([]);
+  });
+
+  it('sends only what changed and shows the saved values', async () => {
+    fakeBridge().respond('settings:update', (patch) => ({ ...DEFAULT_SETTINGS, ...patch }));
+    await openSettings();
+    change('Approval cap per user per app', '4');
+    change('Warn at', '3');
+    change('Other apps to watch', 'WordPress Connector\n\n  Zapier  ');
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText('Settings saved.')).toBeTruthy();
+    expect(fakeBridge().requests('settings:update')).toEqual([{ approvalCap: 4, approvalWarnAt: 3, watchedApps: ['WordPress Connector', 'Zapier'] }]);
+    expect(field('Other apps to watch').value).toBe('WordPress Connector\nZapier');
+  });
+
+  it('keeps the typed values and shows the hint when the server refuses', async () => {
+    fakeBridge().fail('settings:update', { code: 'INVALID_REQUEST', message: 'Settings were refused.', hint: 'Check the ports.' });
+    await openSettings();
+    change('Check every (hours)', '12');
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText('Check the ports.')).toBeTruthy();
+    expect(field('Check every (hours)').value).toBe('12');
+  });
+
+  it('shares saved callback ports with the Connections setup guide', async () => {
+    fakeBridge().respond('settings:update', (patch) => ({ ...DEFAULT_SETTINGS, ...patch }));
+    await openSettings();
+    change('Callback ports', '1717 1719');
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await screen.findByText('Settings saved.');
+    window.location.hash = '#/connections';
+    await waitFor(() => expect(screen.getByText('http://localhost:1719/OauthRedirect')).toBeTruthy());
+    expect(screen.queryByText('http://localhost:1718/OauthRedirect')).toBeNull();
+  });
+});
+
+describe('settings rules', () => {
+  const ok = { approvalCap: '5', approvalWarnAt: '4', healthIntervalHours: '0.25', watchedApps: '', callbackPorts: '1717' };
+
+  it('accepts the edges of each range', () => {
+    expect(validateSettings(ok).settings).toEqual({ approvalCap: 5, approvalWarnAt: 4, healthIntervalHours: 0.25, watchedApps: [], callbackPorts: [1717] });
+    expect(validateSettings({ ...ok, healthIntervalHours: '168' }).errors).toEqual({});
+  });
+
+  it('rejects fractions of approvals, too-frequent checks, duplicate ports and apps', () => {
+    const { errors } = validateSettings({ approvalCap: '4.5', approvalWarnAt: '0', healthIntervalHours: '0.1', watchedApps: 'A\na', callbackPorts: '1717,1717' });
+    expect(Object.keys(errors).sort()).toEqual(['approvalCap', 'approvalWarnAt', 'callbackPorts', 'healthIntervalHours', 'watchedApps']);
+  });
+});
