@@ -160,7 +160,13 @@ export class Emulator {
       data,
       idSeed: index * 1_000_000,
     });
-    for (const u of spec.users ?? DEFAULT_USERS) org.addUser(u);
+    // Usernames are unique across all of Salesforce: the default users of a second org get
+    // an org-specific domain (admin@org2.forcesites.test), and clashes are refused.
+    const users = spec.users ?? (index === 1 ? DEFAULT_USERS : DEFAULT_USERS.map((u) => ({ ...u, username: u.username.replace('@', `@org${index}.`) })));
+    for (const u of users) {
+      this.assertUsernameFree(u.username);
+      org.addUser(u);
+    }
     for (const a of spec.apps ?? DEFAULT_APPS) org.addApp(a);
     registerVirtualSObjects(org);
     for (const [sobject, enabled] of Object.entries(spec.topicsEnabled ?? {})) data.setTopicsEnabled(sobject, enabled);
@@ -289,8 +295,14 @@ export class Emulator {
     return this.describeOrg(org);
   }
 
+  private assertUsernameFree(username: unknown): void {
+    if (typeof username === 'string' && this.findLogin(username)) throw new RangeError(`username ${username} is taken (usernames are unique across orgs)`);
+  }
+
   addUser(orgId: string | undefined, spec: UserSpec): UserDescription {
-    const user = this.org(orgId).addUser(spec);
+    const org = this.org(orgId);
+    this.assertUsernameFree(spec.username);
+    const user = org.addUser(spec);
     return { username: user.username, password: user.password, userId: user.id };
   }
 

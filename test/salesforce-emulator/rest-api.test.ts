@@ -193,6 +193,9 @@ describe('control API over HTTP', () => {
     expect(org.settings).toMatchObject({ approvalCap: 4, dailyApiMax: 500 });
     const created = (await (await fetch(`${emu.controlUrl}/orgs`, { method: 'POST', body: JSON.stringify({ name: 'Two' }) })).json()) as { orgId: string; users: { username: string }[] };
     expect(created.orgId).not.toBe(emu.orgId);
+    expect(created.users.map((u) => u.username)).toEqual(['admin@org2.forcesites.test', 'integration@org2.forcesites.test']);
+    const clash = await fetch(`${emu.controlUrl}/orgs/${created.orgId}/users`, { method: 'POST', body: JSON.stringify({ username: emu.users[0]!.username, password: 'pw' }) });
+    expect(clash.status).toBe(400);
     expect((await (await fetch(`${emu.controlUrl}/orgs`)).json()) as unknown[]).toHaveLength(2);
     const user = (await (await fetch(`${emu.controlUrl}/orgs/${created.orgId}/users`, { method: 'POST', body: JSON.stringify({ username: 'x@two.test', password: 'pw' }) })).json()) as { userId: string };
     expect(user.userId).toMatch(/^005/);
