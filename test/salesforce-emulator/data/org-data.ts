@@ -33,15 +33,17 @@ class OrgDataImpl implements OrgData {
     this.ids = new IdGenerator(options.orgId);
     this.engine = this.buildEngine();
     const defaultUserId = options.defaultUserId ?? this.ids.next('005');
-    const self = this;
+    // Getters, because reset({ schema: true }) swaps the registry and the engine.
+    const registry = (): SchemaRegistry => this.registry;
+    const engine = (): DmlEngine => this.engine;
     this.state = {
       options,
       get registry() {
-        return self.registry;
+        return registry();
       },
       store: this.store,
       get engine() {
-        return self.engine;
+        return engine();
       },
       ids: this.ids,
       cursors: new QueryCursors(() => options.now()),
