@@ -11,7 +11,8 @@ export interface ApiUsage {
 }
 
 export function parseLimitInfoHeader(header: string | null | undefined): ApiUsage | undefined {
-  const match = /api-usage=(\d+)\/(\d+)/.exec(header ?? '');
+  // Not `per-app-api-usage=…`, which Salesforce may send in the same header.
+  const match = /(?:^|[\s;,])api-usage=(\d+)\/(\d+)/.exec(header ?? '');
   if (!match) return undefined;
   return { used: Number(match[1]), max: Number(match[2]) };
 }
