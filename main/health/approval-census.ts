@@ -280,6 +280,7 @@ export class ApprovalCensusService {
     // 1. The usage API, when the version allows it.
     let fallbackReason: string | null = null;
     let usageList: UsageApp[] | null = null;
+    let usageRefused = false;
     if (apiVersionNumber(api) < USAGE_API_MIN_VERSION) {
       fallbackReason = `the connection uses API ${api.version}; the OAuth Usage API needs ${USAGE_API_MIN_VERSION}.0 or later`;
     } else {
@@ -287,7 +288,10 @@ export class ApprovalCensusService {
         usageList = await this.listUsageApps(api);
       } catch (error) {
         fallbackReason = `the OAuth Usage API is not available to this user (${errorCodeOf(error)})`;
-        if (isPermissionError403(error)) gaps.push(GAPS.customizeApplicationCensus);
+        if (isPermissionError403(error)) {
+          usageRefused = true;
+          gaps.push(GAPS.customizeApplicationCensus);
+        }
       }
     }
     const remaining: string[] = [];
@@ -331,6 +335,10 @@ export class ApprovalCensusService {
         if (!gaps.includes(GAPS.customizeApplicationCensus)) gaps.push(GAPS.customizeApplicationCensus);
       } else if (permissions.customizeApplication === true) {
         scope = 'all-users';
+      } else if (usageRefused) {
+        // The usage API answers 403 to users without Customize Application: OauthToken then
+        // shows them their own approvals only.
+        scope = 'own-only';
       } else if (!usageList) {
         notes.push('ForceSites could not tell whether this user holds Customize Application; without it only their own approvals are listed.');
       }

@@ -373,21 +373,22 @@ export class HealthMonitor {
 
     let census: ApprovalCensusDto | null = null;
     let usageInstalled: boolean | null = null;
+    const censusRequest = {
+      watchedApps: [this.ownAppName, ...settings.watchedApps],
+      approvalCap: settings.approvalCap,
+      approvalWarnAt: settings.approvalWarnAt,
+      candidates: candidatesFrom(orgConnections, sites, this.ownAppName),
+      ...(this.options.toleranceMs !== undefined ? { toleranceMs: this.options.toleranceMs } : {}),
+      orgId,
+    };
     try {
-      const taken = await this.census.take(probe.api, {
-        watchedApps: [this.ownAppName, ...settings.watchedApps],
-        approvalCap: settings.approvalCap,
-        approvalWarnAt: settings.approvalWarnAt,
-        candidates: candidatesFrom(orgConnections, sites, this.ownAppName),
-        toleranceMs: this.options.toleranceMs,
-        orgId,
-        ...(permissions ? { permissions } : {}),
-      });
+      const taken = await this.census.take(probe.api, { ...censusRequest, ...(permissions ? { permissions } : {}) });
       census = taken.dto;
       usageInstalled = taken.usageApps.get(this.ownAppName)?.installed ?? null;
     } catch (error) {
       problems.push(`The approval census failed: ${errorMessageOf(error)}`);
     }
+    if (census && census.scope !== 'all-users') census = await this.addOwnCensuses(census, probe, live, censusRequest);
 
     let policy: PolicyReportDto | null = null;
     let install: InstallReportDto | null = null;
@@ -405,6 +406,29 @@ export class HealthMonitor {
     }
     const gaps = mergeGaps([...(census?.permissionGaps ?? []), ...(policy?.permissionGaps ?? []), ...(install?.permissionGaps ?? [])]);
     return { orgId, census, policy, install, apiUsage: usage, problems, gaps };
+  }
+
+  /**
+   * Without Customize Application a user sees only their own approvals, so each other user
+   * with a live connection counts their own, and their groups join the org's census.
+   */
+  private async addOwnCensuses(census: ApprovalCensusDto, probe: { connection: ConnectionDto }, live: readonly { connection: ConnectionDto; api: SalesforceApi }[], request: Parameters<ApprovalCensusService['take']>[1]): Promise<ApprovalCensusDto> {
+    const seen = new Set([probe.connection.userId.slice(0, 15)]);
+    let groups = [...census.groups];
+    const notes = [...census.notes];
+    for (const { connection, api } of live) {
+      const user = connection.userId.slice(0, 15);
+      if (seen.has(user)) continue;
+      seen.add(user);
+      try {
+        const own = await this.census.take(api, request);
+        groups = groups.filter((g) => g.userId.slice(0, 15) !== user).concat(own.dto.groups.filter((g) => g.userId.slice(0, 15) === user));
+      } catch (error) {
+        notes.push(`The approvals of ${connection.username} could not be counted: ${errorMessageOf(error)}`);
+      }
+    }
+    notes.push('No connection holds Customize Application: each user’s approvals were counted through their own connection; users without one are not shown.');
+    return { ...census, groups, notes };
   }
 
   private card(site: SiteProfileDto, connections: readonly ConnectionDto[], states: ReadonlyMap<string, ConnectionState>, findings: ReadonlyMap<string, OrgFindings>, plans: ReadonlyMap<string, KeepAlivePlanDto>, now: string): SiteHealthCard {

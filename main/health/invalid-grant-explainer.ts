@@ -28,7 +28,8 @@ export function explainFromCensus(connection: ConnectionDto, census: ApprovalCen
     cause: 'policy-expiry',
     detail: `${policy!.summary} Change it at ${policyFixPath(appName)}, then reauthorize.`,
   });
-  const userSeen = census !== null && (census.scope !== 'own-only' || census.groups.some((g) => g.userId.slice(0, 15) === connection.userId.slice(0, 15)));
+  // Without Customize Application a census shows its own user only: it can say nothing about others.
+  const userSeen = census !== null && (census.scope === 'all-users' || census.groups.some((g) => g.userId.slice(0, 15) === connection.userId.slice(0, 15)));
   if (!census || !userSeen) {
     if (policyExpires(policy)) return policyExplanation();
     return { cause: 'unknown', detail: 'Salesforce refused the saved authorization; ForceSites could not see the approvals to tell why. Reauthorize to reconnect.' };

@@ -97,5 +97,8 @@ export async function queryCount(api: SalesforceApi, soql: string): Promise<numb
 /** The session or the refresh token is gone: the connection, not the check, has the problem. */
 export function isAuthorizationLost(error: unknown): boolean {
   const code = errorCodeOf(error);
-  return code === 'NEEDS_REAUTHORIZATION' || code === 'KEYCHAIN_UNAVAILABLE' || code === 'INVALID_SESSION_ID' || code === 'invalid_grant';
+  if (code === 'NEEDS_REAUTHORIZATION' || code === 'KEYCHAIN_UNAVAILABLE' || code === 'INVALID_SESSION_ID' || code === 'invalid_grant') return true;
+  // jsforce's own refresh delegate rewraps token-endpoint errors as a plain Error with this text.
+  const message = error instanceof Error ? error.message : '';
+  return /Unable to refresh session|expired access\/refresh token|invalid_grant/i.test(message);
 }

@@ -162,11 +162,14 @@ export class SignInPreflight {
     const label = target?.username ?? connections.find((c) => userId !== null && c.userId === userId)?.username ?? userId;
     const user = userId && label ? { userId, label } : null;
 
-    // Any live connection in the same org can count (an admin's sees every user's approvals);
-    // the target itself may be the dead one being reauthorized, so it is tried last.
+    // Who can count: the user's own live connections see at least their own approvals; any
+    // other live connection of the org helps only if its user sees everybody's. The target may
+    // be the dead one being reauthorized, so it is tried only if it is connected.
     const orgId = target?.orgId ?? (userId ? connections.find((c) => c.userId === userId)?.orgId : undefined);
     const sameOrg = connections.filter((c) => orgId === undefined || c.orgId === orgId);
-    const ordered = [...sameOrg.filter((c) => c.id !== target?.id && c.state.kind === 'connected'), ...(target ? [target] : [])];
+    const live = sameOrg.filter((c) => c.state.kind === 'connected');
+    const sameUser = (c: ConnectionDto): boolean => userId !== null && c.userId.slice(0, 15) === userId.slice(0, 15);
+    const ordered = [...live.filter(sameUser), ...live.filter((c) => !sameUser(c))];
     let census: ApprovalCensusDto | null = null;
     for (const connection of ordered) {
       try {
@@ -179,13 +182,10 @@ export class SignInPreflight {
           toleranceMs: this.options.toleranceMs,
           orgId: connection.orgId,
         });
-        census = taken.dto;
-        // An own-only census from another user cannot see the target user's approvals.
-        if (census.scope === 'own-only' && user && connection.userId !== user.userId) {
-          census = null;
-          continue;
+        if (taken.dto.scope === 'all-users' || !user || sameUser(connection)) {
+          census = taken.dto;
+          break;
         }
-        break;
       } catch {
         continue;
       }
