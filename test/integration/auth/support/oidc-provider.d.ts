@@ -23,6 +23,8 @@ declare module 'oidc-provider' {
     readonly findAccount?: (ctx: unknown, sub: string) => Account | Promise<Account>;
   }
 
+  // Describes the package as it is: oidc-provider's only export is a default one.
+  // eslint-disable-next-line no-restricted-syntax
   export default class Provider {
     constructor(issuer: string, configuration?: Configuration);
     use(middleware: (ctx: KoaContext, next: () => Promise<void>) => Promise<void>): void;
