@@ -21,6 +21,7 @@ describe('web-server flow with PKCE through the HTML forms', () => {
     expect(login.consentShown).toBe(true);
     expect(login.location.origin + login.location.pathname).toBe(emu.redirectUris[0]);
     expect(login.location.searchParams.get('state')).toBe('st-123');
+    expect(login.location.search).toMatch(/code=aPrx[^&]+%3D%3D/);
     expect(conn.instanceUrl).toBe(emu.instanceUrl);
     expect(conn.accessToken).toMatch(new RegExp(`^${emu.orgId.slice(0, 15)}!`));
     expect(conn.refreshToken).toBeTruthy();

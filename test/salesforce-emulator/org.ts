@@ -309,8 +309,9 @@ export class Org {
   // ---------------------------------------------------------------- codes and tokens
 
   issueCode(app: ConnectedApp, user: EmulatedUser, redirectUri: string, codeChallenge: string | undefined, scopes: readonly string[]): string {
-    // Salesforce codes are long, URL-safe and end in `==` after decoding; ours only need to be opaque.
-    const code = `aPrx${randomToken(40)}`;
+    // Like Salesforce's, the code ends in `==`, so it travels as `%3D%3D` in the redirect: a
+    // client that forgets to decode it, or to encode it again in the token request, fails here too.
+    const code = `aPrx${randomToken(40)}==`;
     this.codes.set(code, { appId: app.id, userId: user.id, redirectUri, codeChallenge, scopes, expiresAt: this.now() + CODE_TTL_MS });
     if (this.codes.size > 1000) for (const [c, v] of this.codes) if (v.expiresAt < this.now()) this.codes.delete(c);
     return code;
