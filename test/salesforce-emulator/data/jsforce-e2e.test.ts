@@ -64,6 +64,9 @@ describe('jsforce against the emulator', () => {
       'WP_User_Id__c',
     );
     expect(many.map((r) => r.created)).toEqual([false, true]);
+    // Owner resolves through the core's virtual User rows.
+    const owner = await conn.query<{ Owner: { Username: string } }>("SELECT Owner.Username FROM Contact WHERE WP_User_Id__c = '42'");
+    expect(owner.records[0]?.Owner.Username).toBe(emu.users[0]?.username);
   });
 
   it('conn.requestPost to sObject Collections with allOrNone', async () => {

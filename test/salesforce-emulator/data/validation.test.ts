@@ -190,4 +190,23 @@ describe('single-record CRUD', () => {
     expect(res.status).toBe(400);
     expect((res.body as Err)[0]?.errorCode).toBe('INVALID_TYPE_FOR_OPERATION');
   });
+
+  it('reset drops records but keeps custom fields unless schema is true; the standard price book comes back', async () => {
+    t.org.seed('Contact', [{ LastName: 'x', WP_User_Id__c: '1' }]);
+    t.org.reset();
+    expect(t.org.records('Contact')).toHaveLength(0);
+    expect(t.org.records('Pricebook2')).toMatchObject([{ IsStandard: true, IsActive: true, Name: 'Standard Price Book' }]);
+    expect((await t.call('POST', 'sobjects/Contact', { LastName: 'y', WP_User_Id__c: '1' })).status).toBe(201);
+    t.org.reset({ schema: true });
+    const res = await t.call('POST', 'sobjects/Contact', { LastName: 'y', WP_User_Id__c: '1' });
+    expect((res.body as Err)[0]?.errorCode).toBe('INVALID_FIELD');
+    expect(t.org.records('Pricebook2')).toHaveLength(1);
+  });
+
+  it('seed may set audit fields; relative date literals see them', async () => {
+    t.org.seed('Contact', [{ LastName: 'old', CreatedDate: '2026-01-01T00:00:00.000Z' }, { LastName: 'new' }]);
+    const rows = (await t.call('GET', q('SELECT LastName, CreatedDate FROM Contact WHERE CreatedDate = LAST_N_DAYS:30'))).body as { records: Record<string, unknown>[] };
+    expect(rows.records.map((r) => r.LastName)).toEqual(['new']);
+    expect(t.org.records('Contact')[0]?.CreatedDate).toBe('2026-01-01T00:00:00.000+0000');
+  });
 });
