@@ -89,6 +89,8 @@ describe('Connections page', () => {
     expect(link.getAttribute('href')).toBe(STARTED.authorizeUrl);
     const flow = screen.getByRole('region', { name: 'Salesforce sign-in' });
     expect(within(flow).getByText(STARTED.redirectUri)).toBeTruthy();
+    // The form is gone, so focus moves to the sign-in panel instead of getting lost.
+    expect(document.activeElement).toBe(within(flow).getByRole('heading', { name: 'Salesforce sign-in' }));
     // In Electron main opens the system browser itself; the link goes through shell:open-external.
     expect(fakeBridge().requests('shell:open-external')).toEqual([]);
     fireEvent.click(link);
@@ -103,6 +105,7 @@ describe('Connections page', () => {
     );
     expect(screen.getByText('Connected.')).toBeTruthy();
     expect(screen.getByText(/Signed in as/).textContent).toContain('ada@acme.org');
+    await waitFor(() => expect(fakeBridge().requests('connections:list').length).toBeGreaterThanOrEqual(2));
     expect(screen.queryByText(/Waiting for Salesforce/)).toBeNull();
   });
 

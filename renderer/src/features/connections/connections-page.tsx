@@ -1,8 +1,8 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ConnectionDto, SiteProfileDto } from '../../../../common/models';
 import { useApp } from '../../app/app-context';
 import { useLive } from '../../app/use-live';
-import { invoke } from '../../bridge';
+import { invoke, on } from '../../bridge';
 import { EmptyState } from '../../ui/empty-state';
 import { ErrorNotice } from '../../ui/error-notice';
 import { formatTime } from '../../ui/format';
@@ -23,6 +23,11 @@ export function ConnectionsPage() {
   const [adding, setAdding] = useState(false);
   const [disconnecting, setDisconnecting] = useState<ConnectionDto | undefined>(undefined);
   const [status, setStatus] = useState('');
+
+  const { reload } = connections;
+  // Main also sends connections:changed; reloading here keeps the list right if that event
+  // was missed while the page was closed.
+  useEffect(() => on('auth:finished', (event) => event.ok && reload()), [reload]);
 
   const list = connections.data ?? [];
   const siteList = sites.data ?? [];

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import type { ConnectionDto } from '../../../../common/models';
 import { useApp } from '../../app/app-context';
 import { routeHref } from '../../app/routes';
@@ -11,6 +11,14 @@ export function SignInStatus({ connections }: { readonly connections: readonly C
   const { state, cancel, reset } = useAuthFlow();
   const { appInfo, settings } = useApp();
   const headingId = useId();
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    // The form or button that started the sign-in is gone or disabled now: keep the
+    // keyboard user's place by moving focus to this panel.
+    if (state.phase === 'starting') heading.current?.focus();
+  }, [state.phase]);
+
   if (state.phase === 'idle') return null;
 
   const reauthorizing =
@@ -18,7 +26,7 @@ export function SignInStatus({ connections }: { readonly connections: readonly C
 
   return (
     <section className="panel panel-flow" aria-labelledby={headingId}>
-      <h2 id={headingId} className="panel-title">
+      <h2 id={headingId} ref={heading} tabIndex={-1} className="panel-title">
         {reauthorizing !== undefined ? `Reauthorize ${reauthorizing.username}` : 'Salesforce sign-in'}
       </h2>
       <div role="status" aria-live="polite" className="flow-status">

@@ -1,4 +1,5 @@
 import { useApp } from '../../app/app-context';
+import { routeHref } from '../../app/routes';
 import { useSetupProgress } from '../../app/use-setup-progress';
 import { EmptyState } from '../../ui/empty-state';
 import { NextStep } from '../../ui/next-step';
@@ -23,7 +24,9 @@ export function HealthPage() {
         </ul>
         <NextStep progress={progress} needs="connection" />
         {!progress.loading && progress.connections > 0 && (
-          <p className="muted">Results appear here after ForceSites has checked your connections. Change how often it checks in Settings.</p>
+          <p className="muted">
+            Results appear here after ForceSites has checked your connections. Change how often it checks in <a href={routeHref('settings')}>Settings</a>.
+          </p>
         )}
       </EmptyState>
     </div>
