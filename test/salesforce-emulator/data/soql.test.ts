@@ -218,5 +218,7 @@ describe('SOQL evaluation', () => {
     expect((await t.call('GET', q('SELECT Id FROM TopicAssignment LIMIT 1100'), undefined, { user: STANDARD_USER })).status).toBe(200);
     expect((await t.call('GET', q("SELECT Id FROM TopicAssignment WHERE EntityId = '003000000000000AAA'"), undefined, { user: STANDARD_USER })).status).toBe(200);
     expect((await t.call('GET', q('SELECT Id FROM TopicAssignment'))).status).toBe(200);
+    // Only an '=' filter on Id or EntityId lifts the restriction, as the object reference words it.
+    expect((await t.call('GET', q("SELECT Id FROM TopicAssignment WHERE EntityId IN ('003000000000000AAA')"), undefined, { user: STANDARD_USER })).status).toBe(400);
   });
 });

@@ -209,4 +209,24 @@ describe('single-record CRUD', () => {
     expect(rows.records.map((r) => r.LastName)).toEqual(['new']);
     expect(t.org.records('Contact')[0]?.CreatedDate).toBe('2026-01-01T00:00:00.000+0000');
   });
+
+  it('POST sobjects/{Name}/Id creates (API 37.0+)', async () => {
+    const res = await t.call('POST', 'sobjects/Contact/Id', { LastName: 'ViaId' });
+    expect(res.status).toBe(201);
+  });
+
+  it('a virtual object the user may not see is INVALID_TYPE in SOQL and 404 in describe', async () => {
+    t.org.registerVirtualSObject('ConnectedApplication', {
+      describe: { name: 'ConnectedApplication', label: 'Connected App', labelPlural: 'Connected Apps', keyPrefix: '0H4', fields: [{ name: 'Id', type: 'id', label: 'Id' }] },
+      accessible: (user) => user.permissions.has('ViewSetup'),
+      rows: () => [],
+    });
+    const query = await t.call('GET', q('SELECT Id FROM ConnectedApplication'));
+    expect((query.body as Err)[0]?.errorCode).toBe('INVALID_TYPE');
+    expect((await t.call('GET', 'sobjects/ConnectedApplication/describe')).status).toBe(404);
+    const global = (await t.call('GET', 'sobjects/')).body as { sobjects: { name: string }[] };
+    expect(global.sobjects.some((s) => s.name === 'ConnectedApplication')).toBe(false);
+    const admin = { id: '005000000000001AAA', username: 'a', permissions: new Set(['ViewSetup']) };
+    expect((await t.call('GET', q('SELECT Id FROM ConnectedApplication'), undefined, { user: admin })).status).toBe(200);
+  });
 });

@@ -62,10 +62,10 @@ export function handleIngest(org: OrgState, request: DataRequest, segments: read
   if (segments.length === 0) {
     if (method === 'POST') return createJob(org, request);
     if (method === 'GET') {
+      // List entries carry jobType, contentUrl and the timing counters, but no record counts.
       const records = [...org.jobs.jobs.values()].map((job) => {
-        const info = jobInfo(job, false);
-        delete info.contentUrl;
-        return { ...info, jobType: 'V2Ingest' };
+        const { contentUrl, lineEnding, columnDelimiter, ...head } = jobInfo(job, false);
+        return { ...head, jobType: 'V2Ingest', contentUrl, lineEnding, columnDelimiter, retries: 0, totalProcessingTime: job.totalProcessingTime, apiActiveProcessingTime: job.totalProcessingTime, apexProcessingTime: 0 };
       });
       return json(200, { done: true, records, nextRecordsUrl: null });
     }

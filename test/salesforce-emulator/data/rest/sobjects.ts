@@ -68,6 +68,8 @@ export function handleSObjects(org: OrgState, request: DataRequest, segments: re
     if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(method, ['GET', 'HEAD']);
     return json(200, describeSObject(org, schema, request.version));
   }
+  // API 37.0+: POST to sobjects/{Name}/Id creates, treating Id as an external id with a null value.
+  if (segments.length === 2 && segments[1] === 'Id' && request.method === 'POST' && versionNumber(request) >= 37) return create(org, request, schema);
   if (segments.length === 2) return byId(org, request, schema, segments[1] as string);
   if (segments.length === 3) return byExternalId(org, request, schema, segments[1] as string, segments[2] as string);
   throw notFound();

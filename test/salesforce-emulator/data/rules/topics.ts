@@ -84,8 +84,11 @@ function mentionsField(cond: Condition | undefined, name: string): boolean {
       return cond.items.every((c) => mentionsField(c, name));
     case 'not':
       return false;
+    case 'compare':
+      // The object reference: "Filter on Id or Entity when using a WHERE clause with '='".
+      return cond.op === '=' && cond.field.path.length === 1 && cond.field.path[0]?.toLowerCase() === name.toLowerCase();
     default:
-      return cond.field.path.length === 1 && cond.field.path[0]?.toLowerCase() === name.toLowerCase() && cond.kind !== 'like';
+      return false;
   }
 }
 
