@@ -249,6 +249,29 @@ export class ConnectionService {
   }
 
   /**
+   * Refreshes the connection's session now: one token call (shared with any refresh already
+   * running), a rotated token persisted first. For the health keep-alive, which keeps refresh
+   * tokens alive under "expire if not used" policies. Rejects with NEEDS_REAUTHORIZATION when
+   * Salesforce refuses the refresh token (and records why, as any refresh does).
+   */
+  async refresh(connectionId: string): Promise<void> {
+    const record = this.#require(connectionId);
+    if (record.state.kind === 'needs-reauthorization') {
+      throw new AppError('NEEDS_REAUTHORIZATION', `The connection for ${record.username} needs to be reauthorized.`, {
+        hint: 'Reauthorize it on the Connections page.',
+      });
+    }
+    await this.getConnection(connectionId);
+    await this.#factory.refreshNow(record);
+  }
+
+  /** Cancels a sign-in still waiting for the browser and closes its listener (app quit, tests). */
+  async close(): Promise<void> {
+    const active = this.#active;
+    if (active !== undefined) await this.cancelSignIn(active.flowId);
+  }
+
+  /**
    * Revokes the approval at Salesforce, then deletes the keychain entries and the record
    * (site profiles that used it are detached). If Salesforce cannot be reached, nothing is
    * removed unless `removeLocallyIfRevokeFails`: the admin decides whether to leave an

@@ -69,6 +69,14 @@ export class SalesforceConnectionFactory {
     return connection;
   }
 
+  /** Refreshes the session now (keep-alive for refresh tokens that expire when unused). */
+  async refreshNow(record: ConnectionRecord): Promise<void> {
+    await this.get(record);
+    const cached = this.#cache.get(record.id);
+    if (cached === undefined) throw new AppError('INTERNAL', 'The Salesforce connection disappeared during a refresh.');
+    await cached.guard.forceRefresh();
+  }
+
   /** Keeps the access token of a fresh sign-in for the first Connection of this record. */
   prime(connectionId: string, accessToken: string): void {
     this.forget(connectionId);

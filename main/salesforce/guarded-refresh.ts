@@ -73,6 +73,20 @@ export class GuardedRefreshDelegate {
           'login IP ranges and the connected app’s session policies, then try again.',
       });
     }
+    return this.#start();
+  }
+
+  /**
+   * A refresh nobody's 401 asked for (keep-alive). Shares a running refresh, skips the loop
+   * cap (no request failed), and still fails fast on a dead refresh token.
+   */
+  async forceRefresh(): Promise<void> {
+    if (this.#dead !== undefined) throw this.#dead;
+    if (this.#inflight !== undefined) return this.#inflight;
+    return this.#start();
+  }
+
+  #start(): Promise<void> {
     const inflight = (async () => {
       try {
         this.refreshCount += 1;

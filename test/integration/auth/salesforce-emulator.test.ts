@@ -210,6 +210,21 @@ describe('sign-in against the Salesforce emulator', () => {
     expect(await h.secrets.get(`connection:${id}:refresh`)).not.toBe(rotated);
   });
 
+  it('refreshes on demand for the keep-alive: one token call, rotated token persisted, dead tokens reported', async () => {
+    emu.handle.configureApp(undefined, 'ForceSites', { rotation: true });
+    const h = harness();
+    const { id, username } = await connected(h);
+    const before = await h.secrets.get(`connection:${id}:refresh`);
+    emu.handle.clearRequestLog();
+    await Promise.all([h.service.refresh(id), h.service.refresh(id)]);
+    expect(tokenRequests()).toBe(1);
+    expect(await h.secrets.get(`connection:${id}:refresh`)).not.toBe(before);
+    await expect((await h.service.getConnection(id)).limits()).resolves.toBeDefined();
+    for (const approval of emu.handle.approvals(undefined, { app: 'ForceSites', user: username })) emu.handle.revokeToken(approval.deleteToken);
+    expect((await rejection(h.service.refresh(id))).code).toBe('NEEDS_REAUTHORIZATION');
+    expect(h.service.list()[0]?.state.kind).toBe('needs-reauthorization');
+  });
+
   it('marks a connection evicted by the approval cap for reauthorization while another keeps working', async () => {
     emu.handle.configureApp(undefined, 'ForceSites', { approvalCap: 2 });
     const explained: string[] = [];
@@ -385,6 +400,40 @@ describe('sign-in against the Salesforce emulator', () => {
     expect(await h.service.cancelSignIn(started.flowId)).toEqual({ cancelled: true });
     expect((await finished).error?.code).toBe('AUTH_CANCELLED');
     expect(await h.service.cancelSignIn(started.flowId)).toEqual({ cancelled: false });
+  });
+
+  it('close() ends a waiting sign-in and frees the callback port', async () => {
+    const h = harness({ openExternal: () => undefined });
+    const finished = h.events.next('auth:finished');
+    await h.service.startSignIn({ loginHostKind: 'custom', loginHost: emu.loginUrl, clientId: emu.clientId, chooseAnotherUser: false });
+    await h.service.close();
+    expect((await finished).error?.code).toBe('AUTH_CANCELLED');
+    await expect(fetch(`http://127.0.0.1:${callbackPort}/OauthRedirect`)).rejects.toThrow();
+  });
+
+  it('starting a second sign-in replaces one the admin abandoned in the browser', async () => {
+    const h = harness({ openExternal: () => undefined });
+    const first = h.events.next('auth:finished');
+    await h.service.startSignIn({ loginHostKind: 'custom', loginHost: emu.loginUrl, clientId: emu.clientId, chooseAnotherUser: false });
+    const second = await h.service.startSignIn({ loginHostKind: 'custom', loginHost: emu.loginUrl, clientId: emu.clientId, chooseAnotherUser: false });
+    expect((await first).error?.code).toBe('AUTH_CANCELLED');
+    expect(second.redirectUri).toBe(`http://localhost:${callbackPort}/OauthRedirect`);
+    await h.service.close();
+  });
+
+  it('names the busy callback port instead of taking it over', async () => {
+    const owner = createServer((_req, res) => res.end('other tool'));
+    await new Promise<void>((resolve) => owner.listen(callbackPort, '127.0.0.1', resolve));
+    try {
+      const h = harness({ openExternal: () => undefined });
+      const error = await rejection(h.service.startSignIn({ loginHostKind: 'custom', loginHost: emu.loginUrl, clientId: emu.clientId, chooseAnotherUser: false }));
+      expect(error.code).toBe('AUTH_PORT_BUSY');
+      expect(error.message).toContain(String(callbackPort));
+      expect(await (await fetch(`http://127.0.0.1:${callbackPort}/`)).text()).toBe('other tool');
+    } finally {
+      owner.closeAllConnections();
+      await new Promise((resolve) => owner.close(resolve));
+    }
   });
 
   it('keeps every token and password out of the profile files, the events and the log', async () => {
