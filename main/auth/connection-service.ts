@@ -132,6 +132,8 @@ export class ConnectionService {
   readonly #newId: () => string;
   readonly #now: () => Date;
   #active: ActiveFlow | undefined;
+  /** startSignIn calls run one after another, so a double click cannot start two listeners. */
+  #starting: Promise<unknown> = Promise.resolve();
 
   constructor(options: ConnectionServiceOptions) {
     this.#options = options;
@@ -163,7 +165,13 @@ export class ConnectionService {
    * as an `auth:finished` event. Throws (before opening anything) for a bad login host, a
    * busy callback port, a failed preflight or an unknown connection to reauthorize.
    */
-  async startSignIn(request: SignInRequest): Promise<SignInStarted> {
+  startSignIn(request: SignInRequest): Promise<SignInStarted> {
+    const started = this.#starting.then(() => this.#startSignIn(request));
+    this.#starting = started.catch(() => undefined);
+    return started;
+  }
+
+  async #startSignIn(request: SignInRequest): Promise<SignInStarted> {
     const context = await this.#flowContext(request);
     const settings = this.#store.getSettings();
     const sameApp = this.list().filter((c) => c.loginUrl === context.loginUrl && c.clientId === context.clientId);

@@ -421,6 +421,15 @@ describe('sign-in against the Salesforce emulator', () => {
     await h.service.close();
   });
 
+  it('serialises simultaneous sign-ins (a double click) so only the latest one listens', async () => {
+    const h = harness({ openExternal: () => undefined });
+    const request = { loginHostKind: 'custom', loginHost: emu.loginUrl, clientId: emu.clientId, chooseAnotherUser: false } as const;
+    const [a, b] = await Promise.all([h.service.startSignIn(request), h.service.startSignIn(request)]);
+    expect(a.flowId).not.toBe(b.flowId);
+    expect(await h.service.cancelSignIn(a.flowId)).toEqual({ cancelled: false });
+    expect(await h.service.cancelSignIn(b.flowId)).toEqual({ cancelled: true });
+  });
+
   it('names the busy callback port instead of taking it over', async () => {
     const owner = createServer((_req, res) => res.end('other tool'));
     await new Promise<void>((resolve) => owner.listen(callbackPort, '127.0.0.1', resolve));
