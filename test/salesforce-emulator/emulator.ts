@@ -100,7 +100,8 @@ export interface ApprovalDescription {
   readonly liveAccessTokens: number;
 }
 
-export type CreateOrgData = (options: OrgDataOptions) => OrgData;
+/** `defaultUserId`: the org's first user, owner of records seeded without one. */
+export type CreateOrgData = (options: OrgDataOptions & { readonly defaultUserId?: string }) => OrgData;
 
 export interface EmulatorInit {
   readonly loginUrl: string;
@@ -149,6 +150,8 @@ export class Emulator {
       instanceUrl: this.instanceUrl,
       now: () => this.clock.now(),
       shouldLockRow: () => this.faults.shouldLockRow(),
+      // The first id Org.addUser hands out below (ids are deterministic), i.e. the admin.
+      defaultUserId: makeId('005', index * 1_000_000 + 1),
     });
     const org = new Org({
       id,

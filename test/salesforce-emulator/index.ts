@@ -10,7 +10,7 @@
 import type { AddressInfo } from 'node:net';
 import { createSimulatedClock } from './clock';
 import type { SimulatedClock } from './clock';
-import { loadCreateOrgData } from './data-loader';
+import { createOrgData as createDataHalf } from './data/org-data';
 import { Emulator } from './emulator';
 import type { CreateOrgData, EmulatorDescription, OrgSpec } from './emulator';
 import { createEmulatorServer } from './server';
@@ -23,6 +23,7 @@ export type { RequestLogEntry, RequestLogSnapshot, RequestKind } from './request
 export type { SimulatedClock } from './clock';
 export { Emulator } from './emulator';
 export { CONTROL_ROUTES } from './control/control-api';
+export { createStubOrgData } from './stub-org-data';
 
 export interface StartEmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -33,7 +34,7 @@ export interface StartEmulatorOptions {
   readonly startTime?: number;
   /** Customise the default org (users, apps, settings). */
   readonly org?: OrgSpec;
-  /** The data half's factory; defaults to data/org-data.ts `createOrgData`. */
+  /** The data half's factory; defaults to data/org-data.ts `createOrgData` (see stub-org-data.ts for a stub). */
   readonly createOrgData?: CreateOrgData;
   /** Request-log ring size (default 100,000 entries). */
   readonly requestLogCapacity?: number;
@@ -49,7 +50,7 @@ export interface RunningEmulator extends EmulatorDescription {
 }
 
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
-  const createOrgData = options.createOrgData ?? (await loadCreateOrgData());
+  const createOrgData = options.createOrgData ?? createDataHalf;
   const clock = options.clock ?? createSimulatedClock(options.startTime === undefined ? {} : { frozenAt: options.startTime });
 
   // Listen first: the URLs (and so every org's instance_url) need the port.

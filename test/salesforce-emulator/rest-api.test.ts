@@ -206,6 +206,13 @@ describe('control API over HTTP', () => {
     expect(emu.handle.orgs()).toHaveLength(1);
   });
 
+  it('seeds records through the data half, owned by the org admin', async () => {
+    const res = await fetch(`${emu.controlUrl}/orgs/default/records/Contact`, { method: 'POST', body: JSON.stringify({ records: [{ LastName: "O'Brien" }] }) });
+    const { ids } = (await res.json()) as { ids: string[] };
+    const stored = emu.handle.records(undefined, 'Contact').find((r) => r.Id === ids[0]);
+    expect(stored).toMatchObject({ LastName: "O'Brien", OwnerId: emu.users[0]!.userId });
+  });
+
   it('expires sessions and revokes tokens', async () => {
     const { conn } = await connectWithPkce(emu);
     await fetch(`${emu.controlUrl}/sessions/expire`, { method: 'POST' });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DataUser, OrgData, VirtualSObject } from './data/seam';
-import { createMissingOrgData } from './data-loader';
+import { createStubOrgData } from './stub-org-data';
 import { startEmulator } from './index';
 import type { RunningEmulator } from './index';
 import { expectSameShape, loadFixture } from './shape';
@@ -9,8 +9,8 @@ import { CONNECTED_APPLICATION_DESCRIBE, OAUTH_TOKEN_DESCRIBE, USER_DESCRIBE } f
 
 // A stub data half that records what the core registers (the real one is tested below).
 const registered = new Map<string, VirtualSObject>();
-function recordingOrgData(options: Parameters<typeof createMissingOrgData>[0]): OrgData {
-  const base = createMissingOrgData(options);
+function recordingOrgData(options: Parameters<typeof createStubOrgData>[0]): OrgData {
+  const base = createStubOrgData(options);
   return { ...base, registerVirtualSObject: (name, v) => void registered.set(name, v) };
 }
 
