@@ -4,6 +4,7 @@ import { refreshCall } from '../../salesforce-emulator/test-support';
 import type { ConnectionDto, Settings, SiteProfileDto } from '../../../common/models';
 import type { HealthChange, HealthReport } from '../../../common/health-models';
 import { HealthMonitor } from '../../../main/health/health-monitor';
+import { HealthService } from '../../../main/health/health-service';
 import { SignInPreflight } from '../../../main/health/sign-in-preflight';
 import { InvalidGrantExplainer } from '../../../main/health/invalid-grant-explainer';
 import { KeepAliveScheduler } from '../../../main/health/keep-alive';
@@ -231,3 +232,33 @@ async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> 
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+describe('HealthService (what main/app wires) against the emulator', () => {
+  it('checks, counts, revokes a stale approval and explains the resulting invalid_grant', async () => {
+    const world = new World();
+    await world.connect('conn-admin', ADMIN, ['Admin site']);
+    await world.connect('conn-1', INTEGRATION, ['Shop']);
+    const refreshed: string[] = [];
+    const events: HealthReport[] = [];
+    const service = new HealthService({
+      ports: { ...world.ports(), refreshConnection: async (id) => void refreshed.push(id) },
+      sink: { changed: (report) => void events.push(report) },
+      timers: new ManualTime(),
+    });
+    const report = await service.check();
+    expect(report.cards.map((c) => c.keepAlive?.intervalMs)).toEqual([86_400_000, 86_400_000]);
+    expect(service.report()).toBe(report);
+
+    const census = await service.takeCensus('conn-admin');
+    const shopApproval = census.groups.find((g) => g.username === INTEGRATION.username)!.approvals[0]!;
+    expect(shopApproval.attribution).toMatchObject({ siteNames: ['Shop'] });
+
+    const result = await service.revokeApproval({ connectionId: 'conn-admin', approvalId: shopApproval.id, source: shopApproval.source });
+    expect(result.revoked).toBe(true);
+    expect((await refreshCall(emu, world.signedIn.get('conn-1')!.refreshToken)).status).toBe(400);
+    expect(await service.explainInvalidGrant(world.connections[1]!)).toMatchObject({ cause: 'revoked' });
+
+    expect(await service.preflight({ connectionId: 'conn-1' })).toMatchObject({ verdict: 'safe', used: 0 });
+    service.stop();
+  });
+});
