@@ -172,7 +172,10 @@ export class Org {
   }
 
   findUser(usernameOrId: string): EmulatedUser | undefined {
-    return this.users.get(usernameOrId) ?? this.usersByName.get(usernameOrId.toLowerCase()) ?? [...this.users.values()].find((u) => u.id.slice(0, 15) === usernameOrId);
+    const found = this.users.get(usernameOrId) ?? this.usersByName.get(usernameOrId.toLowerCase());
+    // A 15-character id needs a scan; only try it when the key looks like one (logins never do).
+    if (found || usernameOrId.length !== 15 || !usernameOrId.startsWith('005')) return found;
+    return [...this.users.values()].find((u) => u.id.slice(0, 15) === usernameOrId);
   }
 
   configureUser(user: EmulatedUser, patch: { permissions?: readonly string[]; addPermissions?: readonly string[]; removePermissions?: readonly string[]; active?: boolean; password?: string }): EmulatedUser {
