@@ -102,8 +102,9 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     isAllowedExternalUrl: urlAllowed,
     logUnexpected: (channel, error) => logger.error('Unexpected error in a request handler.', { channel, error: error instanceof Error ? error.name : typeof error }),
     close: async () => {
-      // Nothing to flush: the profile store writes synchronously and secrets live in the
-      // keychain. A sign-in still waiting on its loopback listener ends with the process.
+      // The profile store writes synchronously and secrets live in the keychain; what is
+      // left is a sign-in that may still hold the loopback port.
+      await connections.close();
     },
   };
 }
