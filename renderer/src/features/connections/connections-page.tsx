@@ -16,7 +16,7 @@ import { SetupGuide } from './setup-guide';
 import { SignInStatus } from './sign-in-status';
 
 export function ConnectionsPage() {
-  const { settings } = useApp();
+  const { appInfo, settings } = useApp();
   const connections = useLive(() => invoke('connections:list', {}), 'connections:changed');
   const sites = useLive(() => invoke('sites:list', {}), 'sites:changed');
   const flow = useAuthFlow();
@@ -78,7 +78,16 @@ export function ConnectionsPage() {
 
       <SignInStatus connections={list} />
 
-      {adding && <AddConnectionForm connections={list} busy={flowBusy} onSubmit={startAdd} onCancel={() => setAdding(false)} />}
+      {adding && (
+        <AddConnectionForm
+          // Remount once app:info arrives so the demo org's values prefill the form.
+          key={appInfo === undefined ? 'app-info-pending' : 'app-info-known'}
+          connections={list}
+          busy={flowBusy}
+          onSubmit={startAdd}
+          onCancel={() => setAdding(false)}
+        />
+      )}
 
       {connections.error !== undefined && <ErrorNotice error={connections.error} title="The connection list could not be loaded." />}
 

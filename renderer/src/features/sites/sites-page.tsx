@@ -160,7 +160,9 @@ export function SitesPage() {
                         </th>
                         <td>
                           {connection === undefined ? (
-                            <span className="muted">{site.connectionId === null ? 'None chosen' : 'Connection removed'}</span>
+                            <span className="muted">
+                              {site.connectionId === null ? 'None chosen' : connections.data === undefined ? 'Loading…' : 'Connection removed'}
+                            </span>
                           ) : (
                             <>
                               <span className="cell-title">{connection.username}</span>
