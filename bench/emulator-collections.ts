@@ -64,22 +64,38 @@ async function pageAll(): Promise<{ ms: number; rows: number; pages: number }> {
   return { ms: performance.now() - started, rows, pages };
 }
 
+/** What a sync does before writing: look 200 external ids up at a time with SOQL IN (…). */
+async function lookupAll(): Promise<{ ms: number; found: number }> {
+  const started = performance.now();
+  let found = 0;
+  for (let start = 0; start < TOTAL; start += BATCH) {
+    const keys = [];
+    for (let i = start; i < Math.min(TOTAL, start + BATCH); i++) keys.push(`'${i}'`);
+    const soql = `SELECT Id, WP_User_Id__c FROM Contact WHERE WP_User_Id__c IN (${keys.join(',')})`;
+    const res = await call('GET', 'query', undefined, `q=${encodeURIComponent(soql)}`);
+    found += (res.body as { totalSize: number }).totalSize;
+  }
+  return { ms: performance.now() - started, found };
+}
+
 const cpu0 = process.cpuUsage();
 const insert = await upsertAll(1);
 const update = await upsertAll(2);
+const lookup = await lookupAll();
 const page = await pageAll();
 const cpu = process.cpuUsage(cpu0);
 global.gc?.();
 const heapMb = process.memoryUsage().heapUsed / 1_048_576;
 
-if (insert.created !== TOTAL || page.rows !== TOTAL) throw new Error(`expected ${TOTAL} created and paged, got ${insert.created} / ${page.rows}`);
+if (insert.created !== TOTAL || page.rows !== TOTAL || lookup.found !== TOTAL) throw new Error(`expected ${TOTAL} created and paged, got ${insert.created} / ${page.rows}`);
 
 const result = {
   bench: 'emulator-collections',
   records: TOTAL,
-  calls: Math.ceil(TOTAL / BATCH) * 2 + page.pages,
+  calls: Math.ceil(TOTAL / BATCH) * 3 + page.pages,
   insertUpsertMs: Math.round(insert.ms),
   updateUpsertMs: Math.round(update.ms),
+  lookupQueriesMs: Math.round(lookup.ms),
   queryPages: page.pages,
   queryMs: Math.round(page.ms),
   cpuUserMs: Math.round(cpu.user / 1000),
@@ -88,6 +104,7 @@ const result = {
 };
 console.log(
   `emulator-collections: ${TOTAL} Contacts upserted (insert ${result.insertUpsertMs} ms, update ${result.updateUpsertMs} ms, ${Math.ceil(TOTAL / BATCH)} calls each), ` +
+    `looked up by external id in ${Math.ceil(TOTAL / BATCH)} SOQL IN queries in ${result.lookupQueriesMs} ms, ` +
     `paged back in ${page.pages} pages in ${result.queryMs} ms; CPU ${result.cpuUserMs + result.cpuSystemMs} ms; heap ${result.heapUsedMb} MB`,
 );
 console.log(JSON.stringify(result));

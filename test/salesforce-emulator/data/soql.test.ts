@@ -152,6 +152,15 @@ describe('SOQL evaluation', () => {
     }
   });
 
+  it('indexed = / IN lookups (Id, external ids, Email) give the same rows as a scan, in creation order', async () => {
+    t.org.addCustomField('Contact', { name: 'Ext__c', label: 'Ext', type: 'string', length: 20, externalId: true, unique: true });
+    const ids = t.org.seed('Contact', [{ LastName: 'x1', Ext__c: 'AbC' }, { LastName: 'x2', Ext__c: 'def' }, { LastName: 'x3', Ext__c: 'ghi' }]);
+    expect(names(await query(`SELECT LastName FROM Contact WHERE Id IN ('${ids[2]}', '${String(ids[0]).slice(0, 15)}')`))).toEqual(['x1', 'x3']);
+    expect(names(await query("SELECT LastName FROM Contact WHERE Ext__c IN ('ghi', 'abc') AND LastName != 'x3'"))).toEqual(['x1']);
+    expect(names(await query("SELECT LastName FROM Contact WHERE Email = 'BOB@example.com'"))).toEqual(['Smith']);
+    expect(names(await query("SELECT LastName FROM Contact WHERE Ext__c = 'nope'"))).toEqual([]);
+  });
+
   it('orders by several keys with Salesforce null placement', async () => {
     expect(names(await query('SELECT LastName FROM Contact ORDER BY Score__c'))).toEqual(['under_score', "O'Brien", 'back\\slash', 'Smith']);
     expect(names(await query('SELECT LastName FROM Contact ORDER BY Score__c DESC'))).toEqual(['Smith', 'back\\slash', "O'Brien", 'under_score']);

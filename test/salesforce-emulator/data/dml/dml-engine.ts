@@ -112,7 +112,11 @@ export class DmlEngine {
       if (field.type === 'boolean' && (field.defaultedOnCreate || !field.nillable)) rec[field.name] = field.defaultValue === true;
       else if (field.defaultPicklistValue !== undefined) rec[field.name] = field.defaultPicklistValue;
     }
-    for (const [name, value] of Object.entries(values)) if (name !== 'Id' && value !== undefined) rec[name] = value;
+    for (const [name, value] of Object.entries(values)) {
+      if (name === 'Id' || value === undefined) continue;
+      // A checkbox is never null: Salesforce stores null as false.
+      rec[name] = value === null && schema.field(name)?.type === 'boolean' ? false : value;
+    }
 
     const missing = schema.fields.filter((f) => isRequiredOnCreate(f) && UNSET(rec[f.name])).map((f) => f.name);
     if (missing.length > 0) throw requiredError(missing);
@@ -158,7 +162,8 @@ export class DmlEngine {
     const rec: Record<string, unknown> = { ...old };
     for (const name of changes) {
       const value = values[name];
-      if (value === null || value === '') delete rec[name];
+      if (schema.field(name)?.type === 'boolean') rec[name] = value === true;
+      else if (value === null || value === '') delete rec[name];
       else rec[name] = value;
     }
     this.checkValues(schema, rec, changes);

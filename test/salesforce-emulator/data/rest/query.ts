@@ -51,6 +51,14 @@ export function querySource(org: OrgState, request: DataRequest): QuerySource {
       if (!table) return [];
       return includeDeleted ? concat(table.live.values(), table.deleted.values()) : table.live.values();
     },
+    lookup(schema, field, values) {
+      if (schema.virtual) return undefined;
+      const table = org.store.table(schema.name);
+      if (!table) return undefined;
+      if (field.name === 'Id') return values.map((v) => table.live.get(v)).filter((r): r is Rec => r !== undefined);
+      if (!table.isIndexedField(field.name)) return undefined;
+      return values.flatMap((v) => table.lookup(field, v)).map((id) => table.live.get(id)).filter((r): r is Rec => r !== undefined);
+    },
     byId(id, schema) {
       const canonical = normalizeId(id);
       if (!canonical) return undefined;

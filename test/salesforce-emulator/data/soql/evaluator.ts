@@ -19,6 +19,11 @@ export interface QuerySource {
   rows(schema: SObjectSchema, includeDeleted: boolean): Iterable<Rec>;
   /** A record by 18-char id, for relationship fields. */
   byId(id: string, schema: SObjectSchema): Rec | undefined;
+  /**
+   * Live rows whose field equals one of the values, through an index; undefined when the field
+   * is not indexed. Lets `WHERE Id IN (…)` / `WHERE Ext__c = …` skip the full scan.
+   */
+  lookup?(schema: SObjectSchema, field: FieldDef, values: readonly string[]): Rec[] | undefined;
   now(): number;
   /** `/services/data/vXX.X` for attributes.url. */
   readonly urlBase: string;
@@ -135,7 +140,8 @@ export class Evaluator {
     const sortKeys = q.orderBy.map((key) => ({ key, get: this.getter(this.bind(key.field)), type: this.bind(key.field).field.type }));
 
     let matched: Rec[] = [];
-    for (const rec of this.source.rows(this.schema, includeDeleted)) {
+    const candidates = this.indexedCandidates(includeDeleted);
+    for (const rec of candidates ?? this.source.rows(this.schema, includeDeleted)) {
       if (!predicate || predicate(rec)) matched.push(rec);
     }
 
@@ -167,6 +173,31 @@ export class Evaluator {
     if (q.limit !== undefined) matched = matched.slice(0, q.limit);
     const fields = q.select.flatMap((item, i) => (item.kind === 'field' ? [bindings[i] as BoundPath] : []));
     return { kind: 'rows', schema: this.schema, rows: matched, project: (rec) => this.project(rec, fields) };
+  }
+
+  /**
+   * Rows to test when a top-level `=`/`IN` on an indexed id or text field narrows the query;
+   * undefined means scan everything. Candidates come back in creation (Id) order, like a scan.
+   */
+  private indexedCandidates(includeDeleted: boolean): Rec[] | undefined {
+    const where = this.query.where;
+    if (!where || includeDeleted || !this.source.lookup) return undefined;
+    const conditions = where.kind === 'and' ? where.items : [where];
+    for (const cond of conditions) {
+      if (cond.kind !== 'compare' && cond.kind !== 'in') continue;
+      const literals = cond.kind === 'compare' ? (cond.op === '=' ? [cond.value] : undefined) : cond.negated ? undefined : cond.values;
+      if (!literals) continue;
+      const bound = this.bind(cond.field);
+      const field = bound.field;
+      if (bound.hops.length > 0 || field.caseSensitive || !(field.type === 'id' || field.type === 'reference' || TEXT.has(field.type))) continue;
+      if (!literals.every((l) => l.kind === 'string')) continue;
+      const values = literals.map((l) => (l.kind === 'string' ? (field.type === 'id' || field.type === 'reference' ? normalizeId(l.value) ?? l.value : unescapeLike(l.value)) : ''));
+      const found = this.source.lookup(this.schema, field, values);
+      if (!found) continue;
+      const unique = [...new Set(found)];
+      return unique.sort((a, b) => compareStrings(String(a.Id), String(b.Id)));
+    }
+    return undefined;
   }
 
   private attributes(schema: SObjectSchema, rec: Rec): Record<string, unknown> {
@@ -265,6 +296,12 @@ export class Evaluator {
         const bound = this.bind(cond.field);
         const get = this.getter(bound);
         const tests = cond.values.map((v) => this.comparator(bound.field, '=', v));
+        const set = this.inSet(bound.field, cond.values);
+        if (set) {
+          // Same semantics as the comparators above (which also type-checked the literals), O(1) per row.
+          const has = (v: unknown): boolean => v !== null && v !== undefined && v !== '' && set.has(String(v).toLowerCase());
+          return cond.negated ? (rec) => !has(get(rec)) : (rec) => has(get(rec));
+        }
         return cond.negated ? (rec) => { const v = get(rec); return !tests.some((t) => t(v)); } : (rec) => { const v = get(rec); return tests.some((t) => t(v)); };
       }
       case 'like': {
@@ -297,6 +334,15 @@ export class Evaluator {
         return cond.kind === 'includes' ? includes : (rec) => !includes(rec);
       }
     }
+  }
+
+  /** Lower-cased values of an IN list on a text or id field, or undefined when not applicable. */
+  private inSet(field: FieldDef, values: readonly Literal[]): Set<string> | undefined {
+    const isId = field.type === 'id' || field.type === 'reference';
+    if (!(isId || TEXT.has(field.type)) || !values.every((v) => v.kind === 'string')) return undefined;
+    // Ids compare exactly (normalised to 18 chars); lower-casing both sides is equivalent for them
+    // only because two distinct valid 18-char ids never differ by case alone.
+    return new Set(values.map((v) => (v.kind === 'string' ? (isId ? normalizeId(v.value) ?? v.value : unescapeLike(v.value)).toLowerCase() : '')));
   }
 
   private typeError(field: FieldDef, literal: Literal): SoqlError {
