@@ -332,7 +332,7 @@ export class HealthMonitor {
         const window = keepAliveWindow(f?.policy?.verdict ?? { kind: 'unknown' });
         if (window === null) continue;
         const reason = f?.policy?.verdict.kind === 'expires-if-unused' ? 'the refresh token policy expires unused tokens' : 'Salesforce may expire refresh tokens unused for 30 days';
-        plans.set(connection.id, this.options.keepAlive.schedule({ connectionId: connection.id, windowMs: window, reason, lastUsedAt: this.now() }));
+        plans.set(connection.id, this.options.keepAlive.schedule({ connectionId: connection.id, windowMs: window, reason }));
       }
     }
 

@@ -93,6 +93,16 @@ export class HealthService {
     this.monitor.notifyOnline();
   }
 
+  /** Wire to the ConnectionService's onRefreshed: a refresh resets the idle window. */
+  noteRefreshed(connectionId: string): void {
+    this.keepAlive?.noteUse(connectionId);
+  }
+
+  /** The sync code calls this per Salesforce request it makes for a site. */
+  countCalls(siteId: string, calls = 1): void {
+    this.apiUsage.countCalls(siteId, calls);
+  }
+
   /** `health:report` */
   report(): HealthReport {
     return this.monitor.report();

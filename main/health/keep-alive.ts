@@ -41,7 +41,12 @@ export interface KeepAliveTarget {
   readonly connectionId: string;
   readonly windowMs: number;
   readonly reason: string;
-  /** Last refresh or API use we know of; defaults to now. */
+  /**
+   * When the refresh token was last used (a refresh), if known. Unknown means "assume the
+   * worst" and refresh right away: a process that just started cannot know how long the
+   * token sat idle, and one token call is cheap. API calls with a live access token do not
+   * count: only a refresh uses the refresh token.
+   */
   readonly lastUsedAt?: number;
 }
 
@@ -81,7 +86,9 @@ export class KeepAliveScheduler {
   /** Adds or updates a connection's keep-alive; returns the plan for the health card. */
   schedule(target: KeepAliveTarget): KeepAlivePlanDto {
     const existing = this.entries.get(target.connectionId);
-    const lastUsedAt = Math.max(target.lastUsedAt ?? this.options.now(), existing?.lastUsedAt ?? 0);
+    // Re-scheduling (every health check does) must not postpone a due refresh.
+    const unknown = this.options.now() - keepAliveInterval(target.windowMs);
+    const lastUsedAt = Math.max(target.lastUsedAt ?? (existing ? 0 : unknown), existing?.lastUsedAt ?? 0);
     if (existing) this.options.timers.clearTimeout(existing.handle);
     const entry: Entry = { target, lastUsedAt, nextRunAt: 0, handle: undefined, running: existing?.running ?? false };
     this.entries.set(target.connectionId, entry);
@@ -89,7 +96,7 @@ export class KeepAliveScheduler {
     return this.planOf(entry);
   }
 
-  /** The sync code reports real use; a token just used needs no keep-alive for a while. */
+  /** A refresh happened elsewhere (the ConnectionService's onRefreshed): no keep-alive needed for a while. */
   noteUse(connectionId: string, at = this.options.now()): void {
     const entry = this.entries.get(connectionId);
     if (!entry || at <= entry.lastUsedAt) return;

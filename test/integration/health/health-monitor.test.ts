@@ -203,7 +203,7 @@ describe('keep-alive against the emulator', () => {
       },
       onResult: (r) => results.push(r.ok),
     });
-    const plan = scheduler.schedule({ connectionId: 'conn-1', windowMs: 3 * 86_400_000, reason: 'policy' });
+    const plan = scheduler.schedule({ connectionId: 'conn-1', windowMs: 3 * 86_400_000, reason: 'policy', lastUsedAt: time.now });
     expect(plan.intervalMs).toBe(86_400_000);
     for (let day = 0; day < 7; day++) {
       emu.handle.advanceClock({ days: 1 });

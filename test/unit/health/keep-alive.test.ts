@@ -35,7 +35,7 @@ describe('KeepAliveScheduler', () => {
     const refreshed: number[] = [];
     const scheduler = new KeepAliveScheduler({ now: () => time.now, timers: time, refresh: async () => void refreshed.push(time.now) });
     const start = time.now;
-    const plan = scheduler.schedule({ connectionId: 'c1', windowMs: 6 * 3_600_000, reason: 'policy' });
+    const plan = scheduler.schedule({ connectionId: 'c1', windowMs: 6 * 3_600_000, reason: 'policy', lastUsedAt: start });
     expect(plan.nextRunAt).toBe(new Date(start + 2 * 3_600_000).toISOString());
     await time.advance(7 * 3_600_000);
     expect(refreshed).toEqual([start + 2 * 3_600_000, start + 4 * 3_600_000, start + 6 * 3_600_000]);
@@ -48,7 +48,7 @@ describe('KeepAliveScheduler', () => {
     const time = new ManualTime();
     let refreshes = 0;
     const scheduler = new KeepAliveScheduler({ now: () => time.now, timers: time, refresh: async () => void refreshes++ });
-    scheduler.schedule({ connectionId: 'c1', windowMs: 3 * DAY_MS, reason: 'policy' });
+    scheduler.schedule({ connectionId: 'c1', windowMs: 3 * DAY_MS, reason: 'policy', lastUsedAt: time.now });
     await time.advance(DAY_MS - 1000);
     scheduler.noteUse('c1');
     await time.advance(2000);
@@ -69,12 +69,36 @@ describe('KeepAliveScheduler', () => {
       },
       onResult: (r) => results.push(r.ok),
     });
-    scheduler.schedule({ connectionId: 'c1', windowMs: 30 * DAY_MS, reason: 'idle limit' });
+    scheduler.schedule({ connectionId: 'c1', windowMs: 30 * DAY_MS, reason: 'idle limit', lastUsedAt: time.now });
     await time.advance(DAY_MS);
     expect(results).toEqual([false]);
     fail = false;
     await time.advance(3_600_000);
     expect(results).toEqual([false, true]);
+  });
+
+  it('refreshes at once when nobody knows when the token was last used', async () => {
+    const time = new ManualTime();
+    let refreshes = 0;
+    const scheduler = new KeepAliveScheduler({ now: () => time.now, timers: time, refresh: async () => void refreshes++ });
+    const plan = scheduler.schedule({ connectionId: 'c1', windowMs: 3 * DAY_MS, reason: 'policy' });
+    expect(plan.nextRunAt).toBe(new Date(time.now).toISOString());
+    await time.advance(1);
+    expect(refreshes).toBe(1);
+    scheduler.stop();
+  });
+
+  it('is not postponed by being scheduled again at every health check', async () => {
+    const time = new ManualTime();
+    let refreshes = 0;
+    const scheduler = new KeepAliveScheduler({ now: () => time.now, timers: time, refresh: async () => void refreshes++ });
+    scheduler.schedule({ connectionId: 'c1', windowMs: 3 * DAY_MS, reason: 'policy', lastUsedAt: time.now });
+    for (let i = 0; i < 4; i++) {
+      await time.advance(6 * 3_600_000);
+      scheduler.schedule({ connectionId: 'c1', windowMs: 3 * DAY_MS, reason: 'policy' });
+    }
+    expect(refreshes).toBe(1);
+    scheduler.stop();
   });
 
   it('stops refreshing a connection that was unscheduled', async () => {
