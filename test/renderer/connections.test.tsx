@@ -205,6 +205,21 @@ describe('Connections page', () => {
     expect(screen.getByText('demo-password')).toBeTruthy();
   });
 
+  it('prefills the demo org even when app:info answers after the form opened', async () => {
+    const info = fakeBridge().defer('app:info');
+    await renderApp('connections');
+    fireEvent.click(await screen.findByRole('button', { name: 'Add your first connection' }));
+    expect((screen.getByLabelText('Consumer key') as HTMLInputElement).value).toBe('');
+    await act(async () => {
+      info.resolve({
+        ...DEFAULT_APP_INFO,
+        demo: true,
+        demoOrg: { loginUrl: 'http://127.0.0.1:4010', clientId: 'DEMO_CLIENT_ID', usernames: ['alice@demo.forcesites'], password: 'pw', wordpressUrl: 'http://127.0.0.1:4020' },
+      });
+    });
+    await waitFor(() => expect((screen.getByLabelText('Consumer key') as HTMLInputElement).value).toBe('DEMO_CLIENT_ID'));
+  });
+
   it('reauthorizes an existing connection with its id', async () => {
     fakeBridge().respond('connections:list', [
       makeConnection({ id: 'c2', username: 'evicted@acme.org', loginUrl: 'https://test.salesforce.com', clientId: '3MVG9sandbox', state: { kind: 'needs-reauthorization', cause: 'revoked', detail: '' } }),
