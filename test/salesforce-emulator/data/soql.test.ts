@@ -105,6 +105,11 @@ describe('SOQL binding errors', () => {
     expect(error).toEqual({ errorCode: 'NUMBER_OUTSIDE_VALID_RANGE', message: 'Maximum SOQL offset allowed is 2000' });
   });
 
+  it('fields the describe marks as not filterable / sortable are refused', async () => {
+    expect((await queryError("SELECT Id FROM Contact WHERE Description = 'x'")).error.message).toContain("field 'Description' can not be filtered in a query call");
+    expect((await queryError('SELECT Id FROM Contact ORDER BY Description')).error.message).toContain("field 'Description' can not be sorted in a query call");
+  });
+
   it('INCLUDES on a non-multipicklist field is refused', async () => {
     expect((await queryError("SELECT Id FROM Contact WHERE LastName INCLUDES ('a')")).error.errorCode).toBe('INVALID_QUERY_FILTER_OPERATOR');
   });

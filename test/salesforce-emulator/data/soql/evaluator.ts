@@ -137,7 +137,13 @@ export class Evaluator {
       throw new SoqlError('MALFORMED_QUERY', 'COUNT() must be the only element in the SELECT list.', q.text, other?.kind === 'field' ? other.ref.offset : 0);
     }
     const bindings = q.select.map((item) => (item.kind === 'field' ? this.bind(item.ref) : item.arg ? this.bind(item.arg) : undefined));
-    const sortKeys = q.orderBy.map((key) => ({ key, get: this.getter(this.bind(key.field)), type: this.bind(key.field).field.type }));
+    const sortKeys = q.orderBy.map((key) => {
+      const bound = this.bind(key.field);
+      if (bound.field.json.sortable === false) {
+        throw new SoqlError('INVALID_FIELD', `field '${bound.field.name}' can not be sorted in a query call`, q.text, key.field.offset);
+      }
+      return { key, get: this.getter(bound), type: bound.field.type };
+    });
 
     let matched: Rec[] = [];
     const candidates = this.indexedCandidates(includeDeleted);
@@ -272,6 +278,15 @@ export class Evaluator {
 
   // ---- WHERE compilation ----
 
+  /** A WHERE field: Salesforce refuses fields its describe marks as not filterable (long text areas). */
+  private bindFilter(ref: FieldRef): BoundPath {
+    const bound = this.bind(ref);
+    if (bound.field.json.filterable === false) {
+      throw new SoqlError('INVALID_FIELD', `field '${bound.field.name}' can not be filtered in a query call`, this.query.text, ref.offset);
+    }
+    return bound;
+  }
+
   compile(cond: Condition): (rec: Rec) => boolean {
     switch (cond.kind) {
       case 'and': {
@@ -287,13 +302,13 @@ export class Evaluator {
         return (rec) => !inner(rec);
       }
       case 'compare': {
-        const bound = this.bind(cond.field);
+        const bound = this.bindFilter(cond.field);
         const get = this.getter(bound);
         const test = this.comparator(bound.field, cond.op, cond.value);
         return (rec) => test(get(rec));
       }
       case 'in': {
-        const bound = this.bind(cond.field);
+        const bound = this.bindFilter(cond.field);
         const get = this.getter(bound);
         const tests = cond.values.map((v) => this.comparator(bound.field, '=', v));
         const set = this.inSet(bound.field, cond.values);
@@ -305,7 +320,7 @@ export class Evaluator {
         return cond.negated ? (rec) => { const v = get(rec); return !tests.some((t) => t(v)); } : (rec) => { const v = get(rec); return tests.some((t) => t(v)); };
       }
       case 'like': {
-        const bound = this.bind(cond.field);
+        const bound = this.bindFilter(cond.field);
         if (cond.pattern.kind !== 'string') throw this.typeError(bound.field, cond.pattern);
         const re = likeToRegExp(cond.pattern.value);
         const get = this.getter(bound);
@@ -316,7 +331,7 @@ export class Evaluator {
       }
       case 'includes':
       case 'excludes': {
-        const bound = this.bind(cond.field);
+        const bound = this.bindFilter(cond.field);
         if (bound.field.type !== 'multipicklist') {
           throw new SoqlError('INVALID_QUERY_FILTER_OPERATOR', `includes or excludes operator only valid on multipicklist field`, this.query.text, cond.field.offset);
         }
