@@ -22,6 +22,9 @@ export default defineConfig({
   },
   renderer: {
     root: 'renderer',
+    // Relative asset URLs: Electron loads the page from file://, where /assets/… would
+    // point at the filesystem root.
+    base: './',
     plugins: [react()],
     build: {
       outDir: resolve('out/renderer'),
