@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { ConnectionDto } from '../../../common/models';
+import type { PreflightResult } from '../../../common/health-models';
+import { isAppError } from '../../../common/errors';
+import { invalidGrantHook, preflightHook, preflightRequestFor } from '../../../main/health/connection-hooks';
+import type { InvalidGrantExplainer, SignInPreflight } from '../../../main/auth/connection-service';
+
+const connection = { id: 'conn-1', orgId: '00D', userId: '005A', username: 'ada@x.test', authorizedAt: '2026-11-01T00:00:00Z' } as ConnectionDto;
+
+const disconnecting: PreflightResult = {
+  verdict: 'will-disconnect',
+  appName: 'ForceSites',
+  userLabel: 'ada@x.test',
+  used: 5,
+  cap: 5,
+  evicts: { approvalId: '0CQ1', authorizedAt: '2026-11-01T00:00:00Z', attribution: { kind: 'unknown-site' } },
+  message: 'Authorizing now as ada@x.test will disconnect an unknown site or app (authorized 2026-11-01 00:00 UTC): …',
+  suggestion: 'Use a dedicated Salesforce integration user per group of at most 4 sites …',
+};
+
+describe('ConnectionService hooks', () => {
+  it('fit the ConnectionService hook types', () => {
+    const preflight: SignInPreflight = preflightHook({ preflight: async () => disconnecting });
+    const explain: InvalidGrantExplainer = invalidGrantHook({ explainInvalidGrant: async () => ({ cause: 'revoked', detail: 'x' }) });
+    expect(typeof preflight).toBe('function');
+    expect(typeof explain).toBe('function');
+  });
+
+  it('asks about the connection being reauthorized, and about nobody for a new sign-in', () => {
+    expect(preflightRequestFor({ chooseAnotherUser: false, connection, existingConnections: [] })).toEqual({ connectionId: 'conn-1' });
+    expect(preflightRequestFor({ chooseAnotherUser: true, existingConnections: [connection] })).toEqual({});
+  });
+
+  it('only logs by default, so a sign-in the admin confirmed in the dialog goes ahead', async () => {
+    await expect(preflightHook({ preflight: async () => disconnecting })({ chooseAnotherUser: false, connection, existingConnections: [] })).resolves.toBeUndefined();
+  });
+
+  it('when enforcing, stops an unacknowledged eviction with the warning sentence and the fix', async () => {
+    const hook = preflightHook({ preflight: async () => disconnecting }, { enforce: true });
+    const error = await hook({ chooseAnotherUser: false, connection, existingConnections: [] }).catch((e: unknown) => e);
+    expect(isAppError(error) && error.code).toBe('CONFLICT');
+    expect((error as Error).message).toBe(disconnecting.message);
+    await expect(hook({ chooseAnotherUser: false, connection, existingConnections: [], acknowledgedApprovalId: '0CQ1' })).resolves.toBeUndefined();
+  });
+
+  it('never blocks a sign-in because the census failed', async () => {
+    await expect(preflightHook({ preflight: async () => Promise.reject(new Error('offline')) }, { enforce: true })({ chooseAnotherUser: false, existingConnections: [] })).resolves.toBeUndefined();
+  });
+
+  it('hands "unknown" back as undefined so the ConnectionService can guess', async () => {
+    expect(await invalidGrantHook({ explainInvalidGrant: async () => ({ cause: 'unknown', detail: '' }) })(connection, { error: 'invalid_grant', description: '' })).toBeUndefined();
+    expect(await invalidGrantHook({ explainInvalidGrant: async () => ({ cause: 'evicted-by-approval-cap', detail: 'd' }) })(connection, { error: 'invalid_grant', description: '' })).toEqual({ cause: 'evicted-by-approval-cap', detail: 'd' });
+  });
+});
