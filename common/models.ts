@@ -2,6 +2,7 @@
  * Data that crosses the process boundary. Everything here is readonly and holds no secret:
  * refresh tokens, access tokens and WordPress application passwords never appear in a DTO.
  */
+import type { ErrorDto } from './errors';
 
 export type Edition = 'electron' | 'browser';
 
@@ -114,7 +115,7 @@ export interface SignInFinished {
   readonly flowId: string;
   readonly ok: boolean;
   readonly connection?: ConnectionDto;
-  readonly error?: { readonly code: string; readonly message: string; readonly hint?: string };
+  readonly error?: ErrorDto;
 }
 
 export interface Settings {
@@ -128,6 +129,8 @@ export interface Settings {
 }
 
 export interface ActivityEntry {
+  /** Unique within a run; lets the renderer merge the list with live events. */
+  readonly id: string;
   readonly at: string;
   readonly level: 'info' | 'warning' | 'error';
   readonly area: 'auth' | 'sites' | 'health' | 'sync' | 'app';

@@ -8,6 +8,7 @@ import type { EventSink } from './event-hub';
 
 export class ActivityLog {
   private readonly entries: ActivityEntry[] = [];
+  private sequence = 0;
 
   constructor(
     private readonly emit: EventSink,
@@ -16,7 +17,7 @@ export class ActivityLog {
   ) {}
 
   add(level: ActivityEntry['level'], area: ActivityEntry['area'], message: string): ActivityEntry {
-    const entry: ActivityEntry = { at: this.now().toISOString(), level, area, message };
+    const entry: ActivityEntry = { id: `a${++this.sequence}`, at: this.now().toISOString(), level, area, message };
     this.entries.push(entry);
     if (this.entries.length > this.capacity) this.entries.shift();
     this.emit('activity:added', entry);

@@ -13,8 +13,8 @@ describe('Activity page', () => {
 
   it('lists entries newest first and prepends live activity:added entries', async () => {
     fakeBridge().respond('activity:list', [
-      { at: '2026-11-01T09:00:00.000Z', level: 'info', area: 'sites', message: 'Saved Members site.' },
-      { at: '2026-11-02T09:00:00.000Z', level: 'warning', area: 'health', message: 'admin holds 4 of 5 approvals.' },
+      { id: 'a1', at: '2026-11-01T09:00:00.000Z', level: 'info', area: 'sites', message: 'Saved Members site.' },
+      { id: 'a2', at: '2026-11-02T09:00:00.000Z', level: 'warning', area: 'health', message: 'admin holds 4 of 5 approvals.' },
     ]);
     await renderApp('activity');
     const list = await screen.findByRole('list', { name: 'Activity, newest first' });
@@ -22,7 +22,7 @@ describe('Activity page', () => {
       'admin holds 4 of 5 approvals.',
       'Saved Members site.',
     ]);
-    act(() => fakeBridge().emit('activity:added', { at: '2026-11-03T09:00:00.000Z', level: 'error', area: 'auth', message: 'Sign-in failed.' }));
+    act(() => fakeBridge().emit('activity:added', { id: 'a3', at: '2026-11-03T09:00:00.000Z', level: 'error', area: 'auth', message: 'Sign-in failed.' }));
     expect(within(list).getAllByRole('listitem')[0]?.textContent).toContain('Sign-in failed.');
     expect(within(list).getAllByRole('listitem')[0]?.textContent).toContain('Error');
   });

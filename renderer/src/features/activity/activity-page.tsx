@@ -22,7 +22,7 @@ function newestFirst(entries: readonly ActivityEntry[]): readonly ActivityEntry[
 }
 
 function sameEntry(a: ActivityEntry, b: ActivityEntry): boolean {
-  return a.at === b.at && a.message === b.message && a.area === b.area && a.level === b.level;
+  return a.id === b.id;
 }
 
 export function ActivityPage() {
@@ -80,8 +80,8 @@ export function ActivityPage() {
         </EmptyState>
       ) : (
         <ol className="activity-list" aria-label="Activity, newest first">
-          {entries.map((entry, index) => (
-            <li key={`${entry.at}-${index}`} className={`activity activity-${entry.level}`}>
+          {entries.map((entry) => (
+            <li key={entry.id} className={`activity activity-${entry.level}`}>
               <time dateTime={entry.at} className="activity-time">
                 {formatTime(entry.at)}
               </time>

@@ -51,7 +51,7 @@ export function AuthFlowProvider({ children }: { readonly children: ReactNode })
     } else {
       setState({
         phase: 'failed',
-        error: event.error === undefined ? { code: 'INTERNAL', message: 'Salesforce sign-in did not finish.' } : { ...event.error, code: event.error.code as ErrorDto['code'] },
+        error: event.error === undefined ? { code: 'INTERNAL', message: 'Salesforce sign-in did not finish.' } : event.error,
       });
     }
   }, []);
