@@ -94,6 +94,17 @@ describe('approval census against the emulator', () => {
     expect(explainFromCensus(connectionDto(sites[0]!, 'conn-1'), after.dto, null, 'ForceSites').cause).toBe('evicted-by-approval-cap');
   });
 
+  it('falls back to OauthToken for an app the usage API does not list', async () => {
+    const [admin] = await signInTimes(1, ADMIN);
+    // WP Fusion has no approvals yet, so the usage API has nothing to say about it.
+    const census = await new ApprovalCensusService().take(admin!.api, { watchedApps: WATCHED, ...caps });
+    expect(census.dto.apps.map((a) => [a.appName, a.source])).toEqual([
+      ['ForceSites', 'usage-api'],
+      [WP_FUSION.name, 'oauth-token-soql'],
+    ]);
+    expect(census.dto.apps[1]!.fallbackReason).toMatch(/does not list WP Fusion \(OAuth\)/);
+  });
+
   it('falls back to OauthToken SOQL below API 59 and finds the same approvals', async () => {
     const [admin] = await signInTimes(1, ADMIN);
     await signInTimes(3, INTEGRATION);
