@@ -45,11 +45,6 @@ export function notFound(message = 'The requested resource does not exist'): Api
   return new ApiError(404, 'NOT_FOUND', message);
 }
 
-/** A single-record REST call that failed per record: same data, REST spelling. */
-export function dmlFailureToApiError(failure: DmlFailure, status = 400): ApiError {
-  return new MultiApiError(status, failure.errors);
-}
-
 /** REST answers every error of a failed record in one array. */
 export class MultiApiError extends ApiError {
   constructor(status: number, readonly errors: readonly DmlError[]) {

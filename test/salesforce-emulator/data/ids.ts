@@ -35,15 +35,6 @@ export function normalizeId(text: unknown): string | undefined {
   return id15 + suffix;
 }
 
-export function isId(text: unknown): text is string {
-  return normalizeId(text) !== undefined;
-}
-
-/** Key prefix (first three characters) of an id. */
-export function keyPrefixOf(id: string): string {
-  return id.slice(0, 3);
-}
-
 function base62(value: number, width: number): string {
   let out = '';
   let rest = value;

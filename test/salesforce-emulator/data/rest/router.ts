@@ -1,5 +1,5 @@
 /** Dispatches a `/services/data/vXX.X/...` request to its resource handler. */
-import { ApiError, notFound } from '../errors';
+import { notFound } from '../errors';
 import { urlBase, type OrgState } from '../org-state';
 import type { DataRequest, DataResponse } from '../seam';
 import { handleIngest } from './bulk-ingest';
@@ -42,7 +42,7 @@ export function dispatch(org: OrgState, request: DataRequest): DataResponse {
   try {
     return route(org, request);
   } catch (error) {
-    if (error instanceof ApiError) return errorResponse(error);
+    // ApiError/DmlFailure become Salesforce error bodies; anything else is a bug the core turns into a 500.
     return errorResponse(error);
   }
 }

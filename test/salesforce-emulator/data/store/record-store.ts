@@ -113,10 +113,6 @@ export class RecordStore {
     return this.byPrefix.get(id.slice(0, 3));
   }
 
-  allTables(): IterableIterator<Table> {
-    return this.tables.values();
-  }
-
   /** A live record by 18-char id, whatever its object. */
   get(id: string): Rec | undefined {
     return this.tableForId(id)?.live.get(id);
