@@ -490,9 +490,16 @@ function mergeGaps(gaps: readonly PermissionGap[]): PermissionGap[] {
   return [...seen.values()];
 }
 
-/** Severity changes per site, for a banner or desktop notification; nothing on the first report. */
+/**
+ * Severity changes per site, for a banner or desktop notification. The first report announces
+ * only sites that already need attention, so a healthy start stays quiet.
+ */
 export function diff(previous: HealthReport, next: HealthReport): HealthChange[] {
-  if (previous.status === 'never-checked') return [];
+  if (previous.status === 'never-checked') {
+    return next.cards
+      .filter((c) => c.severity === 'error' || c.severity === 'warning')
+      .map((c) => ({ siteId: c.siteId, siteName: c.siteName, from: null, to: c.severity, message: `${c.siteName}: ${c.headline}` }));
+  }
   const before = new Map(previous.cards.map((c) => [c.siteId, c]));
   const out: HealthChange[] = [];
   for (const card of next.cards) {

@@ -176,6 +176,19 @@ describe('health monitor schedule', () => {
   });
 });
 
+describe('first report', () => {
+  it('announces only the sites that already need attention', async () => {
+    const c = connection('conn-1', '2026-11-01T00:00:00Z');
+    const { m, published } = monitor({ fakes: { 'conn-1': orgWithApprovals(5) }, connections: [c], sites: [site('s1', 'Shop', 'conn-1'), site('s2', 'Blog', 'conn-1')] });
+    await m.checkNow();
+    expect(published[0]!.changes.map((ch) => [ch.siteId, ch.from, ch.to])).toEqual([
+      ['s1', null, 'error'],
+      ['s2', null, 'error'],
+    ]);
+    expect(published[0]!.changes[0]!.message).toMatch(/^Shop: 5 of 5 approvals used/);
+  });
+});
+
 describe('helpers', () => {
   it('doubles the back-off up to the interval', () => {
     expect([1, 2, 3, 4, 10].map((n) => backoffDelay(n, 60_000, 6 * HOUR))).toEqual([60_000, 120_000, 240_000, 480_000, 6 * HOUR]);
