@@ -141,3 +141,32 @@ describe('Orders', () => {
     expect(t.org.records('Order')).toHaveLength(0);
   });
 });
+
+describe('deletes follow the describe childRelationships', () => {
+  it('deleting an account deletes its contacts, clears lookups, and is blocked by orders', async () => {
+    const [acme, globex] = t.org.seed('Account', [{ Name: 'Acme' }, { Name: 'Globex' }]);
+    const [boss] = t.org.seed('Contact', [{ LastName: 'Boss', AccountId: acme }]);
+    t.org.seed('Contact', [{ LastName: 'Worker', ReportsToId: boss }, { LastName: 'Other', AccountId: globex }]);
+    expect((await t.call('DELETE', `sobjects/Account/${acme}`)).status).toBe(204);
+    expect(t.org.records('Contact').map((c) => [c.LastName, c.ReportsToId ?? null])).toEqual([['Worker', null], ['Other', null]]);
+    const all = (await t.call('GET', q("SELECT LastName FROM Contact WHERE IsDeleted = true", true))).body as { records: { LastName: string }[] };
+    expect(all.records.map((r) => r.LastName)).toEqual(['Boss']);
+    t.org.seed('Order', [{ AccountId: globex, EffectiveDate: '2026-11-29', Status: 'Draft' }]);
+    const blocked = await t.call('DELETE', `sobjects/Account/${globex}`);
+    expect(blocked.status).toBe(400);
+    expect((blocked.body as Err)[0]?.errorCode).toBe('DELETE_FAILED');
+    expect(t.org.records('Contact')).toHaveLength(2);
+  });
+
+  it('deleting an order deletes its items', async () => {
+    const [account] = t.org.seed('Account', [{ Name: 'Acme' }]);
+    const [product] = t.org.seed('Product2', [{ Name: 'Mug' }]);
+    const book = String(t.org.records('Pricebook2')[0]?.Id);
+    const [entry] = t.org.seed('PricebookEntry', [{ Pricebook2Id: book, Product2Id: product, UnitPrice: 1, IsActive: true }]);
+    const [order] = t.org.seed('Order', [{ AccountId: account, EffectiveDate: '2026-11-29', Status: 'Draft', Pricebook2Id: book }]);
+    t.org.seed('OrderItem', [{ OrderId: order, PricebookEntryId: entry, Quantity: 1, UnitPrice: 1 }]);
+    expect((await t.call('DELETE', `sobjects/Order/${order}`)).status).toBe(204);
+    expect(t.org.records('OrderItem')).toHaveLength(0);
+  });
+});
+

@@ -200,11 +200,50 @@ export class DmlEngine {
     this.refuseVirtual(table.schema, 'delete');
     const ctx = this.ruleContext(dml);
     for (const hook of this.hooks) hook.beforeDelete?.(table.schema, rec, ctx);
+    this.applyChildRelationships(table.schema, rec, dml);
     const stamp = formatDateTime(dml.now);
     const deletedRec: Rec = { ...rec, IsDeleted: true, ...(table.schema.hasField('SystemModstamp') ? { SystemModstamp: stamp } : {}) };
     this.store.softDelete(table, id, deletedRec);
     for (const hook of this.hooks) hook.afterDelete?.(table.schema, rec, ctx);
     return rec;
+  }
+
+  /**
+   * What deleting a parent does to its children, read from the describe's childRelationships:
+   * restrictedDelete blocks the delete, cascadeDelete deletes the children, a plain lookup is
+   * cleared. Only children of objects the emulator stores are considered.
+   */
+  private applyChildRelationships(schema: SObjectSchema, rec: Rec, dml: DmlContext): void {
+    const relationships = (schema.describeTop.childRelationships as Record<string, unknown>[] | undefined) ?? [];
+    for (const rel of relationships) {
+      const childSchema = this.registry.get(String(rel.childSObject));
+      const field = childSchema?.field(String(rel.field));
+      if (!childSchema || childSchema.virtual || !field) continue;
+      const children = this.store.table(childSchema.name);
+      if (!children || children.live.size === 0) continue;
+      children.ensureIndex(field.name);
+      const ids = children.lookup(field, rec.Id);
+      if (ids.length === 0) continue;
+      if (rel.restrictedDelete === true) {
+        const names = ids.slice(0, 5).map((id) => String(children.live.get(id)?.Name ?? children.live.get(id)?.OrderNumber ?? id));
+        // UNCONFIRMED wording (see data/README.md).
+        throw dmlError(
+          'DELETE_FAILED',
+          `Your attempt to delete ${String(rec.Name ?? rec.Id)} could not be completed because it is associated with the following ${childSchema.labelPlural.toLowerCase()}.: ${names.join(', ')}`,
+          [],
+        );
+      }
+      for (const id of ids) {
+        const childRec = children.live.get(id);
+        if (!childRec) continue;
+        if (rel.cascadeDelete === true) this.delete(id, dml);
+        else {
+          const cleared = { ...childRec };
+          delete cleared[field.name];
+          this.store.put(children, cleared);
+        }
+      }
+    }
   }
 
   /** Length, email, picklist and reference checks of the named fields. */

@@ -71,13 +71,11 @@ export function orderRules(): RuleHooks {
     afterUpdate(schema, _old, rec, ctx) {
       if (schema.name === 'OrderItem') recomputeOrderTotal(ctx, rec.OrderId);
     },
-    beforeDelete(schema, rec, ctx) {
+    // Order → OrderItem cascade comes from Order's childRelationships (see DmlEngine.delete).
+    beforeDelete(schema) {
       if (schema.name === 'PricebookEntry') {
         // UNCONFIRMED wording: the reference says entries can only be deactivated.
         throw dmlError('DELETE_FAILED', 'Price book entries cannot be deleted. Deactivate the entry instead (IsActive = false).', []);
-      }
-      if (schema.name === 'Order') {
-        for (const id of childIds(ctx, 'OrderItem', 'OrderId', rec.Id)) ctx.engine.delete(id, ctx.dml);
       }
     },
     afterDelete(schema, rec, ctx) {

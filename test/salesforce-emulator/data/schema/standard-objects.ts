@@ -24,6 +24,13 @@ interface ObjectSpec {
   readonly childRelationships?: readonly Json[];
 }
 
+/** A childRelationships entry with the recorded key set. */
+function child(childSObject: string, field: string, relationshipName: string | null, cascadeDelete: boolean, restrictedDelete = false): Json {
+  return { cascadeDelete, childSObject, deprecatedAndHidden: false, field, junctionIdListNames: [], junctionReferenceTo: [], relationshipName, restrictedDelete };
+}
+
+const TOPIC_ASSIGNMENTS = child('TopicAssignment', 'EntityId', 'TopicAssignments', true);
+
 /** Replaces the Contact-specific parts of a recorded url map. */
 function urlsFor(template: Json, name: string, keyPrefix: string): Json {
   const out: Json = {};
@@ -130,7 +137,7 @@ function fromRecorded(describe: Json, topicsEnabled: boolean): SObjectSchema {
 const LEAD_STATUSES = ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'];
 
 function lead(): SObjectSchema {
-  return makeSchema({ name: 'Lead', label: 'Lead', labelPlural: 'Leads', keyPrefix: '00Q', feedEnabled: true, mergeable: true, topicsEnabled: true }, [
+  return makeSchema({ name: 'Lead', label: 'Lead', labelPlural: 'Leads', keyPrefix: '00Q', feedEnabled: true, mergeable: true, topicsEnabled: true, childRelationships: [TOPIC_ASSIGNMENTS] }, [
     idField('Lead'),
     fromContact('IsDeleted'),
     fromContact('MasterRecordId', { referenceTo: ['Lead'] }),
@@ -189,7 +196,7 @@ function user(): SObjectSchema {
 }
 
 function topic(): SObjectSchema {
-  return makeSchema({ name: 'Topic', label: 'Topic', labelPlural: 'Topics', keyPrefix: '0TO', mergeable: false }, [
+  return makeSchema({ name: 'Topic', label: 'Topic', labelPlural: 'Topics', keyPrefix: '0TO', mergeable: false, childRelationships: [child('TopicAssignment', 'TopicId', 'TopicAssignments', true)] }, [
     idField('Topic'),
     // Length 99 and the case-insensitive uniqueness are enforced by rules/topics.ts.
     f({ name: 'Name', label: 'Name', type: 'string', length: 99, required: true, nameField: true, idLookup: true }),
@@ -221,7 +228,7 @@ function order(): SObjectSchema {
   return makeSchema(
     {
       name: 'Order', label: 'Order', labelPlural: 'Orders', keyPrefix: '801', feedEnabled: true, topicsEnabled: true,
-      childRelationships: [{ cascadeDelete: true, childSObject: 'OrderItem', deprecatedAndHidden: false, field: 'OrderId', junctionIdListNames: [], junctionReferenceTo: [], relationshipName: 'OrderItems', restrictedDelete: false }],
+      childRelationships: [child('OrderItem', 'OrderId', 'OrderItems', true), TOPIC_ASSIGNMENTS],
     },
     [
       idField('Order'),
@@ -271,7 +278,7 @@ function orderItem(): SObjectSchema {
 }
 
 function product2(): SObjectSchema {
-  return makeSchema({ name: 'Product2', label: 'Product', labelPlural: 'Products', keyPrefix: '01t', feedEnabled: true }, [
+  return makeSchema({ name: 'Product2', label: 'Product', labelPlural: 'Products', keyPrefix: '01t', feedEnabled: true, childRelationships: [child('PricebookEntry', 'Product2Id', 'PricebookEntries', true, true), child('OrderItem', 'Product2Id', null, false, true)] }, [
     idField('Product'),
     f({ name: 'Name', label: 'Product Name', type: 'string', length: 255, required: true, nameField: true }),
     f({ name: 'ProductCode', label: 'Product Code', type: 'string', length: 255 }),
@@ -287,7 +294,7 @@ function product2(): SObjectSchema {
 }
 
 function pricebook2(): SObjectSchema {
-  return makeSchema({ name: 'Pricebook2', label: 'Price Book', labelPlural: 'Price Books', keyPrefix: '01s' }, [
+  return makeSchema({ name: 'Pricebook2', label: 'Price Book', labelPlural: 'Price Books', keyPrefix: '01s', childRelationships: [child('PricebookEntry', 'Pricebook2Id', 'PricebookEntries', false, true), child('Order', 'Pricebook2Id', 'Orders', false, true)] }, [
     idField('Price Book'),
     fromContact('IsDeleted'),
     f({ name: 'Name', label: 'Price Book Name', type: 'string', length: 255, required: true, nameField: true }),
@@ -300,7 +307,7 @@ function pricebook2(): SObjectSchema {
 }
 
 function pricebookEntry(): SObjectSchema {
-  return makeSchema({ name: 'PricebookEntry', label: 'Price Book Entry', labelPlural: 'Price Book Entries', keyPrefix: '01u' }, [
+  return makeSchema({ name: 'PricebookEntry', label: 'Price Book Entry', labelPlural: 'Price Book Entries', keyPrefix: '01u', childRelationships: [child('OrderItem', 'PricebookEntryId', 'OrderItems', false, true)] }, [
     idField('Price Book Entry'),
     f({ name: 'Name', label: 'Product Name', type: 'string', length: 255, createable: false, nameField: true }),
     f({ name: 'Pricebook2Id', label: 'Price Book ID', type: 'reference', required: true, updateable: false, referenceTo: ['Pricebook2'], relationshipName: 'Pricebook2' }),
