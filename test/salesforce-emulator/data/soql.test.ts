@@ -183,6 +183,25 @@ describe('SOQL evaluation', () => {
     expect(body.records[1]).toMatchObject({ LastName: 'Smith', Account: null });
   });
 
+  it('child relationship subqueries through the describe childRelationships', async () => {
+    const body = await query("SELECT Name, (SELECT LastName FROM Contacts WHERE LastName != 'x' ORDER BY LastName DESC) FROM Account");
+    expect(body.records[0]).toMatchObject({
+      Name: 'Acme',
+      Contacts: { totalSize: 1, done: true, records: [{ attributes: { type: 'Contact' }, LastName: "O'Brien" }] },
+    });
+    const [other] = t.org.seed('Account', [{ Name: 'Empty' }]);
+    const empty = await query(`SELECT Id, (SELECT Id FROM Contacts) FROM Account WHERE Id = '${other}'`);
+    expect(empty.records[0]?.Contacts).toBeNull();
+    const [topic] = t.org.seed('Topic', [{ Name: 'news' }]);
+    const contactId = String(t.org.records('Contact')[0]?.Id);
+    t.org.seed('TopicAssignment', [{ TopicId: topic, EntityId: contactId }]);
+    const topics = await query(`SELECT Id, (SELECT Topic.Name FROM TopicAssignments) FROM Contact WHERE Id = '${contactId}'`);
+    expect((topics.records[0]?.TopicAssignments as Body).records[0]).toMatchObject({ Topic: { Name: 'news' } });
+    const bad = await queryError('SELECT Id, (SELECT Id FROM Nopes) FROM Account');
+    expect(bad.error.errorCode).toBe('INVALID_TYPE');
+    expect(bad.error.message).toContain("Didn't understand relationship 'Nopes' in FROM part of query call.");
+  });
+
   it('filters and orders on relationship fields', async () => {
     expect(names(await query("SELECT LastName FROM Contact WHERE Account.Name = 'acme'"))).toEqual(["O'Brien"]);
   });

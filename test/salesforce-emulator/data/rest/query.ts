@@ -51,6 +51,16 @@ export function querySource(org: OrgState, request: DataRequest): QuerySource {
       if (!table) return [];
       return includeDeleted ? concat(table.live.values(), table.deleted.values()) : table.live.values();
     },
+    children(schema, field, parentId) {
+      const table = schema.virtual ? undefined : org.store.table(schema.name);
+      if (!table || table.live.size === 0) return [];
+      table.ensureIndex(field.name);
+      return table
+        .lookup(field, parentId)
+        .map((id) => table.live.get(id))
+        .filter((r): r is Rec => r !== undefined)
+        .sort((a, b) => (String(a.Id) < String(b.Id) ? -1 : 1));
+    },
     lookup(schema, field, values) {
       if (schema.virtual) return undefined;
       const table = org.store.table(schema.name);

@@ -10,7 +10,9 @@ export type AggregateFn = 'COUNT' | 'COUNT_DISTINCT' | 'SUM' | 'MIN' | 'MAX' | '
 
 export type SelectItem =
   | { readonly kind: 'field'; readonly ref: FieldRef }
-  | { readonly kind: 'aggregate'; readonly fn: AggregateFn; readonly arg: FieldRef | undefined; readonly alias: string | undefined; readonly offset: number };
+  | { readonly kind: 'aggregate'; readonly fn: AggregateFn; readonly arg: FieldRef | undefined; readonly alias: string | undefined; readonly offset: number }
+  /** `(SELECT … FROM Contacts …)`: `query.from.name` is the child relationship name. */
+  | { readonly kind: 'subquery'; readonly query: SoqlQuery; readonly offset: number };
 
 export type Literal =
   | { readonly kind: 'string'; readonly value: string; readonly offset: number }

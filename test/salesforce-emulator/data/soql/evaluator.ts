@@ -19,6 +19,8 @@ export interface QuerySource {
   rows(schema: SObjectSchema, includeDeleted: boolean): Iterable<Rec>;
   /** A record by 18-char id, for relationship fields. */
   byId(id: string, schema: SObjectSchema): Rec | undefined;
+  /** Live children of a parent through a reference field, in creation order (child subqueries). */
+  children?(schema: SObjectSchema, field: FieldDef, parentId: string): Rec[];
   /**
    * Live rows whose field equals one of the values, through an index; undefined when the field
    * is not indexed. Lets `WHERE Id IN (…)` / `WHERE Ext__c = …` skip the full scan.
@@ -124,7 +126,8 @@ export class Evaluator {
     return current;
   }
 
-  run(includeDeleted: boolean): QueryResult {
+  /** `rows` replaces the scan (a child subquery runs on one parent's children). */
+  run(includeDeleted: boolean, rows?: Iterable<Rec>): QueryResult {
     const q = this.query;
     if (q.offset !== undefined && q.offset > 2000) {
       throw new SoqlError('NUMBER_OUTSIDE_VALID_RANGE', 'Maximum SOQL offset allowed is 2000');
@@ -136,7 +139,8 @@ export class Evaluator {
       const other = q.select.find((s) => s.kind === 'field');
       throw new SoqlError('MALFORMED_QUERY', 'COUNT() must be the only element in the SELECT list.', q.text, other?.kind === 'field' ? other.ref.offset : 0);
     }
-    const bindings = q.select.map((item) => (item.kind === 'field' ? this.bind(item.ref) : item.arg ? this.bind(item.arg) : undefined));
+    const bindings = q.select.map((item) => (item.kind === 'field' ? this.bind(item.ref) : item.kind === 'aggregate' && item.arg ? this.bind(item.arg) : undefined));
+    const subqueries = q.select.flatMap((item) => (item.kind === 'subquery' ? [this.bindSubquery(item.query)] : []));
     const sortKeys = q.orderBy.map((key) => {
       const bound = this.bind(key.field);
       if (bound.field.json.sortable === false) {
@@ -146,8 +150,8 @@ export class Evaluator {
     });
 
     let matched: Rec[] = [];
-    const candidates = this.indexedCandidates(includeDeleted);
-    for (const rec of candidates ?? this.source.rows(this.schema, includeDeleted)) {
+    const candidates = rows ? undefined : this.indexedCandidates(includeDeleted);
+    for (const rec of rows ?? candidates ?? this.source.rows(this.schema, includeDeleted)) {
       if (!predicate || predicate(rec)) matched.push(rec);
     }
 
@@ -155,7 +159,10 @@ export class Evaluator {
       const total = Math.max(0, Math.min(matched.length - (q.offset ?? 0), q.limit ?? Number.POSITIVE_INFINITY));
       return { kind: 'count', totalSize: total };
     }
-    if (aggregates.length > 0 || q.groupBy.length > 0) return this.aggregate(matched, bindings);
+    if (aggregates.length > 0 || q.groupBy.length > 0) {
+      if (subqueries.length > 0) throw new SoqlError('MALFORMED_QUERY', 'Aggregate queries do not support child relationship subqueries', q.text, q.from.offset);
+      return this.aggregate(matched, bindings);
+    }
 
     if (sortKeys.length > 0) {
       // Nulls go first or last per key regardless of direction; only non-null order flips.
@@ -178,7 +185,50 @@ export class Evaluator {
     if (q.offset) matched = matched.slice(q.offset);
     if (q.limit !== undefined) matched = matched.slice(0, q.limit);
     const fields = q.select.flatMap((item, i) => (item.kind === 'field' ? [bindings[i] as BoundPath] : []));
-    return { kind: 'rows', schema: this.schema, rows: matched, project: (rec) => this.project(rec, fields) };
+    if (subqueries.length === 0) return { kind: 'rows', schema: this.schema, rows: matched, project: (rec) => this.project(rec, fields) };
+    return {
+      kind: 'rows',
+      schema: this.schema,
+      rows: matched,
+      project: (rec) => {
+        const out = this.project(rec, fields);
+        for (const sub of subqueries) out[sub.name] = sub.run(rec);
+        return out;
+      },
+    };
+  }
+
+  /**
+   * A child relationship subquery (`(SELECT Id FROM Contacts)`), resolved through the parent's
+   * describe childRelationships. Returns the relationship's canonical name and a per-parent runner
+   * giving null when there are no children, as Salesforce does.
+   */
+  private bindSubquery(sub: SoqlQuery): { name: string; run(parent: Rec): Record<string, unknown> | null } {
+    const relationships = ((this.schema.virtual?.describe ?? this.schema.describeTop).childRelationships as Record<string, unknown>[] | undefined) ?? [];
+    const rel = relationships.find((r) => typeof r.relationshipName === 'string' && r.relationshipName.toLowerCase() === sub.from.name.toLowerCase());
+    const childSchema = rel ? this.source.schema(String(rel.childSObject)) : undefined;
+    const field = childSchema?.field(String(rel?.field));
+    if (!rel || !childSchema || !field) {
+      throw new SoqlError(
+        'INVALID_TYPE',
+        `Didn't understand relationship '${sub.from.name}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+        this.query.text,
+        sub.from.offset,
+      );
+    }
+    const child = new Evaluator({ ...sub, from: { name: childSchema.name, offset: sub.from.offset } }, this.source);
+    child.run(false, []); // binds every field now, so a bad subquery fails before any row is read
+    const name = String(rel.relationshipName);
+    return {
+      name,
+      run: (parent) => {
+        const rows = this.source.children?.(childSchema, field, String(parent.Id)) ?? [];
+        if (rows.length === 0) return null;
+        const result = child.run(false, rows);
+        if (result.kind !== 'rows' || result.rows.length === 0) return null;
+        return { totalSize: result.rows.length, done: true, records: result.rows.map((r) => result.project(r)) };
+      },
+    };
   }
 
   /**
@@ -263,6 +313,7 @@ export class Evaluator {
           out[(bound as BoundPath).field.name] = first ? this.getter(bound as BoundPath)(first) ?? null : null;
           return;
         }
+        if (item.kind !== 'aggregate') return;
         const name = item.alias ?? `expr${expr++}`;
         const get = bound ? this.getter(bound) : undefined;
         const values = get ? bucket.map(get).filter((v) => v !== null && v !== undefined) : bucket;

@@ -68,8 +68,15 @@ class Parser {
   }
 
   parse(): SoqlQuery {
+    const query = this.queryBody(false);
+    if (this.peek().type !== 'eof') throw this.unexpected();
+    return query;
+  }
+
+  /** SELECT … up to the end (top level) or to the closing parenthesis (a child subquery). */
+  private queryBody(nested: boolean): SoqlQuery {
     this.expectKeyword('SELECT');
-    const select = this.selectList();
+    const select = this.selectList(nested);
     this.expectKeyword('FROM');
     const fromToken = this.peek();
     // `Order` is both a keyword and an object name; after FROM it is always the object.
@@ -100,7 +107,6 @@ class Parser {
       const t = this.next();
       if (!/^(VIEW|REFERENCE|UPDATE)$/i.test(t.value)) throw this.unexpected(t);
     }
-    if (this.peek().type !== 'eof') throw this.unexpected();
     return { text: this.text, select, from: { name: fromToken.value, offset: fromToken.offset }, where, groupBy, orderBy, limit, offset };
   }
 
@@ -111,12 +117,20 @@ class Parser {
     return Number(t.value);
   }
 
-  private selectList(): SelectItem[] {
+  private selectList(nested: boolean): SelectItem[] {
     const items: SelectItem[] = [];
     for (;;) {
       const t = this.peek();
       if (t.type === 'punct' && t.value === '(') {
-        throw new SoqlError('MALFORMED_QUERY', 'Nested queries (child relationship subqueries) are not supported by the emulator', this.text, t.offset);
+        // Child relationship subqueries go one level deep, as in Salesforce.
+        if (nested) throw this.unexpected();
+        this.next();
+        const query = this.queryBody(true);
+        this.expectPunct(')');
+        items.push({ kind: 'subquery', query, offset: t.offset });
+        if (!this.isPunct(',')) break;
+        this.next();
+        continue;
       }
       if (t.type === 'ident' && AGGREGATES.has(t.value.toUpperCase()) && this.peek(1).type === 'punct' && this.peek(1).value === '(') {
         this.next();
