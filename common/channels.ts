@@ -16,9 +16,22 @@ export const INVOKE_CHANNELS = Object.freeze([
   'auth:cancel',
   'shell:open-external',
   'activity:list',
+  'health:report',
+  'health:check',
+  'health:census',
+  'health:revoke-approval',
+  'auth:preflight',
 ] as const);
 
-export const EVENT_CHANNELS = Object.freeze(['auth:finished', 'connections:changed', 'sites:changed', 'activity:added', 'app:banner'] as const);
+export const EVENT_CHANNELS = Object.freeze([
+  'auth:finished',
+  'connections:changed',
+  'sites:changed',
+  'activity:added',
+  'app:banner',
+  'app:banner-cleared',
+  'health:changed',
+] as const);
 
 export type InvokeChannelName = (typeof INVOKE_CHANNELS)[number];
 export type EventChannelName = (typeof EVENT_CHANNELS)[number];

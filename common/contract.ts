@@ -13,6 +13,15 @@ import { z } from 'zod';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, isEventChannel, isInvokeChannel, type EventChannelName, type InvokeChannelName } from './channels';
 import type { Result } from './errors';
 import type {
+  ApprovalCensusDto,
+  HealthChangedEvent,
+  HealthReport,
+  PreflightRequest,
+  PreflightResult,
+  RevokeApprovalRequest,
+  RevokeApprovalResult,
+} from './health-models';
+import type {
   ActivityEntry,
   AppInfo,
   Banner,
@@ -41,6 +50,15 @@ export interface InvokeMap {
   'auth:cancel': { request: { flowId: string }; response: { cancelled: boolean } };
   'shell:open-external': { request: { url: string }; response: { opened: boolean } };
   'activity:list': { request: { limit?: number | undefined }; response: readonly ActivityEntry[] };
+  /** The latest health report (no Salesforce calls). */
+  'health:report': { request: Empty; response: HealthReport };
+  /** Runs every health check now and answers the new report. */
+  'health:check': { request: Empty; response: HealthReport };
+  /** The approval census seen through one connection. */
+  'health:census': { request: { connectionId: string }; response: ApprovalCensusDto };
+  'health:revoke-approval': { request: RevokeApprovalRequest; response: RevokeApprovalResult };
+  /** Before a sign-in: would authorizing now disconnect another site? */
+  'auth:preflight': { request: PreflightRequest; response: PreflightResult };
 }
 
 export interface EventMap {
@@ -49,6 +67,9 @@ export interface EventMap {
   'sites:changed': readonly SiteProfileDto[];
   'activity:added': ActivityEntry;
   'app:banner': Banner;
+  /** Withdraws a banner whose problem is gone. */
+  'app:banner-cleared': { id: string };
+  'health:changed': HealthChangedEvent;
 }
 
 export type InvokeChannel = keyof InvokeMap;
@@ -121,6 +142,23 @@ export const requestSchemas: { readonly [C in InvokeChannel]: z.ZodType<RequestO
   'auth:cancel': z.object({ flowId: id }).strict(),
   'shell:open-external': z.object({ url: z.string().url().max(4096) }).strict(),
   'activity:list': z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  'health:report': empty,
+  'health:check': empty,
+  'health:census': z.object({ connectionId: id }).strict(),
+  'health:revoke-approval': z
+    .object({
+      connectionId: id,
+      approvalId: z.string().regex(/^[A-Za-z0-9]{15,18}$/, 'a Salesforce id (15 or 18 letters and digits)'),
+      source: z.enum(['usage-api', 'oauth-token-soql']),
+    })
+    .strict(),
+  'auth:preflight': z
+    .object({
+      connectionId: id.optional(),
+      userId: z.string().regex(/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, 'a Salesforce user id (005…)').optional(),
+      appName: z.string().trim().min(1).max(255).optional(),
+    })
+    .strict(),
 };
 
 // Compile-time proof that the runtime channel lists in channels.ts equal the maps above.

@@ -6,6 +6,10 @@
 import { mkdirSync } from 'node:fs';
 import type { AppInfo, DemoOrgInfo, Edition } from '../../common/models';
 import { ConnectionService } from '../auth/connection-service';
+import { systemTimers } from '../auth/timers';
+import { invalidGrantHook, preflightHook } from '../health/connection-hooks';
+import { HealthService } from '../health/health-service';
+import { reportHealthChanges } from './health-alerts';
 import { KeyringSecretStore } from '../auth/keyring-secret-store';
 import { silentLogger, type Logger } from '../auth/logger';
 import type { SecretStore } from '../auth/token-vault';
@@ -33,6 +37,10 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** Loopback callback listener timeout; tests shorten it. */
   readonly callbackTimeoutMs?: number;
+  /** Start the scheduled health checks (default true; tests drive checks by hand). */
+  readonly scheduleHealthChecks?: boolean;
+  /** Whether the machine is online; the scheduled checks pause while it is not. */
+  readonly isOnline?: () => boolean;
 }
 
 export interface ForceSitesApp {
@@ -41,6 +49,7 @@ export interface ForceSitesApp {
   readonly activity: ActivityLog;
   readonly connections: ConnectionService;
   readonly sites: SiteService;
+  readonly health: HealthService;
   readonly store: ProfileStore;
   isAllowedExternalUrl(url: string): boolean;
   /** For errors that are not AppErrors: main's log, never the renderer. */
@@ -68,6 +77,9 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
   const urlAllowed = (url: string) => isAllowedExternalUrl(url, { siteHosts, allowLoopbackHttp: options.allowLoopbackHttp });
   const openExternal = async (url: string) => (urlAllowed(url) ? options.openExternal(url) : false);
 
+  // Health and sign-in need each other: the census explains a refused refresh token and
+  // warns before a sign-in, and the census reads Salesforce through the connections. The
+  // hooks below close over `health`, declared further down; they only run after start-up.
   const connections = new ConnectionService({
     store,
     secrets,
@@ -77,9 +89,31 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     events: sink,
     log: logger,
     allowLoopbackHttp: options.allowLoopbackHttp,
+    preflight: (context) => preflightHook(health, { logger })(context),
+    explainInvalidGrant: (connection, refusal) => invalidGrantHook(health)(connection, refusal),
     ...(options.callbackTimeoutMs === undefined ? {} : { callbackTimeoutMs: options.callbackTimeoutMs }),
   });
   const sites = new SiteService({ store, secrets, events: sink, log: logger });
+
+  const health = new HealthService({
+    ports: {
+      listSites: async () => sites.list(),
+      listConnections: async () => connections.list(),
+      openConnection: (connectionId) => connections.getConnection(connectionId),
+      settings: async () => store.getSettings(),
+      refreshConnection: (connectionId) => connections.refresh(connectionId),
+    },
+    sink: {
+      changed: (report, changes) => {
+        events.emit('health:changed', { report, changes });
+        reportHealthChanges(changes, { emit: events.emit, activity, ...(options.notify ? { notify: options.notify } : {}) });
+      },
+    },
+    timers: systemTimers,
+    logger,
+    ...(options.isOnline ? { isOnline: options.isOnline } : {}),
+  });
+  if (options.scheduleHealthChecks ?? true) health.start();
 
   const info: AppInfo = {
     name: 'ForceSites',
@@ -89,7 +123,7 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     ...(options.demoOrg ? { demoOrg: options.demoOrg } : {}),
   };
 
-  const handlers = createHandlers({ info, settings: store, sites, connections, activity, isAllowedExternalUrl: urlAllowed, openExternal });
+  const handlers = createHandlers({ info, settings: store, sites, connections, health, activity, isAllowedExternalUrl: urlAllowed, openExternal });
   activity.add('info', 'app', `ForceSites ${options.appVersion} started (${options.edition === 'electron' ? 'desktop app' : 'browser edition'}).`);
 
   return {
@@ -98,12 +132,14 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     activity,
     connections,
     sites,
+    health,
     store,
     isAllowedExternalUrl: urlAllowed,
     logUnexpected: (channel, error) => logger.error('Unexpected error in a request handler.', { channel, error: error instanceof Error ? error.name : typeof error }),
     close: async () => {
       // The profile store writes synchronously and secrets live in the keychain; what is
       // left is a sign-in that may still hold the loopback port.
+      health.stop();
       await connections.close();
     },
   };

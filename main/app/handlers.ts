@@ -5,6 +5,14 @@
 import { AppError } from '../../common/errors';
 import type { AppInfo, ConnectionDto, Settings, SignInRequest, SignInStarted, SiteProfileDto } from '../../common/models';
 import type { RequestOf } from '../../common/contract';
+import type {
+  ApprovalCensusDto,
+  HealthReport,
+  PreflightRequest,
+  PreflightResult,
+  RevokeApprovalRequest,
+  RevokeApprovalResult,
+} from '../../common/health-models';
 import type { ActivityLog } from './activity-log';
 import type { HandlerTable } from './dispatch';
 
@@ -27,18 +35,27 @@ export interface ConnectionsPort {
   disconnect(connectionId: string, removeLocallyIfRevokeFails: boolean): Promise<{ revokedAtSalesforce: boolean; removedLocally: boolean; message: string }>;
 }
 
+export interface HealthPort {
+  report(): HealthReport;
+  check(): Promise<HealthReport>;
+  takeCensus(connectionId: string): Promise<ApprovalCensusDto>;
+  revokeApproval(request: RevokeApprovalRequest): Promise<RevokeApprovalResult>;
+  preflight(request: PreflightRequest): Promise<PreflightResult>;
+}
+
 export interface HandlerDependencies {
   readonly info: AppInfo;
   readonly settings: SettingsPort;
   readonly sites: SitesPort;
   readonly connections: ConnectionsPort;
+  readonly health: HealthPort;
   readonly activity: ActivityLog;
   readonly isAllowedExternalUrl: (url: string) => boolean;
   readonly openExternal: (url: string) => Promise<boolean>;
 }
 
 export function createHandlers(deps: HandlerDependencies): HandlerTable {
-  const { sites, connections, activity } = deps;
+  const { sites, connections, health, activity } = deps;
 
   return {
     'app:info': () => deps.info,
@@ -81,5 +98,14 @@ export function createHandlers(deps: HandlerDependencies): HandlerTable {
       return { opened: await deps.openExternal(url) };
     },
     'activity:list': ({ limit }) => activity.list(limit),
+    'health:report': () => health.report(),
+    'health:check': () => health.check(),
+    'health:census': ({ connectionId }) => health.takeCensus(connectionId),
+    'health:revoke-approval': async (request) => {
+      const result = await health.revokeApproval(request);
+      activity.add(result.revoked ? 'info' : 'warning', 'health', result.message);
+      return result;
+    },
+    'auth:preflight': (request) => health.preflight(request),
   };
 }

@@ -3,7 +3,7 @@
  * table, system browser through the allowlist, desktop notifications. Everything else is
  * main/app, which runs the same in plain Node (the browser edition and the tests).
  */
-import { app, Notification, shell } from 'electron';
+import { app, net, Notification, shell } from 'electron';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp, type ForceSitesApp } from '../app/create-app';
@@ -29,6 +29,7 @@ async function start(): Promise<void> {
       await shell.openExternal(url);
       return true;
     },
+    isOnline: () => net.isOnline(),
     notify: (title, body) => {
       if (Notification.isSupported()) new Notification({ title, body }).show();
     },
