@@ -80,7 +80,7 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
   // Health and sign-in need each other: the census explains a refused refresh token and
   // warns before a sign-in, and the census reads Salesforce through the connections. The
   // hooks below close over `health`, declared further down; they only run after start-up.
-  const connections = new ConnectionService({
+  const connections: ConnectionService = new ConnectionService({
     store,
     secrets,
     openExternal: async (url) => {
@@ -95,7 +95,7 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
   });
   const sites = new SiteService({ store, secrets, events: sink, log: logger });
 
-  const health = new HealthService({
+  const health: HealthService = new HealthService({
     ports: {
       listSites: async () => sites.list(),
       listConnections: async () => connections.list(),
