@@ -202,6 +202,17 @@ describe('SOQL evaluation', () => {
     expect(bad.error.message).toContain("Didn't understand relationship 'Nopes' in FROM part of query call.");
   });
 
+  it('semi-joins and anti-joins on id fields', async () => {
+    const [news] = t.org.seed('Topic', [{ Name: 'news' }]);
+    const contacts = t.org.records('Contact');
+    t.org.seed('TopicAssignment', [{ TopicId: news, EntityId: contacts[1]?.Id }]);
+    const tagged = await query(`SELECT LastName FROM Contact WHERE Id IN (SELECT EntityId FROM TopicAssignment WHERE TopicId = '${news}')`);
+    expect(names(tagged)).toEqual(['Smith']);
+    const untagged = await query("SELECT LastName FROM Contact WHERE Id NOT IN (SELECT EntityId FROM TopicAssignment WHERE Topic.Name = 'news') AND Score__c != null");
+    expect(names(untagged)).toEqual(["O'Brien", 'back\\slash']);
+    expect((await queryError('SELECT Id FROM Contact WHERE Id IN (SELECT Name FROM Topic)')).error.errorCode).toBe('MALFORMED_QUERY');
+  });
+
   it('filters and orders on relationship fields', async () => {
     expect(names(await query("SELECT LastName FROM Contact WHERE Account.Name = 'acme'"))).toEqual(["O'Brien"]);
   });

@@ -29,7 +29,7 @@ export type Condition =
   | { readonly kind: 'and' | 'or'; readonly items: readonly Condition[] }
   | { readonly kind: 'not'; readonly item: Condition }
   | { readonly kind: 'compare'; readonly field: FieldRef; readonly op: ComparisonOp; readonly value: Literal }
-  | { readonly kind: 'in'; readonly field: FieldRef; readonly negated: boolean; readonly values: readonly Literal[] }
+  | { readonly kind: 'in'; readonly field: FieldRef; readonly negated: boolean; readonly values: readonly Literal[]; readonly subquery?: SoqlQuery }
   | { readonly kind: 'like'; readonly field: FieldRef; readonly pattern: Literal }
   | { readonly kind: 'includes' | 'excludes'; readonly field: FieldRef; readonly values: readonly Literal[] };
 

@@ -240,7 +240,7 @@ export class Evaluator {
     if (!where || includeDeleted || !this.source.lookup) return undefined;
     const conditions = where.kind === 'and' ? where.items : [where];
     for (const cond of conditions) {
-      if (cond.kind !== 'compare' && cond.kind !== 'in') continue;
+      if ((cond.kind !== 'compare' && cond.kind !== 'in') || (cond.kind === 'in' && cond.subquery)) continue;
       const literals = cond.kind === 'compare' ? (cond.op === '=' ? [cond.value] : undefined) : cond.negated ? undefined : cond.values;
       if (!literals) continue;
       const bound = this.bind(cond.field);
@@ -361,6 +361,10 @@ export class Evaluator {
       case 'in': {
         const bound = this.bindFilter(cond.field);
         const get = this.getter(bound);
+        if (cond.subquery) {
+          const ids = this.semiJoin(cond.subquery);
+          return cond.negated ? (rec) => !ids.has(String(get(rec))) : (rec) => ids.has(String(get(rec)));
+        }
         const tests = cond.values.map((v) => this.comparator(bound.field, '=', v));
         const set = this.inSet(bound.field, cond.values);
         if (set) {
@@ -400,6 +404,26 @@ export class Evaluator {
         return cond.kind === 'includes' ? includes : (rec) => !includes(rec);
       }
     }
+  }
+
+  /**
+   * The id set of a semi-join (`WHERE Id IN (SELECT EntityId FROM TopicAssignment …)`). Like
+   * Salesforce, the subquery selects exactly one id or reference field.
+   */
+  private semiJoin(sub: SoqlQuery): Set<string> {
+    const only = sub.select[0];
+    if (sub.select.length !== 1 || only?.kind !== 'field') {
+      throw new SoqlError('MALFORMED_QUERY', 'semi join sub-selects can only select one field', this.query.text, sub.from.offset);
+    }
+    const inner = new Evaluator(sub, this.source);
+    const bound = inner.bind(only.ref);
+    if (bound.hops.length > 0 || (bound.field.type !== 'id' && bound.field.type !== 'reference')) {
+      throw new SoqlError('MALFORMED_QUERY', 'Semi join sub-selects must select an ID field', this.query.text, only.ref.offset);
+    }
+    const result = inner.run(false);
+    const ids = new Set<string>();
+    if (result.kind === 'rows') for (const rec of result.rows) if (typeof rec[bound.field.name] === 'string') ids.add(rec[bound.field.name] as string);
+    return ids;
   }
 
   /** Lower-cased values of an IN list on a text or id field, or undefined when not applicable. */

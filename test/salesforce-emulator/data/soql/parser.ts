@@ -206,20 +206,28 @@ class Parser {
     if (this.isKeyword('NOT') && this.isKeyword('IN', 1)) {
       this.next();
       this.next();
-      return { kind: 'in', field, negated: true, values: this.literalList() };
+      return this.inList(field, true);
     }
-    if (this.acceptKeyword('IN')) return { kind: 'in', field, negated: false, values: this.literalList() };
+    if (this.acceptKeyword('IN')) return this.inList(field, false);
     if (this.acceptKeyword('LIKE')) return { kind: 'like', field, pattern: this.literal() };
     if (this.acceptKeyword('INCLUDES')) return { kind: 'includes', field, values: this.literalList() };
     if (this.acceptKeyword('EXCLUDES')) return { kind: 'excludes', field, values: this.literalList() };
     throw this.unexpected();
   }
 
+  /** `IN (…)` with literals, or a semi-join `IN (SELECT IdField FROM …)`. */
+  private inList(field: FieldRef, negated: boolean): Condition {
+    if (this.isPunct('(') && this.isKeyword('SELECT', 1)) {
+      this.next();
+      const subquery = this.queryBody(true);
+      this.expectPunct(')');
+      return { kind: 'in', field, negated, values: [], subquery };
+    }
+    return { kind: 'in', field, negated, values: this.literalList() };
+  }
+
   private literalList(): Literal[] {
     this.expectPunct('(');
-    if (this.isKeyword('SELECT')) {
-      throw new SoqlError('MALFORMED_QUERY', 'Semi-join subqueries are not supported by the emulator', this.text, this.peek().offset);
-    }
     const values = [this.literal()];
     while (this.isPunct(',')) {
       this.next();
