@@ -1,6 +1,21 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+
+/**
+ * `npm run dev` only: React Fast Refresh injects an inline script and Vite's HMR needs a
+ * WebSocket, both of which the production CSP forbids. Relax the page's CSP meta while the
+ * dev server serves it; builds keep the strict one.
+ */
+function devServerCsp(): Plugin {
+  return {
+    name: 'forcesites-dev-server-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) =>
+      html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("connect-src 'none'", 'connect-src ws://localhost:* http://localhost:*'),
+  };
+}
 
 // main → out/main (ESM), preload → out/preload/index.cjs (a sandboxed preload must be
 // CommonJS), renderer → out/renderer. The browser edition serves out/renderer too.
@@ -25,7 +40,7 @@ export default defineConfig({
     // Relative asset URLs: Electron loads the page from file://, where /assets/… would
     // point at the filesystem root.
     base: './',
-    plugins: [react()],
+    plugins: [react(), devServerCsp()],
     build: {
       outDir: resolve('out/renderer'),
       rollupOptions: { input: { index: resolve('renderer/index.html') } },

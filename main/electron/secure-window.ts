@@ -18,6 +18,9 @@ export interface SecureWindowOptions {
 /** Electron forbids every network destination except what main does itself. */
 const ELECTRON_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** `npm run dev` only: Fast Refresh's inline script and Vite's HMR socket (see electron.vite.config.ts). */
+const DEV_SERVER_CSP =
+  "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src ws://localhost:* http://localhost:*; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export function rendererFileUrl(rendererIndexPath: string): string {
   return pathToFileURL(rendererIndexPath).toString();
@@ -46,7 +49,8 @@ export function createSecureWindow(options: SecureWindowOptions): BrowserWindow 
 
   // The packaged page carries its own CSP meta; the header also covers the dev server.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [ELECTRON_CSP] } });
+    const policy = options.devServerUrl ? DEV_SERVER_CSP : ELECTRON_CSP;
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 
