@@ -5,19 +5,24 @@ import { on } from '../bridge';
 /**
  * Messages main pushes to every window (`app:banner`): a lost approval, an expired token,
  * a sync that needs attention. Info banners are polite status; warnings and errors are alerts.
- * Both live regions stay in the DOM so screen readers announce what is added.
+ * Both live regions stay in the DOM so screen readers announce what is added. Main withdraws
+ * a banner with `app:banner-cleared` when its problem is gone.
  */
 export function BannerRegion() {
   const [banners, setBanners] = useState<readonly Banner[]>([]);
 
-  useEffect(
-    () =>
-      on('app:banner', (banner) => {
-        // A banner with a known id replaces the old one (main updates, it does not repeat).
-        setBanners((current) => [...current.filter((existing) => existing.id !== banner.id), banner]);
-      }),
-    [],
-  );
+  useEffect(() => {
+    const offBanner = on('app:banner', (banner) => {
+      // A banner with a known id replaces the old one (main updates, it does not repeat).
+      setBanners((current) => [...current.filter((existing) => existing.id !== banner.id), banner]);
+    });
+    // Main withdraws a banner once its problem is gone (a site that recovered).
+    const offCleared = on('app:banner-cleared', ({ id }) => setBanners((current) => current.filter((banner) => banner.id !== id)));
+    return () => {
+      offBanner();
+      offCleared();
+    };
+  }, []);
 
   const dismiss = (id: string) => setBanners((current) => current.filter((banner) => banner.id !== id));
   const polite = banners.filter((banner) => banner.level === 'info');
