@@ -27,7 +27,6 @@ class OrgDataImpl implements OrgData {
   private readonly ids: IdGenerator;
   private engine: DmlEngine;
   private readonly state: OrgState;
-  private readonly topicSettings = new Map<string, boolean>();
 
   constructor(private readonly options: OrgDataExtraOptions) {
     this.ids = new IdGenerator(options.orgId);
@@ -99,7 +98,6 @@ class OrgDataImpl implements OrgData {
       const virtuals = [...this.registry.all()].filter((s) => s.virtual);
       this.registry = new SchemaRegistry();
       for (const v of virtuals) this.registry.registerVirtual(v.name, v.virtual as VirtualSObject);
-      this.topicSettings.clear();
       this.engine = this.buildEngine();
       for (const schema of this.registry.all()) if (!schema.virtual) this.store.addTable(schema);
     }
@@ -127,7 +125,6 @@ class OrgDataImpl implements OrgData {
     const schema = this.registry.get(sobject);
     if (!schema) throw new Error(`setTopicsEnabled: unknown sObject ${sobject}`);
     schema.topicsEnabled = enabled;
-    this.topicSettings.set(schema.name, enabled);
   }
 
   registerVirtualSObject(name: string, virtual: VirtualSObject): void {

@@ -92,13 +92,14 @@ export class DmlEngine {
     return { engine: this, store: this.store, registry: this.registry, dml };
   }
 
-  private refuseVirtual(schema: SObjectSchema, operation: string): void {
+  /** Virtual objects and objects whose describe says no (TopicAssignment update) refuse the DML. */
+  private refuseUnsupported(schema: SObjectSchema, operation: string): void {
     const allowed = operation === 'insert' ? schema.createable : operation === 'update' ? schema.updateable : schema.deletable;
     if (!allowed) throw dmlError('INVALID_TYPE_FOR_OPERATION', `entity type ${schema.name} does not support ${operation}`);
   }
 
   insert(schema: SObjectSchema, values: Record<string, unknown>, dml: DmlContext): Rec {
-    this.refuseVirtual(schema, 'insert');
+    this.refuseUnsupported(schema, 'insert');
     if ('Id' in values && !UNSET(values.Id)) throw dmlError('INVALID_FIELD_FOR_INSERT_UPDATE', 'cannot specify Id in an insert call', ['Id']);
     const readOnly = Object.keys(values).filter((name) => {
       if (name === 'Id') return false;
@@ -148,7 +149,7 @@ export class DmlEngine {
   }
 
   update(schema: SObjectSchema, rawId: unknown, values: Record<string, unknown>, dml: DmlContext): Rec {
-    this.refuseVirtual(schema, 'update');
+    this.refuseUnsupported(schema, 'update');
     const { table, rec: old } = this.liveRecord(schema, rawId);
     const changes = Object.keys(values).filter((name) => name !== 'Id' && values[name] !== undefined);
     const readOnly = changes.filter((name) => !schema.field(name)?.updateable);
@@ -197,7 +198,7 @@ export class DmlEngine {
     if (expected && table?.schema !== expected) throw dmlError('MALFORMED_ID', `${expected.label} ID: id value of incorrect type: ${id}`, ['Id']);
     const rec = table?.live.get(id);
     if (!table || !rec) throw dmlError('ENTITY_IS_DELETED', 'entity is deleted', []);
-    this.refuseVirtual(table.schema, 'delete');
+    this.refuseUnsupported(table.schema, 'delete');
     const ctx = this.ruleContext(dml);
     for (const hook of this.hooks) hook.beforeDelete?.(table.schema, rec, ctx);
     this.applyChildRelationships(table.schema, rec, dml);
