@@ -16,11 +16,6 @@ import { SchemaRegistry } from './schema/registry';
 import type { CustomFieldSpec, DataRequest, DataResponse, OrgData, OrgDataOptions, VirtualSObject } from './seam';
 import { RecordStore } from './store/record-store';
 
-export interface OrgDataExtraOptions extends OrgDataOptions {
-  /** CreatedById/OwnerId for seed(); defaults to a fixed id with the User prefix. */
-  readonly defaultUserId?: string;
-}
-
 class OrgDataImpl implements OrgData {
   private registry = new SchemaRegistry();
   private readonly store = new RecordStore();
@@ -28,7 +23,7 @@ class OrgDataImpl implements OrgData {
   private engine: DmlEngine;
   private readonly state: OrgState;
 
-  constructor(private readonly options: OrgDataExtraOptions) {
+  constructor(private readonly options: OrgDataOptions) {
     this.ids = new IdGenerator(options.orgId);
     this.engine = this.buildEngine();
     const defaultUserId = options.defaultUserId ?? this.ids.next('005');
@@ -137,6 +132,6 @@ class OrgDataImpl implements OrgData {
   }
 }
 
-export function createOrgData(options: OrgDataExtraOptions): OrgData {
+export function createOrgData(options: OrgDataOptions): OrgData {
   return new OrgDataImpl(options);
 }

@@ -104,4 +104,11 @@ export interface OrgDataOptions {
   now(): number;
   /** Fault hook: returns true when this DML call should fail with UNABLE_TO_LOCK_ROW. */
   shouldLockRow?(): boolean;
+  /**
+   * Optional (added by the data half, backward compatible): the user `seed()` writes as
+   * (CreatedById, LastModifiedById, OwnerId) and who owns the standard price book. Pass the org's
+   * admin user id so `Owner.Name` / `CreatedBy.Username` resolve through the virtual User rows.
+   * Absent: a made-up 005 id that matches no user.
+   */
+  readonly defaultUserId?: string;
 }
