@@ -3,22 +3,12 @@
  * Salesforce shapes in fixtures/shapes (same keys, value types, status codes, error codes).
  * Query, upsert and describe shapes belong to the data half's contract tests.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator } from './index';
-import type { RunningEmulator } from './index';
+import { describe, expect, it } from 'vitest';
 import { expectSameShape, loadFixture } from './shape';
 import { api, browserLogin, exchange, refreshCall, tokenCall } from './test-support';
+import { useEmulator } from './use-emulator';
 
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu.close();
-});
-beforeEach(() => {
-  emu.handle.reset();
-});
+const emu = useEmulator();
 
 describe('contract: fixtures/shapes', () => {
   it('auth_success_response.json — authorization_code grant (plus refresh_token, scope, token_type)', async () => {

@@ -1,19 +1,9 @@
 import { Connection, OAuth2 } from 'jsforce';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator } from './index';
-import type { RunningEmulator } from './index';
+import { describe, expect, it } from 'vitest';
 import { api, browserLogin, connectWithPkce, exchange, refreshCall, tokenCall } from './test-support';
+import { useEmulator } from './use-emulator';
 
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu.close();
-});
-beforeEach(() => {
-  emu.handle.reset();
-});
+const emu = useEmulator();
 
 describe('web-server flow with PKCE through the HTML forms', () => {
   it('logs a jsforce client in: login form, consent, redirect with code and state, token exchange', async () => {

@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator } from './index';
-import type { RunningEmulator } from './index';
+import { describe, expect, it } from 'vitest';
 import { browserLogin, connectWithPkce, exchange, refreshCall } from './test-support';
+import { useEmulator } from './use-emulator';
 
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu.close();
-});
-beforeEach(() => {
-  emu.handle.reset();
-});
+const emu = useEmulator();
 
 const EXPIRED = { status: 400, body: { error: 'invalid_grant', error_description: 'expired access/refresh token' } };
 

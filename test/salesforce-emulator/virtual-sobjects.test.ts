@@ -6,6 +6,7 @@ import type { RunningEmulator } from './index';
 import { expectSameShape, loadFixture } from './shape';
 import { HAS_DATA_HALF, api, browserLogin, exchange } from './test-support';
 import { CONNECTED_APPLICATION_DESCRIBE, OAUTH_TOKEN_DESCRIBE, USER_DESCRIBE } from './virtual/virtual-sobjects';
+import { useEmulator } from './use-emulator';
 
 // A stub data half that records what the core registers (the real one is tested below).
 const registered = new Map<string, VirtualSObject>();
@@ -14,13 +15,7 @@ function recordingOrgData(options: Parameters<typeof createStubOrgData>[0]): Org
   return { ...base, registerVirtualSObject: (name, v) => void registered.set(name, v) };
 }
 
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startEmulator({ createOrgData: recordingOrgData });
-});
-afterAll(async () => {
-  await emu.close();
-});
+const emu = useEmulator({ createOrgData: recordingOrgData }, { resetEachTest: false });
 beforeEach(() => {
   registered.clear();
   emu.handle.reset();

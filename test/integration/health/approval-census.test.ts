@@ -1,27 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../salesforce-emulator/index';
+import { describe, expect, it } from 'vitest';
 import { refreshCall } from '../../salesforce-emulator/test-support';
 import { ApprovalCensusService } from '../../../main/health/approval-census';
 import { preflightFromCensus } from '../../../main/health/sign-in-preflight';
 import { explainFromCensus } from '../../../main/health/invalid-grant-explainer';
 import type { ConnectionDto } from '../../../common/models';
 import { asApi58, authorizeWpFusion, candidate, seedApprovals, signIn, WP_FUSION, type SignedIn } from './emulator-helpers';
+import { useEmulator } from '../../salesforce-emulator/use-emulator';
 
 const ADMIN = { username: 'admin@forcesites.test', password: 'admin-password-1' };
 const INTEGRATION = { username: 'integration@forcesites.test', password: 'integration-password-1' };
 const caps = { approvalCap: 5, approvalWarnAt: 4 };
 const WATCHED = ['ForceSites', WP_FUSION.name];
 
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu.close();
-});
-beforeEach(() => {
-  emu.handle.reset();
-});
+const emu = useEmulator();
 
 async function signInTimes(n: number, who: { username: string; password: string }): Promise<SignedIn[]> {
   const out: SignedIn[] = [];

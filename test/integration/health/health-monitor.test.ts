@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../salesforce-emulator/index';
+import { describe, expect, it } from 'vitest';
 import { refreshCall } from '../../salesforce-emulator/test-support';
 import type { ConnectionDto, Settings, SiteProfileDto } from '../../../common/models';
 import type { HealthChange, HealthReport } from '../../../common/health-models';
@@ -11,21 +10,13 @@ import { KeepAliveScheduler } from '../../../main/health/keep-alive';
 import type { SalesforceApi } from '../../../main/health/salesforce-api';
 import { ManualTime } from '../../unit/health/manual-time';
 import { signIn, type SignedIn } from './emulator-helpers';
+import { useEmulator } from '../../salesforce-emulator/use-emulator';
 
 const ADMIN = { username: 'admin@forcesites.test', password: 'admin-password-1' };
 const INTEGRATION = { username: 'integration@forcesites.test', password: 'integration-password-1' };
 const settings: Settings = { approvalCap: 5, approvalWarnAt: 4, healthIntervalHours: 6, watchedApps: ['WP Fusion (OAuth)'], callbackPorts: [1717] };
 
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu.close();
-});
-beforeEach(() => {
-  emu.handle.reset();
-});
+const emu = useEmulator();
 
 /** What the lead's composition root will do: connections and sites from the store, a live API per connection. */
 class World {

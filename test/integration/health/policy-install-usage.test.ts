@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../salesforce-emulator/index';
+import { describe, expect, it } from 'vitest';
 import { browserLogin, refreshCall } from '../../salesforce-emulator/test-support';
 import { PolicyCheck } from '../../../main/health/policy-check';
 import { InstallCheck, isUninstalledAppError } from '../../../main/health/install-check';
@@ -8,22 +7,14 @@ import { readConnectedApplication } from '../../../main/health/connected-applica
 import { ApprovalCensusService } from '../../../main/health/approval-census';
 import { explainFromCensus } from '../../../main/health/invalid-grant-explainer';
 import { signIn } from './emulator-helpers';
+import { useEmulator } from '../../salesforce-emulator/use-emulator';
 
 const ADMIN = { username: 'admin@forcesites.test', password: 'admin-password-1' };
 const INTEGRATION = { username: 'integration@forcesites.test', password: 'integration-password-1' };
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu.close();
-});
-beforeEach(() => {
-  emu.handle.reset();
-});
+const emu = useEmulator();
 
 describe('refresh token policy against the emulator', () => {
   it.each([
