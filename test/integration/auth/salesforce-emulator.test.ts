@@ -21,6 +21,7 @@ import { InMemorySecretStore } from '../../fakes/in-memory-secret-store';
 import { RecordingEventSink } from '../../fakes/recording-event-sink';
 import { signInWithForms } from './support/form-browser';
 import { freePort } from './support/free-port';
+import { rejection } from '../../support/app-error-rejection';
 
 let emu: RunningEmulator;
 let callbackPort: number;
@@ -120,17 +121,6 @@ async function connected(h: Harness, user = emu.users[0]!): Promise<ConnectionDt
 
 function tokenRequests(): number {
   return emu.handle.requestLog({ kind: 'oauth-token' }).counts['oauth-token'] ?? 0;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 describe('sign-in against the Salesforce emulator', () => {

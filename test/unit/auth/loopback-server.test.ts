@@ -1,10 +1,10 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../../common/errors';
 import { LoopbackServer, type LoopbackServerOptions } from '../../../main/auth/loopback-server';
 import { CapturingLogger } from '../../fakes/capturing-logger';
 import { ManualTimers } from '../../fakes/manual-timers';
+import { rejection } from '../../support/app-error-rejection';
 
 const STATE = 'expected-state-value-0123456789';
 const open: LoopbackServer[] = [];
@@ -18,17 +18,6 @@ async function start(options: Partial<LoopbackServerOptions> = {}): Promise<Loop
 
 function url(server: LoopbackServer, query: string, path = '/OauthRedirect'): string {
   return `http://127.0.0.1:${server.port}${path}?${query}`;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 afterEach(async () => {

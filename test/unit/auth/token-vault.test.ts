@@ -2,24 +2,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../common/errors';
 import { KeyringSecretStore, type KeytarApi } from '../../../main/auth/keyring-secret-store';
 import { KEYCHAIN_SERVICE, secretAccounts, TokenVault } from '../../../main/auth/token-vault';
 import { ProfileStore } from '../../../main/store/profile-store';
 import { SiteService } from '../../../main/store/site-service';
 import { InMemorySecretStore } from '../../fakes/in-memory-secret-store';
 import { RecordingEventSink } from '../../fakes/recording-event-sink';
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
+import { rejection } from '../../support/app-error-rejection';
 
 describe('TokenVault', () => {
   it('keeps one keychain entry per secret under the documented account names', async () => {
