@@ -5,6 +5,7 @@
  */
 import type { EventChannel, EventMap, ForceSitesApi, InvokeChannel, RequestOf, ResponseOf } from '../../common/contract';
 import type { ErrorDto, Result } from '../../common/errors';
+import type { HealthReport } from '../../common/health-models';
 import type { AppInfo, Settings } from '../../common/models';
 
 type Responder<C extends InvokeChannel> = (request: RequestOf<C>) => Result<ResponseOf<C>> | Promise<Result<ResponseOf<C>>>;
@@ -24,6 +25,16 @@ export const DEFAULT_SETTINGS: Settings = {
   callbackPorts: [1717, 1718],
 };
 
+/** What main answers before its first health check. */
+export const NEVER_CHECKED: HealthReport = {
+  generatedAt: '2026-11-20T08:00:00.000Z',
+  status: 'never-checked',
+  cards: [],
+  censuses: [],
+  nextCheckAt: null,
+  lastError: null,
+};
+
 export class FakeBridge implements ForceSitesApi {
   readonly calls: RecordedCall[] = [];
   private readonly responders = new Map<InvokeChannel, Responder<InvokeChannel>>();
@@ -36,6 +47,7 @@ export class FakeBridge implements ForceSitesApi {
     this.respond('connections:list', []);
     this.respond('activity:list', []);
     this.respond('shell:open-external', { opened: true });
+    this.respond('health:report', NEVER_CHECKED);
   }
 
   /** Answer `channel` with a value, or with a function of the request. */

@@ -1,0 +1,48 @@
+import type { CardConnectionState } from '../../../../common/health-models';
+import { routeHref } from '../../app/routes';
+import { causeText } from '../connections/login-host';
+
+/** Whether the site's Salesforce connection works, and where to go when it does not. */
+export function ConnectionStateNotice({ state, username }: { readonly state: CardConnectionState; readonly username: string | null }) {
+  switch (state.kind) {
+    case 'connected':
+      return (
+        <p className="health-connection">
+          <span className="state state-connected">Connected</span>
+          {username !== null && <span className="muted"> as {username}</span>}
+        </p>
+      );
+    case 'needs-reauthorization':
+      return (
+        <div className="notice notice-warning">
+          <p className="notice-title">Needs reauthorization{username !== null ? ` (${username})` : ''}</p>
+          <p>{causeText(state.cause)}</p>
+          {state.detail !== '' && <p className="notice-hint">{state.detail}</p>}
+          <p>
+            <a href={routeHref('connections')}>Reauthorize on the Connections page</a>
+          </p>
+        </div>
+      );
+    case 'keychain-error':
+      return (
+        <div className="notice notice-error">
+          <p className="notice-title">Keychain error</p>
+          <p>ForceSites could not read this connection’s token from the system keychain.</p>
+          {state.detail !== '' && <p className="notice-hint">{state.detail}</p>}
+          <p>
+            Unlock the keychain and reopen ForceSites, or <a href={routeHref('connections')}>reauthorize on the Connections page</a>.
+          </p>
+        </div>
+      );
+    case 'no-connection':
+      return (
+        <div className="notice notice-info">
+          <p className="notice-title">No connection</p>
+          <p>
+            This site does not use a Salesforce connection yet, so ForceSites cannot check it. Pick one on the <a href={routeHref('sites')}>Sites page</a>{' '}
+            or add one under <a href={routeHref('connections')}>Connections</a>.
+          </p>
+        </div>
+      );
+  }
+}
