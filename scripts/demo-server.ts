@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createConsoleLogger } from '../main/app/console-logger';
 import { createApp } from '../main/app/create-app';
 import { startWebServer } from '../main/web/web-server';
 import { InMemorySecretStore } from '../test/fakes/in-memory-secret-store';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     dataDir,
     appVersion: packageJson.version,
     allowLoopbackHttp: true,
+    logger: createConsoleLogger('warn'),
     // A browser tab cannot open the system browser; the page shows the link instead.
     openExternal: async () => false,
     ...(values.keychain ? {} : { secrets: new InMemorySecretStore() }),

@@ -6,6 +6,7 @@
 import { app, net, Notification, shell } from 'electron';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createConsoleLogger } from '../app/console-logger';
 import { createApp, type ForceSitesApp } from '../app/create-app';
 import { createSecureWindow, defaultRendererPaths, rendererFileUrl } from './secure-window';
 import { forwardEvents, registerIpcHandlers } from './typed-ipc';
@@ -24,6 +25,7 @@ async function start(): Promise<void> {
     edition: 'electron',
     dataDir: app.getPath('userData'),
     appVersion: app.getVersion(),
+    logger: createConsoleLogger(app.isPackaged ? 'warn' : 'info'),
     allowLoopbackHttp: !app.isPackaged && process.env.FORCESITES_ALLOW_LOOPBACK === '1',
     openExternal: async (url) => {
       await shell.openExternal(url);
