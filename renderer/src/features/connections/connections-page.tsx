@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { ConnectionDto, SiteProfileDto } from '../../../../common/models';
 import { useApp } from '../../app/app-context';
 import { useLive } from '../../app/use-live';
@@ -7,6 +7,7 @@ import { EmptyState } from '../../ui/empty-state';
 import { ErrorNotice } from '../../ui/error-notice';
 import { formatTime } from '../../ui/format';
 import { PageHeader } from '../../ui/page-header';
+import { PreflightDialog } from '../health/preflight-dialog';
 import { hostOf } from '../sites/site-form';
 import { AddConnectionForm } from './add-connection-form';
 import { useAuthFlow, type SignInRequest } from './auth-flow';
@@ -14,6 +15,7 @@ import { DisconnectDialog } from './disconnect-dialog';
 import { causeText, reauthorizeRequest, shortKey } from './login-host';
 import { SetupGuide } from './setup-guide';
 import { SignInStatus } from './sign-in-status';
+import { likelyReusedConnection, useSignInPreflight } from './use-sign-in-preflight';
 
 export function ConnectionsPage() {
   const { appInfo, settings } = useApp();
@@ -31,19 +33,28 @@ export function ConnectionsPage() {
 
   const list = connections.data ?? [];
   const siteList = sites.data ?? [];
-  const flowBusy = flow.state.phase === 'starting' || flow.state.phase === 'waiting';
+  const { start } = flow;
+  // The add form stays open until the sign-in really starts, so Cancel in the preflight
+  // dialog returns the admin to what they typed.
+  const startSignIn = useCallback(
+    (request: SignInRequest) => {
+      setAdding(false);
+      void start(request);
+    },
+    [start],
+  );
+  const preflight = useSignInPreflight(startSignIn);
+  const flowBusy = flow.state.phase === 'starting' || flow.state.phase === 'waiting' || preflight.checking || preflight.pending !== undefined;
   const cap = settings?.approvalCap ?? 5;
 
   function startAdd(request: SignInRequest) {
     setStatus('');
-    setAdding(false);
-    void flow.start(request);
+    void preflight.begin(request, likelyReusedConnection(request, list)?.id);
   }
 
   function reauthorize(connection: ConnectionDto) {
     setStatus('');
-    setAdding(false);
-    void flow.start(reauthorizeRequest(connection));
+    void preflight.begin(reauthorizeRequest(connection), connection.id);
   }
 
   const namesOf = (connection: ConnectionDto) => siteNames(connection, siteList);
@@ -64,7 +75,7 @@ export function ConnectionsPage() {
       </PageHeader>
 
       <p role="status" aria-live="polite" className="page-status">
-        {status}
+        {preflight.checking ? 'Checking the user’s approvals before the sign-in…' : status}
       </p>
 
       <div className="notice notice-info">
@@ -75,6 +86,13 @@ export function ConnectionsPage() {
           sites you add.
         </p>
       </div>
+
+      {preflight.note !== undefined && (
+        <div className="notice notice-info" role="note">
+          <p className="notice-title">Approvals not checked</p>
+          <p>{preflight.note}</p>
+        </div>
+      )}
 
       <SignInStatus connections={list} />
 
@@ -128,6 +146,15 @@ export function ConnectionsPage() {
       )}
 
       <SetupGuide open={list.length === 0} />
+
+      {preflight.pending !== undefined && (
+        <PreflightDialog
+          result={preflight.pending.result}
+          onContinue={preflight.continueAsPlanned}
+          onChooseAnotherUser={preflight.chooseAnotherUser}
+          onCancel={preflight.cancel}
+        />
+      )}
 
       {disconnecting !== undefined && (
         <DisconnectDialog
