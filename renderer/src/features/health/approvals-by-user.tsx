@@ -29,9 +29,9 @@ function orgLabel(census: ApprovalCensusDto, connections: readonly ConnectionDto
   const connection = census.orgId === null ? undefined : connections.find((c) => sameId(c.orgId, census.orgId ?? ''));
   if (connection === undefined) return census.orgId === null ? 'Salesforce org' : `Org ${census.orgId}`;
   try {
-    return new URL(connection.instanceUrl).host;
+    return `Org at ${new URL(connection.instanceUrl).host}`;
   } catch {
-    return connection.instanceUrl;
+    return `Org at ${connection.instanceUrl}`;
   }
 }
 
