@@ -24,6 +24,12 @@ describe('reportHealthChanges', () => {
     expect(t.notifications).toEqual(['ForceSites: Members | needs reauthorization: evicted by the approval cap']);
   });
 
+  it('names the site once when the message already starts with it', () => {
+    const t = targets();
+    reportHealthChanges([change('ok', 'warning', 'Members: 5 of 5 approvals used')], { emit: t.hub.emit, activity: t.activity });
+    expect(t.events.find((e) => e.channel === 'app:banner')?.payload).toMatchObject({ message: 'Members: 5 of 5 approvals used' });
+  });
+
   it('uses a warning banner for warnings', () => {
     const t = targets();
     reportHealthChanges([change(null, 'warning', '4 of 5 approvals used')], { emit: t.hub.emit, activity: t.activity });
