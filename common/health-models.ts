@@ -49,6 +49,11 @@ export interface UserAppApprovals {
   readonly nextAuthorizationEvicts: boolean;
   readonly evictedNextId: string | null;
   readonly approvals: readonly ApprovalDto[];
+  /**
+   * The connection whose session counted this group, so it can also revoke from it. Set by
+   * the health monitor and `health:census`; absent on a census built elsewhere.
+   */
+  readonly viaConnectionId?: string;
 }
 
 /** A Salesforce permission the signed-in user lacks, and what the admin misses because of it. */

@@ -383,7 +383,7 @@ export class HealthMonitor {
     };
     try {
       const taken = await this.census.take(probe.api, { ...censusRequest, ...(permissions ? { permissions } : {}) });
-      census = taken.dto;
+      census = countedVia(taken.dto, probe.connection.id);
       usageInstalled = taken.usageApps.get(this.ownAppName)?.installed ?? null;
     } catch (error) {
       problems.push(`The approval census failed: ${errorMessageOf(error)}`);
@@ -422,7 +422,7 @@ export class HealthMonitor {
       seen.add(user);
       try {
         const own = await this.census.take(api, request);
-        groups = groups.filter((g) => g.userId.slice(0, 15) !== user).concat(own.dto.groups.filter((g) => g.userId.slice(0, 15) === user));
+        groups = groups.filter((g) => g.userId.slice(0, 15) !== user).concat(countedVia(own.dto, connection.id).groups.filter((g) => g.userId.slice(0, 15) === user));
       } catch (error) {
         notes.push(`The approvals of ${connection.username} could not be counted: ${errorMessageOf(error)}`);
       }
@@ -509,4 +509,9 @@ export function diff(previous: HealthReport, next: HealthReport): HealthChange[]
     out.push({ siteId: card.siteId, siteName: card.siteName, from: old?.severity ?? null, to: card.severity, message: `${card.siteName}: ${card.headline}` });
   }
   return out;
+}
+
+/** Marks every group of a census with the connection that counted it (and may revoke from it). */
+export function countedVia(census: ApprovalCensusDto, connectionId: string): ApprovalCensusDto {
+  return { ...census, groups: census.groups.map((group) => ({ ...group, viaConnectionId: connectionId })) };
 }

@@ -19,7 +19,7 @@ import type { Timers } from '../auth/timers';
 import { ApiUsageTracker } from './api-usage';
 import { ApprovalCensusService } from './approval-census';
 import type { HealthMonitorPorts, HealthSink } from './health-monitor';
-import { HealthMonitor } from './health-monitor';
+import { countedVia, HealthMonitor } from './health-monitor';
 import { InvalidGrantExplainer } from './invalid-grant-explainer';
 import { KeepAliveScheduler } from './keep-alive';
 import { candidatesFrom, SignInPreflight } from './sign-in-preflight';
@@ -131,7 +131,7 @@ export class HealthService {
       ),
       orgId: connection.orgId,
     });
-    return taken.dto;
+    return countedVia(taken.dto, connectionId);
   }
 
   /** `health:revoke-approval`: then a new check, so every card shows the result. */

@@ -134,6 +134,10 @@ describe('health monitor without any admin connection', () => {
       ['Store', 1],
     ]);
     expect(report.censuses[0]!.notes.join(' ')).toMatch(/No connection holds Customize Application/);
+    // Each group says which connection counted it, so a revoke goes through one that can see it.
+    const byUser = new Map(report.censuses[0]!.groups.map((g) => [g.username, g.viaConnectionId]));
+    expect(byUser.get("o'brien@forcesites.test")).toBe('conn-3');
+    expect(['conn-1', 'conn-2']).toContain(byUser.get(INTEGRATION.username));
   });
 });
 
@@ -241,6 +245,7 @@ describe('HealthService (what main/app wires) against the emulator', () => {
     expect(service.report()).toBe(report);
 
     const census = await service.takeCensus('conn-admin');
+    expect(new Set(census.groups.map((g) => g.viaConnectionId))).toEqual(new Set(['conn-admin']));
     const shopApproval = census.groups.find((g) => g.username === INTEGRATION.username)!.approvals[0]!;
     expect(shopApproval.attribution).toMatchObject({ siteNames: ['Shop'] });
 

@@ -14,11 +14,13 @@ export interface ApprovalsByUserProps {
 const sameId = (a: string, b: string) => a.slice(0, 15) === b.slice(0, 15);
 
 /**
- * The census does not say which connection took it, so pick one that can see the group: the
- * group's own user always sees their approvals; with an all-users census any working
- * connection in the org could (the census ran as a user with Customize Application).
+ * The connection that counted the group can revoke from it. A census from elsewhere lacks
+ * that, so pick one that can see the group: the group's own user always sees their
+ * approvals; with an all-users census any working connection in the org could.
  */
 export function revokingConnection(census: ApprovalCensusDto, group: UserAppApprovals, connections: readonly ConnectionDto[]): string | null {
+  const via = group.viaConnectionId === undefined ? undefined : connections.find((c) => c.id === group.viaConnectionId && c.state.kind === 'connected');
+  if (via !== undefined) return via.id;
   const usable = connections.filter((c) => c.state.kind === 'connected' && (census.orgId === null || sameId(c.orgId, census.orgId)));
   const own = usable.find((c) => sameId(c.userId, group.userId));
   if (own !== undefined) return own.id;
