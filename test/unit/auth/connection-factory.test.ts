@@ -51,7 +51,8 @@ function record(id: string): ConnectionRecord {
     username: 'ada@example.test',
     displayName: 'Ada',
     apiVersion: '66.0',
-    authorizedAt: new Date().toISOString(),
+    // Fixed: the factory treats a new authorization time as a new approval (a fresh Connection).
+    authorizedAt: '2026-11-01T09:00:00.000Z',
     state: { kind: 'connected' },
   };
 }
