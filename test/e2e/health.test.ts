@@ -128,9 +128,9 @@ describe.skipIf(!chromiumAvailable())('token health in the browser edition', () 
     // The census lists the same user's approvals, the four made elsewhere as unknown sites.
     const byUser = page.getByRole('region', { name: 'Approvals by user' });
     expect(await byUser.getByText('Unknown site', { exact: true }).count()).toBeGreaterThanOrEqual(4);
-    await screenshotWholePage(page, 'health');
+    await screenshotWholePage(page, 'health-at-cap');
     await page.emulateMedia({ colorScheme: 'dark' });
-    await screenshotWholePage(page, 'health-dark');
+    await screenshotWholePage(page, 'health-at-cap-dark');
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
