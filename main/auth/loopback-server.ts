@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError } from '../../common/errors';
+import { installFixPath, isUninstalledAppError, uninstalledExplanation } from '../health/install-check';
 import { CALLBACK_PAGE_HEADERS, renderCallbackPage, type CallbackPage } from './callback-pages';
 import { lastChars, silentLogger, type Logger } from './logger';
 import { statesEqual } from './pkce';
@@ -181,7 +182,9 @@ export class LoopbackServer {
             hint: 'Choose Allow on the Salesforce page, or ask your Salesforce admin whether you may use this connected app.',
           })
         : new AppError('SALESFORCE_ERROR', `Salesforce refused the sign-in (${oauthError.slice(0, 100)}${description === '' ? '' : `: ${description}`}).`, {
-            hint: 'Check the connected app settings in Salesforce, then try again.',
+            hint: isUninstalledAppError(oauthError, description)
+              ? `${uninstalledExplanation('The connected app')} Fix: ${installFixPath('the app')}`
+              : 'Check the connected app settings in Salesforce, then try again.',
           });
       this.#finishWithPage(
         res,

@@ -101,6 +101,15 @@ describe('LoopbackServer', () => {
     const error = await rejection(server.result);
     expect(error.code).toBe('SALESFORCE_ERROR');
     expect(error.message).toContain('OAUTH_APP_BLOCKED');
+    // An uninstalled app blocks new users since September 2025: the hint says how to fix it.
+    expect(error.hint).toContain('Approve Uninstalled Connected Apps');
+  });
+
+  it('keeps the generic hint for other refusals', async () => {
+    const server = await start();
+    await fetch(url(server, `error=invalid_scope&error_description=bad%20scope&state=${STATE}`)).then((r) => r.text());
+    const error = await rejection(server.result);
+    expect(error.hint).not.toContain('Uninstalled');
   });
 
   it('refuses a busy port with AUTH_PORT_BUSY naming it, and leaves its owner running', async () => {
