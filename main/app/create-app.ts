@@ -91,6 +91,7 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     allowLoopbackHttp: options.allowLoopbackHttp,
     preflight: (context) => preflightHook(health, { logger })(context),
     explainInvalidGrant: (connection, refusal) => invalidGrantHook(health)(connection, refusal),
+    onRefreshed: (connectionId) => health.noteRefreshed(connectionId),
     ...(options.callbackTimeoutMs === undefined ? {} : { callbackTimeoutMs: options.callbackTimeoutMs }),
   });
   const sites = new SiteService({ store, secrets, events: sink, log: logger });

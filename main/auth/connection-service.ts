@@ -77,6 +77,8 @@ export interface ConnectionServiceOptions {
   readonly allowLoopbackHttp?: boolean;
   readonly preflight?: SignInPreflight;
   readonly explainInvalidGrant?: InvalidGrantExplainer;
+  /** Told after every successful token refresh (health's keep-alive restarts its window). */
+  readonly onRefreshed?: (connectionId: string) => void;
   /** Default 5 minutes. */
   readonly callbackTimeoutMs?: number;
   readonly timers?: Timers;
@@ -501,6 +503,7 @@ export class ConnectionService {
   }
 
   #recordRefresh(record: ConnectionRecord, instanceUrl: string): void {
+    this.#options.onRefreshed?.(record.id);
     const current = this.#store.getConnection(record.id);
     if (current === undefined) return;
     if (current.instanceUrl !== instanceUrl || current.state.kind === 'keychain-error') {

@@ -182,6 +182,18 @@ describe('sign-in against the Salesforce emulator', () => {
     expect(tokenRequests()).toBe(1);
   });
 
+  it('tells its onRefreshed listener after each refresh, so health can restart the keep-alive window', async () => {
+    const refreshed: string[] = [];
+    const h = harness({ onRefreshed: (connectionId) => refreshed.push(connectionId) });
+    const { id } = await connected(h);
+    const conn = await h.service.getConnection(id);
+    await conn.limits();
+    expect(refreshed).toEqual([]);
+    emu.handle.expireAllSessions();
+    await conn.limits();
+    expect(refreshed).toEqual([id]);
+  });
+
   it('persists a rotated refresh token, so a restarted app keeps working', async () => {
     emu.handle.configureApp(undefined, 'ForceSites', { rotation: true });
     const h = harness();
