@@ -17,6 +17,7 @@ describe('Sforce-Limit-Info parser', () => {
 
   it('does not mistake per-app usage for org usage', () => {
     expect(parseSforceLimitInfo('per-app-api-usage=17/250(appName=x)')).toBeNull();
+    expect(parseSforceLimitInfo('per-app-api-usage=17/250(appName=x); api-usage=26/15000')).toMatchObject({ used: 26, max: 15000 });
   });
 
   it.each([null, undefined, '', 'api-usage=abc/5000', 'api-usage=5/0', 'garbage'])('returns null for %s', (header) => {
