@@ -115,6 +115,7 @@ export const signInSchema = z
     callbackPort: z.number().int().min(1024).max(65535).optional(),
     chooseAnotherUser: z.boolean(),
     reauthorizeConnectionId: id.optional(),
+    acknowledgedApprovalId: z.string().regex(/^[A-Za-z0-9]{15,18}$/, 'a Salesforce id (15 or 18 letters and digits)').optional(),
   })
   .strict();
 

@@ -103,6 +103,11 @@ export interface SignInRequest {
   readonly chooseAnotherUser: boolean;
   /** Reauthorize this existing connection with its saved settings. */
   readonly reauthorizeConnectionId?: string;
+  /**
+   * The approval the admin agreed to lose in the preflight dialog. When a sign-in would make
+   * Salesforce revoke another site's approval, main refuses to start without it.
+   */
+  readonly acknowledgedApprovalId?: string;
 }
 
 export interface SignInStarted {

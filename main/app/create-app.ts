@@ -89,7 +89,9 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     events: sink,
     log: logger,
     allowLoopbackHttp: options.allowLoopbackHttp,
-    preflight: (context) => preflightHook(health, { logger })(context),
+    // Enforced: a sign-in that would evict another site's approval starts only when the
+    // admin acknowledged exactly that approval in the preflight dialog.
+    preflight: (context) => preflightHook(health, { logger, enforce: true })(context),
     explainInvalidGrant: (connection, refusal) => invalidGrantHook(health)(connection, refusal),
     onRefreshed: (connectionId) => health.noteRefreshed(connectionId),
     ...(options.callbackTimeoutMs === undefined ? {} : { callbackTimeoutMs: options.callbackTimeoutMs }),

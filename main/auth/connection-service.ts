@@ -44,6 +44,8 @@ export interface SignInPreflightContext {
   readonly connection?: ConnectionDto;
   /** Connections already holding approvals for this login host and connected app. */
   readonly existingConnections: readonly ConnectionDto[];
+  /** The approval the admin agreed to lose (SignInRequest.acknowledgedApprovalId). */
+  readonly acknowledgedApprovalId?: string;
 }
 
 /**
@@ -182,6 +184,7 @@ export class ConnectionService {
       clientId: context.clientId,
       chooseAnotherUser: request.chooseAnotherUser,
       existingConnections: sameApp,
+      ...(request.acknowledgedApprovalId === undefined ? {} : { acknowledgedApprovalId: request.acknowledgedApprovalId }),
       ...(context.reauthorize === undefined ? {} : { connection: toConnectionDto(context.reauthorize, this.#store.listSites()) }),
     });
     // One sign-in at a time: a new one replaces a flow the admin abandoned in the browser.
@@ -462,7 +465,9 @@ export class ConnectionService {
       username: identity.username,
       displayName: identity.displayName,
       apiVersion: result.apiVersion,
-      authorizedAt: this.#now().toISOString(),
+      // Salesforce's own time for the approval: the census matches approvals to connections by
+      // it, and this machine's clock may be off by minutes.
+      authorizedAt: (result.issuedAt ?? this.#now()).toISOString(),
       state: { kind: 'connected' },
     };
     try {

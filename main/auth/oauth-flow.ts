@@ -75,6 +75,8 @@ export interface SignInResult {
   readonly apiVersion: string;
   readonly accessToken: string;
   readonly refreshToken: string;
+  /** Salesforce's `issued_at`: the approval's time by Salesforce's clock, not this machine's. */
+  readonly issuedAt: Date | undefined;
 }
 
 export class OAuthFlow {
@@ -155,7 +157,7 @@ export class OAuthFlow {
     const apiVersion = await this.#ports.apiVersions.pick(instanceUrl, tokens.accessToken);
     checkAborted(signal);
     log.info('signed in to Salesforce', { orgId: identity.orgId, userId: identity.userId, apiVersion });
-    return { identity, instanceUrl, apiVersion, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken };
+    return { identity, instanceUrl, apiVersion, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, issuedAt: tokens.issuedAt };
   }
 
   cancel(): Promise<void> {

@@ -61,7 +61,9 @@ describe('Sign-in preflight on the Connections page', () => {
 
     fireEvent.click(within(dialog).getByRole('button', { name: 'Continue and disconnect' }));
     await screen.findByText(/Waiting for Salesforce…/);
-    expect(fakeBridge().requests('auth:start')).toEqual([{ loginHostKind: 'production', clientId: KEY, chooseAnotherUser: true, reauthorizeConnectionId: 'conn-shop' }]);
+    expect(fakeBridge().requests('auth:start')).toEqual([
+      { loginHostKind: 'production', clientId: KEY, chooseAnotherUser: true, reauthorizeConnectionId: 'conn-shop', acknowledgedApprovalId: '0CQ000000000001' },
+    ]);
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 

@@ -80,8 +80,11 @@ export function useSignInPreflight(start: (request: SignInRequest) => void): Sig
     [proceed],
   );
 
+  // Main refuses a sign-in that evicts another site's approval unless it names that approval.
   const continueAsPlanned = useCallback(() => {
-    if (pending !== undefined) proceed(pending.request);
+    if (pending === undefined) return;
+    const evicts = pending.result.evicts;
+    proceed(evicts ? { ...pending.request, acknowledgedApprovalId: evicts.approvalId } : pending.request);
   }, [pending, proceed]);
 
   const chooseAnotherUser = useCallback(() => {
