@@ -6,7 +6,8 @@
  * are refused here before anything reaches main, and listeners never see Electron's event
  * object (it exposes the sender).
  */
-import { isEventChannel, isInvokeChannel } from '../common/channels';
+import { EVENT_CHANNELS, isEventChannel, isInvokeChannel } from '../common/channels';
+import { EventRelay } from '../common/event-relay';
 import type { ForceSitesApi } from '../common/contract';
 import type { Result } from '../common/errors';
 
@@ -14,10 +15,14 @@ import type { Result } from '../common/errors';
 export interface IpcRendererLike {
   invoke(channel: string, ...args: unknown[]): Promise<unknown>;
   on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
-  removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
 }
 
 export function createPreloadApi(ipc: IpcRendererLike): ForceSitesApi {
+  // Listen to every contract event from the start: events that arrive while React is still
+  // mounting are held by the relay for the first listener instead of being lost.
+  const relay = new EventRelay();
+  for (const channel of EVENT_CHANNELS) ipc.on(channel, (_event, payload) => relay.deliver(channel, payload as never));
+
   const api: ForceSitesApi = {
     invoke(channel, request) {
       if (!isInvokeChannel(channel)) {
@@ -31,11 +36,7 @@ export function createPreloadApi(ipc: IpcRendererLike): ForceSitesApi {
     },
     on(channel, listener) {
       if (!isEventChannel(channel)) throw new TypeError('ForceSites does not send that event.');
-      const wrapped = (_event: unknown, payload: unknown) => listener(payload as never);
-      ipc.on(channel, wrapped);
-      return () => {
-        ipc.removeListener(channel, wrapped);
-      };
+      return relay.on(channel, listener);
     },
   };
   return Object.freeze(api);

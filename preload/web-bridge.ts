@@ -7,6 +7,7 @@
  *   main → page  {t:'result', id, result} | {t:'event', channel, payload}
  */
 import { isEventChannel, isInvokeChannel } from '../common/channels';
+import { EventRelay } from '../common/event-relay';
 import type { EventChannel, ForceSitesApi } from '../common/contract';
 import type { Result } from '../common/errors';
 
@@ -30,7 +31,7 @@ export function createWebSocketApi(connect: () => SocketLike, retryDelayMs = 100
   let nextId = 1;
   const pending = new Map<number, (result: Result<unknown>) => void>();
   const queued: string[] = [];
-  const listeners = new Map<EventChannel, Set<(payload: never) => void>>();
+  const relay = new EventRelay();
 
   const open = () => {
     socket = connect();
@@ -48,7 +49,7 @@ export function createWebSocketApi(connect: () => SocketLike, retryDelayMs = 100
         pending.get(message.id)?.(message.result);
         pending.delete(message.id);
       } else if (message.t === 'event' && isEventChannel(message.channel)) {
-        for (const listener of listeners.get(message.channel) ?? []) listener(message.payload as never);
+        relay.deliver(message.channel, message.payload as never);
       }
     });
     socket.addEventListener('close', () => {
@@ -77,12 +78,7 @@ export function createWebSocketApi(connect: () => SocketLike, retryDelayMs = 100
     },
     on(channel, listener) {
       if (!isEventChannel(channel)) throw new TypeError('ForceSites does not send that event.');
-      const set = listeners.get(channel) ?? new Set();
-      listeners.set(channel, set);
-      set.add(listener as (payload: never) => void);
-      return () => {
-        set.delete(listener as (payload: never) => void);
-      };
+      return relay.on(channel, listener);
     },
   });
 }

@@ -23,9 +23,30 @@ export function registerIpcHandlers(handlers: HandlerTable, policy: SenderPolicy
   }
 }
 
-/** Forwards main→renderer events to one window's web contents. */
+/**
+ * Forwards main→renderer events to one window's web contents, from the moment its page has
+ * loaded (the preload is listening then; until that the hub keeps queueing). A reload pauses
+ * forwarding until the new page has loaded.
+ */
 export function forwardEvents(events: EventHub, contents: WebContents): () => void {
-  return events.subscribe((channel, payload) => {
-    if (!contents.isDestroyed()) contents.send(channel, payload);
-  });
+  let unsubscribe: (() => void) | undefined;
+  const stop = () => {
+    unsubscribe?.();
+    unsubscribe = undefined;
+  };
+  const start = () => {
+    stop();
+    unsubscribe = events.subscribe((channel, payload) => {
+      if (!contents.isDestroyed()) contents.send(channel, payload);
+    });
+  };
+  contents.on('did-finish-load', start);
+  contents.on('did-start-loading', stop);
+  return () => {
+    stop();
+    if (!contents.isDestroyed()) {
+      contents.off('did-finish-load', start);
+      contents.off('did-start-loading', stop);
+    }
+  };
 }

@@ -11,7 +11,6 @@ function fakeIpc() {
       return { ok: true, value: null };
     }),
     on: (channel, listener) => listeners.set(channel, (listeners.get(channel) ?? new Set()).add(listener)),
-    removeListener: (channel, listener) => listeners.get(channel)?.delete(listener),
     emit: (channel, payload) => listeners.get(channel)?.forEach((l) => l({ sender: 'secret-sender' }, payload)),
   };
   return ipc;
@@ -46,9 +45,20 @@ describe('preload: window.forcesites', () => {
     const api = createPreloadApi(ipc);
     const received: unknown[][] = [];
     const off = api.on(EVENT_CHANNELS[0]!, (...args: unknown[]) => received.push(args));
+    const other = api.on(EVENT_CHANNELS[0]!, () => undefined);
     ipc.emit(EVENT_CHANNELS[0]!, { hello: 1 });
     off();
     ipc.emit(EVENT_CHANNELS[0]!, { hello: 2 });
+    other();
     expect(received).toEqual([[{ hello: 1 }]]);
+  });
+
+  it('holds events that arrive before the page listens and hands them to the first listener', () => {
+    const ipc = fakeIpc();
+    const api = createPreloadApi(ipc);
+    ipc.emit('app:banner', { id: 'early', level: 'warning', message: 'Approvals at the cap' });
+    const received: unknown[] = [];
+    api.on('app:banner', (payload) => received.push(payload));
+    expect(received).toEqual([{ id: 'early', level: 'warning', message: 'Approvals at the cap' }]);
   });
 });

@@ -52,6 +52,15 @@ describe('browser-edition bridge (preload-equivalent)', () => {
     expect(sockets).toHaveLength(2);
   });
 
+  it('holds events that arrive before the page listens', () => {
+    const socket = new FakeSocket();
+    const api = createWebSocketApi(() => socket);
+    socket.fire('message', JSON.stringify({ t: 'event', channel: 'app:banner', payload: { id: 'early' } }));
+    const seen: unknown[] = [];
+    api.on('app:banner', (payload) => seen.push(payload));
+    expect(seen).toEqual([{ id: 'early' }]);
+  });
+
   it('delivers only contract events to listeners', () => {
     const socket = new FakeSocket();
     const api = createWebSocketApi(() => socket);
