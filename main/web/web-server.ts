@@ -66,7 +66,12 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   async function serveStatic(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!hosts().includes(request.headers.host ?? '')) return send(response, 421, 'text/plain; charset=utf-8', 'Misdirected request');
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'text/plain; charset=utf-8', 'Method not allowed');
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    } catch {
+      return send(response, 400, 'text/plain; charset=utf-8', 'Bad request');
+    }
     if (path === '/web-bridge.js') return send(response, 200, MIME['.js']!, await readFile(options.webBridgeFile));
     const relative = path === '/' ? 'index.html' : path.slice(1);
     const file = normalize(join(options.staticDir, relative));

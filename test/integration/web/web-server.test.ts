@@ -68,6 +68,7 @@ describe('browser edition web server', () => {
     expect((await get('/../secret.txt')).status).toBe(404);
     expect((await get('/%2e%2e/secret.txt')).status).toBe(404);
     expect((await get('/assets/app.js')).status).toBe(200);
+    expect((await get('/%E0%A4%A')).status).toBe(400);
   });
 
   it('refuses a foreign Host header (DNS rebinding)', async () => {
