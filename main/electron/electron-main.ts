@@ -3,7 +3,8 @@
  * table, system browser through the allowlist, desktop notifications. Everything else is
  * main/app, which runs the same in plain Node (the browser edition and the tests).
  */
-import { app, net, Notification, shell } from 'electron';
+import { app, dialog, net, Notification, shell } from 'electron';
+import { isAppError } from '../../common/errors';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createConsoleLogger } from '../app/console-logger';
@@ -21,7 +22,22 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   await app.whenReady();
-  const forceSites: ForceSitesApp = await createApp({
+  let forceSites: ForceSitesApp;
+  try {
+    forceSites = await openApp();
+  } catch (error) {
+    // A damaged profile file or a newer ForceSites' file: say which and how to recover,
+    // instead of a window that silently never appears.
+    const detail = isAppError(error) ? `${error.message}\n\n${error.hint ?? ''}` : 'An unexpected error stopped ForceSites from starting.';
+    dialog.showErrorBox('ForceSites cannot start', detail);
+    app.quit();
+    return;
+  }
+  showWindows(forceSites);
+}
+
+function openApp(): Promise<ForceSitesApp> {
+  return createApp({
     edition: 'electron',
     dataDir: app.getPath('userData'),
     appVersion: app.getVersion(),
@@ -36,7 +52,9 @@ async function start(): Promise<void> {
       if (Notification.isSupported()) new Notification({ title, body }).show();
     },
   });
+}
 
+function showWindows(forceSites: ForceSitesApp): void {
   const { preloadPath, rendererIndexPath } = defaultRendererPaths(mainDir);
   const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
   registerIpcHandlers(forceSites.handlers, { appFileUrl: rendererFileUrl(rendererIndexPath), devOrigin: devServerUrl }, (channel, error) =>
