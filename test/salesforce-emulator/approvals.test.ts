@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HAS_DATA_HALF, api, browserLogin, connectWithPkce, exchange, refreshCall } from './test-support';
+import { api, browserLogin, connectWithPkce, exchange, refreshCall } from './test-support';
 import { useEmulator } from './use-emulator';
 
 const emu = useEmulator();
@@ -159,7 +159,7 @@ describe('seeing approvals through the Connect REST OAuth usage API', () => {
   });
 });
 
-describe.skipIf(!HAS_DATA_HALF)('seeing approvals through SOQL on OauthToken (needs the data half)', () => {
+describe('seeing approvals through SOQL on OauthToken', () => {
   it('returns one OauthToken row per approval; admins see all users, others only their own', async () => {
     const other = emu.users[1]!;
     const { conn: otherConn } = await connectWithPkce(emu, { username: other.username, password: other.password });

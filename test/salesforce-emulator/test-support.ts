@@ -3,13 +3,8 @@
  * login and consent forms with fetch the way a browser would, then finish with jsforce.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Connection, OAuth2 } from 'jsforce';
 import type { RunningEmulator } from './index';
-
-/** True once the data half (data/org-data.ts) has landed; data-backed tests skip until then. */
-export const HAS_DATA_HALF = existsSync(fileURLToPath(new URL('./data/org-data.ts', import.meta.url)));
 
 export function pkcePair(): { verifier: string; challenge: string } {
   const verifier = randomBytes(48).toString('base64url');

@@ -4,7 +4,7 @@ import { createStubOrgData } from './stub-org-data';
 import { startEmulator } from './index';
 import type { RunningEmulator } from './index';
 import { expectSameShape, loadFixture } from './shape';
-import { HAS_DATA_HALF, api, browserLogin, exchange } from './test-support';
+import { api, browserLogin, exchange } from './test-support';
 import { CONNECTED_APPLICATION_DESCRIBE, OAUTH_TOKEN_DESCRIBE, USER_DESCRIBE } from './virtual/virtual-sobjects';
 import { useEmulator } from './use-emulator';
 
@@ -80,7 +80,7 @@ describe('virtual sObject rows', () => {
   });
 });
 
-describe.skipIf(!HAS_DATA_HALF)('virtual sObjects through the data half', () => {
+describe('virtual sObjects through the data half', () => {
   let real: RunningEmulator;
   beforeAll(async () => {
     real = await startEmulator();
