@@ -13,7 +13,7 @@ import { reportHealthChanges } from './health-alerts';
 import { KeyringSecretStore } from '../auth/keyring-secret-store';
 import { silentLogger, type Logger } from '../auth/logger';
 import type { SecretStore } from '../auth/token-vault';
-import { ProfileStore } from '../store/profile-store';
+import { ProfileStore, type ProfileStoreOptions } from '../store/profile-store';
 import { SiteService } from '../store/site-service';
 import { ActivityLog } from './activity-log';
 import type { HandlerTable } from './dispatch';
@@ -37,6 +37,8 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** Loopback callback listener timeout; tests shorten it. */
   readonly callbackTimeoutMs?: number;
+  /** Opens the profile file; Electron passes electron-store, plain Node uses conf. */
+  readonly openProfileBacking?: ProfileStoreOptions['openBacking'];
   /** Start the scheduled health checks (default true; tests drive checks by hand). */
   readonly scheduleHealthChecks?: boolean;
   /** Whether the machine is online; the scheduled checks pause while it is not. */
@@ -63,7 +65,7 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
   const events = new EventHub();
   const sink = { emit: events.emit };
   const activity = new ActivityLog(events.emit);
-  const store = new ProfileStore({ cwd: options.dataDir });
+  const store = new ProfileStore({ cwd: options.dataDir, ...(options.openProfileBacking ? { openBacking: options.openProfileBacking } : {}) });
   const secrets = options.secrets ?? new KeyringSecretStore();
 
   const siteHosts = () =>

@@ -4,6 +4,7 @@
  * main/app, which runs the same in plain Node (the browser edition and the tests).
  */
 import { app, dialog, net, Notification, shell } from 'electron';
+import ElectronStore from 'electron-store';
 import { isAppError } from '../../common/errors';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +41,8 @@ function openApp(): Promise<ForceSitesApp> {
   return createApp({
     edition: 'electron',
     dataDir: app.getPath('userData'),
+    // electron-store is conf with Electron's defaults; the profile store passes every option.
+    openProfileBacking: ({ configName, ...options }) => new ElectronStore({ ...options, name: configName }),
     appVersion: app.getVersion(),
     logger: createConsoleLogger(app.isPackaged ? 'warn' : 'info'),
     allowLoopbackHttp: !app.isPackaged && process.env.FORCESITES_ALLOW_LOOPBACK === '1',

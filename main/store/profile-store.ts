@@ -9,7 +9,7 @@
  */
 import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import Conf from 'conf';
+import Conf, { type Options as ConfOptions } from 'conf';
 import { AppError } from '../../common/errors';
 import type { ConnectionState, Settings } from '../../common/models';
 import { DEFAULT_SETTINGS } from './default-settings';
@@ -24,6 +24,11 @@ export interface ProfileStoreOptions {
   /** Tests add a migration to prove the path works; the app uses the defaults. */
   readonly migrations?: readonly ProfileMigration[];
   readonly schemaVersion?: number;
+  /**
+   * Opens the JSON file. Plain Node uses `conf`; the Electron app passes electron-store
+   * (a `conf` subclass), so both editions share this class, its schema and migrations.
+   */
+  readonly openBacking?: (options: ConfOptions<ProfileData> & { readonly cwd: string; readonly configName: string }) => Conf<ProfileData>;
 }
 
 type Sections = Omit<ProfileData, 'schemaVersion'>;
@@ -38,7 +43,8 @@ export class ProfileStore {
     this.path = path.resolve(options.cwd, `${configName}.json`);
     migrateFileInPlace(this.path, target, options.migrations ?? PROFILE_MIGRATIONS);
     try {
-      this.#conf = new Conf<ProfileData>({
+      const openBacking = options.openBacking ?? ((confOptions) => new Conf<ProfileData>(confOptions));
+      this.#conf = openBacking({
         cwd: options.cwd,
         configName,
         // Object keys are record ids; dots in a key must never be read as a path.

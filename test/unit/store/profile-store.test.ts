@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Conf from 'conf';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../common/errors';
 import { DEFAULT_SETTINGS } from '../../../main/store/default-settings';
@@ -61,6 +62,21 @@ describe('ProfileStore', () => {
     expect(store.getSettings()).toEqual(DEFAULT_SETTINGS);
     expect(store.getSettings()).toMatchObject({ approvalCap: 5, approvalWarnAt: 4, healthIntervalHours: 6, watchedApps: ['WP Fusion (OAuth)'], callbackPorts: [1717, 1718, 1719] });
     expect(readJson(store.path)['schemaVersion']).toBe(1);
+  });
+
+  it('opens its file through the backing the edition supplies (electron-store in Electron), with the schema', () => {
+    const opened: Array<{ cwd: string; configName: string; hasSchema: boolean }> = [];
+    const cwd = tempDir();
+    const store = new ProfileStore({
+      cwd,
+      openBacking: (options) => {
+        opened.push({ cwd: options.cwd, configName: options.configName, hasSchema: options.schema !== undefined });
+        return new Conf(options);
+      },
+    });
+    store.updateSettings({ approvalCap: 4 });
+    expect(opened).toEqual([{ cwd, configName: 'profile', hasSchema: true }]);
+    expect(readJson(path.join(cwd, 'profile.json'))['settings']).toMatchObject({ approvalCap: 4 });
   });
 
   it('keeps the profile readable by this OS user only', () => {
