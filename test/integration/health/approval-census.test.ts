@@ -4,7 +4,7 @@ import { ApprovalCensusService } from '../../../main/health/approval-census';
 import { preflightFromCensus } from '../../../main/health/sign-in-preflight';
 import { explainFromCensus } from '../../../main/health/invalid-grant-explainer';
 import type { ConnectionDto } from '../../../common/models';
-import { asApi58, authorizeWpFusion, candidate, seedApprovals, signIn, WP_FUSION, type SignedIn } from './emulator-helpers';
+import { asApi58, authorizeWpFusion, candidate, connectionDtoFor, seedApprovals, signIn, WP_FUSION, type SignedIn } from './emulator-helpers';
 import { useEmulator } from '../../salesforce-emulator/use-emulator';
 
 const ADMIN = { username: 'admin@forcesites.test', password: 'admin-password-1' };
@@ -21,20 +21,7 @@ async function signInTimes(n: number, who: { username: string; password: string 
 }
 
 function connectionDto(s: SignedIn, id: string): ConnectionDto {
-  return {
-    id,
-    loginUrl: emu.loginUrl,
-    instanceUrl: emu.instanceUrl,
-    clientId: emu.clientId,
-    orgId: emu.orgId,
-    userId: s.userId,
-    username: s.username,
-    displayName: s.username,
-    apiVersion: '66.0',
-    authorizedAt: new Date(s.authorizedAt).toISOString(),
-    state: { kind: 'needs-reauthorization', cause: 'unknown', detail: '' },
-    siteIds: [],
-  };
+  return connectionDtoFor(emu, s, id, { state: { kind: 'needs-reauthorization', cause: 'unknown', detail: '' } });
 }
 
 describe('approval census against the emulator', () => {

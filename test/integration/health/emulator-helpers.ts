@@ -9,6 +9,7 @@ import type { RunningEmulator } from '../../salesforce-emulator/index';
 import { browserLogin, connectWithPkce, tokenCall } from '../../salesforce-emulator/test-support';
 import type { AttributionCandidate } from '../../../main/health/approval-census';
 import type { SalesforceApi } from '../../../main/health/salesforce-api';
+import type { ConnectionDto } from '../../../common/models';
 
 export const WP_FUSION = { name: 'WP Fusion (OAuth)', clientId: '3MVG9wpfusion.emulator.client', secret: 'wp-fusion-secret', redirectUri: 'https://wpfusion.com/oauth/salesforce' };
 
@@ -79,5 +80,24 @@ export function asApi58(api: SalesforceApi): SalesforceApi {
     version: '58.0',
     request: (r) => api.request(r),
     metadata: api.metadata,
+  };
+}
+
+/** The ConnectionDto ForceSites would hold for a sign-in, as the health code receives it. */
+export function connectionDtoFor(emu: RunningEmulator, s: SignedIn, id: string, overrides: Partial<ConnectionDto> = {}): ConnectionDto {
+  return {
+    id,
+    loginUrl: emu.loginUrl,
+    instanceUrl: emu.instanceUrl,
+    clientId: emu.clientId,
+    orgId: emu.orgId,
+    userId: s.userId,
+    username: s.username,
+    displayName: s.username,
+    apiVersion: '66.0',
+    authorizedAt: new Date(s.authorizedAt).toISOString(),
+    state: { kind: 'connected' },
+    siteIds: [],
+    ...overrides,
   };
 }

@@ -9,7 +9,7 @@ import { InvalidGrantExplainer } from '../../../main/health/invalid-grant-explai
 import { KeepAliveScheduler } from '../../../main/health/keep-alive';
 import type { SalesforceApi } from '../../../main/health/salesforce-api';
 import { ManualTime } from '../../unit/health/manual-time';
-import { signIn, type SignedIn } from './emulator-helpers';
+import { connectionDtoFor, signIn, type SignedIn } from './emulator-helpers';
 import { useEmulator } from '../../salesforce-emulator/use-emulator';
 
 const ADMIN = { username: 'admin@forcesites.test', password: 'admin-password-1' };
@@ -27,20 +27,7 @@ class World {
   async connect(id: string, who: { username: string; password: string }, siteNames: string[] = []): Promise<SignedIn> {
     const s = await signIn(emu, who.username, who.password);
     this.signedIn.set(id, s);
-    this.connections.push({
-      id,
-      loginUrl: emu.loginUrl,
-      instanceUrl: emu.instanceUrl,
-      clientId: emu.clientId,
-      orgId: emu.orgId,
-      userId: s.userId,
-      username: s.username,
-      displayName: s.username,
-      apiVersion: '66.0',
-      authorizedAt: new Date(s.authorizedAt).toISOString(),
-      state: { kind: 'connected' },
-      siteIds: siteNames.map((n) => `site-${n}`),
-    });
+    this.connections.push(connectionDtoFor(emu, s, id, { siteIds: siteNames.map((n) => `site-${n}`) }));
     for (const name of siteNames) {
       this.sites.push({ id: `site-${name}`, name, wordpressUrl: `https://${name}.test`, wordpressUsername: 'wp', hasWordpressPassword: true, connectionId: id, objectType: 'Contact', tagMode: 'topics', tagField: null, fieldMapping: [], authorizedAt: null, lastCheckedAt: null, lastSyncedAt: null, createdAt: '2026-01-01T00:00:00Z' });
     }
