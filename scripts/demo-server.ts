@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createConsoleLogger } from '../main/app/console-logger';
+import { createConsoleLogger } from '../main/platform/console-logger';
 import { createApp } from '../main/app/create-app';
 import { startWebServer } from '../main/web/web-server';
 import { InMemorySecretStore } from '../test/fakes/in-memory-secret-store';

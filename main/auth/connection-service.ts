@@ -15,12 +15,12 @@ import type { Connection } from 'jsforce';
 import { AppError, toErrorDto } from '../../common/errors';
 import type { ConnectionDto, ConnectionState, ReauthorizationCause, SignInRequest, SignInStarted } from '../../common/models';
 import { SalesforceConnectionFactory } from '../salesforce/connection-factory';
-import { connectionDtos, siteDtos, toConnectionDto } from '../store/dto-mappers';
-import type { EventSink } from '../store/event-sink';
-import type { ConnectionRecord } from '../store/profile-records';
-import type { ProfileStore } from '../store/profile-store';
-import { isSandboxLoginUrl, resolveLoginUrl } from './login-hosts';
-import { silentLogger, type Logger } from './logger';
+import { connectionDtos, siteDtos, toConnectionDto } from '../platform/profile-dtos';
+import type { EventSink } from '../platform/event-sink';
+import type { ConnectionRecord } from '../platform/profile-records';
+import type { ProfileStore } from '../platform/profile-store';
+import { isSandboxLoginUrl, resolveLoginUrl } from '../salesforce/login-hosts';
+import { silentLogger, type Logger } from '../platform/logger';
 import { DEFAULT_CALLBACK_PATH } from './loopback-server';
 import {
   OAuthFlow,
@@ -31,9 +31,9 @@ import {
   type OpenExternal,
   type SignInResult,
 } from './oauth-flow';
-import type { Timers } from './timers';
-import { salesforceEndpoints, TokenClient, type FetchFunction, type OAuthEndpoints, type TokenEndpointError } from './token-client';
-import { TokenVault, type SecretStore } from './token-vault';
+import type { Timers } from '../platform/timers';
+import { salesforceEndpoints, TokenClient, type FetchFunction, type OAuthEndpoints, type TokenEndpointError } from '../salesforce/token-client';
+import { TokenVault, type SecretStore } from '../platform/token-vault';
 
 /** What a preflight check sees before the browser opens. */
 export interface SignInPreflightContext {

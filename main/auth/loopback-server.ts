@@ -10,9 +10,9 @@ import type { Socket } from 'node:net';
 import { AppError } from '../../common/errors';
 import { installFixPath, isUninstalledAppError, uninstalledExplanation } from '../health/install-check';
 import { CALLBACK_PAGE_HEADERS, renderCallbackPage, type CallbackPage } from './callback-pages';
-import { lastChars, silentLogger, type Logger } from './logger';
+import { lastChars, silentLogger, type Logger } from '../platform/logger';
 import { statesEqual } from './pkce';
-import { systemTimers, type Timers } from './timers';
+import { systemTimers, type Timers } from '../platform/timers';
 
 export const DEFAULT_CALLBACK_PORT = 1717;
 export const DEFAULT_CALLBACK_PATH = '/OauthRedirect';

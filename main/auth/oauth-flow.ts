@@ -10,11 +10,11 @@
  * the integration test against a standards OAuth server swaps them, and nothing else.
  */
 import { AppError } from '../../common/errors';
-import { silentLogger, type Logger } from './logger';
+import { silentLogger, type Logger } from '../platform/logger';
 import { LoopbackServer } from './loopback-server';
 import { createPkcePair, createState } from './pkce';
-import type { Timers } from './timers';
-import type { ClientCredentials, FetchFunction, OAuthEndpoints, TokenClient, TokenSet } from './token-client';
+import type { Timers } from '../platform/timers';
+import type { ClientCredentials, FetchFunction, OAuthEndpoints, TokenClient, TokenSet } from '../salesforce/token-client';
 
 export const SALESFORCE_SCOPE = 'api refresh_token offline_access id';
 

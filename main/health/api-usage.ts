@@ -4,8 +4,8 @@
  * not only ForceSites, so it warns at 80 % and again at 95 %.
  */
 import type { ApiUsageDto, ApiUsageLevel, SiteApiCallsDto } from '../../common/health-models';
-import type { SalesforceApi } from './salesforce-api';
-import { errorCodeOf, isAuthorizationLost } from './salesforce-api';
+import type { SalesforceApi } from '../salesforce/salesforce-api';
+import { errorCodeOf, isAuthorizationLost } from '../salesforce/salesforce-api';
 
 export const API_WARN_FRACTION = 0.8;
 export const API_CRITICAL_FRACTION = 0.95;

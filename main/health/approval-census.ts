@@ -23,8 +23,8 @@ import type {
   WatchedAppCensus,
 } from '../../common/health-models';
 import { soqlInList, soqlQuote } from '../salesforce/soql-escape';
-import type { SalesforceApi } from './salesforce-api';
-import { apiVersionNumber, errorCodeOf, errorMessageOf, isNotAvailable, queryAll, queryCount } from './salesforce-api';
+import type { SalesforceApi } from '../salesforce/salesforce-api';
+import { apiVersionNumber, errorCodeOf, errorMessageOf, isNotAvailable, queryAll, queryCount } from '../salesforce/salesforce-api';
 import type { UserPermissions } from './user-permissions';
 import { GAPS, readUserPermissions } from './user-permissions';
 

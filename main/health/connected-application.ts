@@ -4,8 +4,8 @@
  * Setup (others get INVALID_TYPE), and only INSTALLED apps have a row.
  */
 import { soqlQuote } from '../salesforce/soql-escape';
-import type { SalesforceApi } from './salesforce-api';
-import { errorCodeOf, errorMessageOf, isPermissionError, queryAll } from './salesforce-api';
+import type { SalesforceApi } from '../salesforce/salesforce-api';
+import { errorCodeOf, errorMessageOf, isPermissionError, queryAll } from '../salesforce/salesforce-api';
 
 export interface ConnectedApplicationRow {
   readonly Id: string;

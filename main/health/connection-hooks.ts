@@ -7,8 +7,8 @@
 import type { ConnectionDto, ReauthorizationCause } from '../../common/models';
 import type { PreflightRequest, PreflightResult } from '../../common/health-models';
 import { AppError } from '../../common/errors';
-import type { Logger } from '../auth/logger';
-import { silentLogger } from '../auth/logger';
+import type { Logger } from '../platform/logger';
+import { silentLogger } from '../platform/logger';
 
 export interface PreflightHookContext {
   readonly chooseAnotherUser: boolean;

@@ -28,9 +28,9 @@ import type {
   UserAppApprovals,
 } from '../../common/health-models';
 import { isAppError } from '../../common/errors';
-import type { Timers } from '../auth/timers';
-import type { Logger } from '../auth/logger';
-import { silentLogger } from '../auth/logger';
+import type { Timers } from '../platform/timers';
+import type { Logger } from '../platform/logger';
+import { silentLogger } from '../platform/logger';
 import { ApprovalCensusService } from './approval-census';
 import { ApiUsageTracker, unknownUsage } from './api-usage';
 import { readConnectedApplication } from './connected-application';
@@ -39,8 +39,8 @@ import { explainFromCensus } from './invalid-grant-explainer';
 import type { KeepAliveScheduler } from './keep-alive';
 import { keepAliveWindow } from './keep-alive';
 import { PolicyCheck } from './policy-check';
-import type { SalesforceApi } from './salesforce-api';
-import { errorCodeOf, errorMessageOf, isAuthorizationLost } from './salesforce-api';
+import type { SalesforceApi } from '../salesforce/salesforce-api';
+import { errorCodeOf, errorMessageOf, isAuthorizationLost } from '../salesforce/salesforce-api';
 import { candidatesFrom } from './sign-in-preflight';
 import type { UserPermissions } from './user-permissions';
 import { readUserPermissions } from './user-permissions';

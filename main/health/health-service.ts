@@ -14,8 +14,8 @@ import type {
   RevokeApprovalResult,
 } from '../../common/health-models';
 import { AppError } from '../../common/errors';
-import type { Logger } from '../auth/logger';
-import type { Timers } from '../auth/timers';
+import type { Logger } from '../platform/logger';
+import type { Timers } from '../platform/timers';
 import { ApiUsageTracker } from './api-usage';
 import { ApprovalCensusService } from './approval-census';
 import type { HealthMonitorPorts, HealthSink } from './health-monitor';

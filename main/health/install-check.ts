@@ -9,7 +9,7 @@
 import type { InstallReportDto, PermissionGap } from '../../common/health-models';
 import type { ConnectedApplicationRead } from './connected-application';
 import { readConnectedApplication } from './connected-application';
-import type { SalesforceApi } from './salesforce-api';
+import type { SalesforceApi } from '../salesforce/salesforce-api';
 import { GAPS } from './user-permissions';
 
 export function uninstalledExplanation(appName: string): string {

@@ -14,7 +14,7 @@ import type { ApprovalCensusDto, InvalidGrantExplanation, PolicyReportDto } from
 import type { CapSettings } from './approval-census';
 import { ApprovalCensusService } from './approval-census';
 import { PolicyCheck, policyFixPath } from './policy-check';
-import type { SalesforceApi } from './salesforce-api';
+import type { SalesforceApi } from '../salesforce/salesforce-api';
 import { candidatesFrom, formatWhen } from './sign-in-preflight';
 
 function policyExpires(policy: PolicyReportDto | null): boolean {

@@ -8,9 +8,9 @@
  * injected so tests move time by hand.
  */
 import type { KeepAlivePlanDto, RefreshPolicyVerdict } from '../../common/health-models';
-import type { Timers } from '../auth/timers';
-import type { Logger } from '../auth/logger';
-import { silentLogger } from '../auth/logger';
+import type { Timers } from '../platform/timers';
+import type { Logger } from '../platform/logger';
+import { silentLogger } from '../platform/logger';
 
 export const DAY_MS = 86_400_000;
 export const IDLE_LIMIT_MS = 30 * DAY_MS;

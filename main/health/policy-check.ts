@@ -14,8 +14,8 @@
 import type { PermissionGap, PolicyEvidence, PolicyReportDto, RefreshPolicyVerdict, TimeUnitName } from '../../common/health-models';
 import type { ConnectedApplicationRead, ConnectedApplicationRow } from './connected-application';
 import { defaultDeveloperName, readConnectedApplication } from './connected-application';
-import type { SalesforceApi } from './salesforce-api';
-import { errorCodeOf } from './salesforce-api';
+import type { SalesforceApi } from '../salesforce/salesforce-api';
+import { errorCodeOf } from '../salesforce/salesforce-api';
 import type { UserPermissions } from './user-permissions';
 import { GAPS } from './user-permissions';
 

@@ -10,7 +10,7 @@ import type { ConnectionDto, SiteProfileDto } from '../../common/models';
 import type { ApprovalCensusDto, PreflightEviction, PreflightRequest, PreflightResult, UserAppApprovals } from '../../common/health-models';
 import type { AttributionCandidate, CapSettings } from './approval-census';
 import { ApprovalCensusService } from './approval-census';
-import type { SalesforceApi } from './salesforce-api';
+import type { SalesforceApi } from '../salesforce/salesforce-api';
 
 /** Locale-independent, so the sentence reads the same in tests, logs and every UI language. */
 export function formatWhen(iso: string): string {

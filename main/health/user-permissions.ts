@@ -4,8 +4,8 @@
  * list that silently means "you may not look" is how admins end up trusting a wrong number.
  */
 import type { PermissionGap } from '../../common/health-models';
-import type { SalesforceApi } from './salesforce-api';
-import { queryAll } from './salesforce-api';
+import type { SalesforceApi } from '../salesforce/salesforce-api';
+import { queryAll } from '../salesforce/salesforce-api';
 
 export interface UserPermissions {
   /** null = could not be read (UserPermissionAccess unavailable); callers then infer from errors. */

@@ -9,11 +9,11 @@
  */
 import { Connection } from 'jsforce';
 import { AppError } from '../../common/errors';
-import { silentLogger, type Logger } from '../auth/logger';
+import { silentLogger, type Logger } from '../platform/logger';
 import { DEFAULT_CALLBACK_PATH } from '../auth/loopback-server';
-import { salesforceEndpoints, TokenEndpointError, type OAuthEndpoints, type TokenClient } from '../auth/token-client';
-import type { TokenVault } from '../auth/token-vault';
-import type { ConnectionRecord } from '../store/profile-records';
+import { salesforceEndpoints, TokenEndpointError, type OAuthEndpoints, type TokenClient } from './token-client';
+import type { TokenVault } from '../platform/token-vault';
+import type { ConnectionRecord } from '../platform/profile-records';
 import { GuardedRefreshDelegate } from './guarded-refresh';
 
 export interface ConnectionFactoryOptions {

@@ -1,4 +1,4 @@
-import type { Logger } from '../../main/auth/logger';
+import type { Logger } from '../../main/platform/logger';
 
 /** Keeps every log line as text, so tests can search them for secrets. */
 export class CapturingLogger implements Logger {

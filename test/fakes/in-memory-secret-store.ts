@@ -1,4 +1,4 @@
-import { keychainUnavailable, type SecretStore } from '../../main/auth/token-vault';
+import { keychainUnavailable, type SecretStore } from '../../main/platform/token-vault';
 
 /** A keychain in a Map. `locked = true` makes every call fail as a locked keychain does. */
 export class InMemorySecretStore implements SecretStore {

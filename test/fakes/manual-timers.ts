@@ -1,4 +1,4 @@
-import type { Timers } from '../../main/auth/timers';
+import type { Timers } from '../../main/platform/timers';
 
 /** Timers that fire only when the test says so. */
 export class ManualTimers implements Timers {

@@ -1,5 +1,5 @@
 import type { EventChannel, EventMap } from '../../common/contract';
-import type { EventSink } from '../../main/store/event-sink';
+import type { EventSink } from '../../main/platform/event-sink';
 
 /** Records every event; `next(channel)` waits for the next one on a channel. */
 export class RecordingEventSink implements EventSink {

@@ -8,7 +8,7 @@ import type { Connection } from 'jsforce';
 import type { RunningEmulator } from '../../salesforce-emulator/index';
 import { browserLogin, connectWithPkce, tokenCall } from '../../salesforce-emulator/test-support';
 import type { AttributionCandidate } from '../../../main/health/approval-census';
-import type { SalesforceApi } from '../../../main/health/salesforce-api';
+import type { SalesforceApi } from '../../../main/salesforce/salesforce-api';
 import type { ConnectionDto } from '../../../common/models';
 
 export const WP_FUSION = { name: 'WP Fusion (OAuth)', clientId: '3MVG9wpfusion.emulator.client', secret: 'wp-fusion-secret', redirectUri: 'https://wpfusion.com/oauth/salesforce' };

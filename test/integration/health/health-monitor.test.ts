@@ -7,7 +7,7 @@ import { HealthService } from '../../../main/health/health-service';
 import { SignInPreflight } from '../../../main/health/sign-in-preflight';
 import { InvalidGrantExplainer } from '../../../main/health/invalid-grant-explainer';
 import { KeepAliveScheduler } from '../../../main/health/keep-alive';
-import type { SalesforceApi } from '../../../main/health/salesforce-api';
+import type { SalesforceApi } from '../../../main/salesforce/salesforce-api';
 import { ManualTime } from '../../unit/health/manual-time';
 import { connectionDtoFor, signIn, type SignedIn } from './emulator-helpers';
 import { useEmulator } from '../../salesforce-emulator/use-emulator';

@@ -3,7 +3,7 @@
  * queries to handlers, record what was asked. Paging honours a per-route batch size so the
  * OauthToken 500-row batches can be exercised.
  */
-import type { QueryPage, SalesforceApi, SalesforceRequest } from '../../../main/health/salesforce-api';
+import type { QueryPage, SalesforceApi, SalesforceRequest } from '../../../main/salesforce/salesforce-api';
 
 type Handler = (request: SalesforceRequest) => unknown;
 type QueryHandler = (soql: string) => readonly Record<string, unknown>[] | { totalSize: number };

@@ -1,4 +1,4 @@
-import type { Timers } from '../../../main/auth/timers';
+import type { Timers } from '../../../main/platform/timers';
 
 /** A manual clock and timer queue: `advance` fires what falls due, in order. */
 export class ManualTime implements Timers {

@@ -3,7 +3,7 @@
  * Secret Service and check what the adapter reports. Prints one JSON line.
  */
 import { AppError } from '../../../../common/errors';
-import { KeyringSecretStore } from '../../../../main/auth/keyring-secret-store';
+import { KeyringSecretStore } from '../../../../main/platform/keyring-secret-store';
 
 const store = new KeyringSecretStore({ service: `ForceSites-probe-${process.pid}` });
 try {

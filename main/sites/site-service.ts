@@ -5,12 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../common/errors';
 import type { SiteProfileDto, SiteProfileInput } from '../../common/models';
-import { silentLogger, type Logger } from '../auth/logger';
-import { TokenVault, type SecretStore } from '../auth/token-vault';
-import { connectionDtos, siteDtos, toSiteDto } from './dto-mappers';
-import type { EventSink } from './event-sink';
-import type { SiteRecord } from './profile-records';
-import type { ProfileStore } from './profile-store';
+import { silentLogger, type Logger } from '../platform/logger';
+import { TokenVault, type SecretStore } from '../platform/token-vault';
+import { connectionDtos, siteDtos, toSiteDto } from '../platform/profile-dtos';
+import type { EventSink } from '../platform/event-sink';
+import type { SiteRecord } from '../platform/profile-records';
+import type { ProfileStore } from '../platform/profile-store';
 
 export interface SiteServiceOptions {
   readonly store: ProfileStore;

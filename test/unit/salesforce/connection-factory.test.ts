@@ -6,10 +6,10 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../common/errors';
-import { TokenClient } from '../../../main/auth/token-client';
-import { TokenVault, type SecretStore } from '../../../main/auth/token-vault';
+import { TokenClient } from '../../../main/salesforce/token-client';
+import { TokenVault, type SecretStore } from '../../../main/platform/token-vault';
 import { SalesforceConnectionFactory } from '../../../main/salesforce/connection-factory';
-import type { ConnectionRecord } from '../../../main/store/profile-records';
+import type { ConnectionRecord } from '../../../main/platform/profile-records';
 import { InMemorySecretStore } from '../../fakes/in-memory-secret-store';
 
 const timeline: string[] = [];

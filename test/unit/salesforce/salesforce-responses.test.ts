@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../common/errors';
 import { pickApiVersion } from '../../../main/auth/oauth-flow';
-import { TokenClient, TokenEndpointError } from '../../../main/auth/token-client';
+import { TokenClient, TokenEndpointError } from '../../../main/salesforce/token-client';
 import { readApiUsage } from '../../../main/salesforce/limit-info';
 import { fromRestErrors, parseRestErrorBody, toSalesforceAppError } from '../../../main/salesforce/salesforce-errors';
 import versions from '../../salesforce-emulator/fixtures/shapes/services_data_success_response.json';

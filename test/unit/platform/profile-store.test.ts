@@ -4,10 +4,10 @@ import path from 'node:path';
 import Conf from 'conf';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../common/errors';
-import { DEFAULT_SETTINGS } from '../../../main/store/default-settings';
-import { PROFILE_MIGRATIONS, type ProfileMigration } from '../../../main/store/profile-migrations';
-import type { ConnectionRecord, SiteRecord } from '../../../main/store/profile-records';
-import { ProfileStore } from '../../../main/store/profile-store';
+import { DEFAULT_SETTINGS } from '../../../main/platform/default-settings';
+import { PROFILE_MIGRATIONS, type ProfileMigration } from '../../../main/platform/profile-migrations';
+import type { ConnectionRecord, SiteRecord } from '../../../main/platform/profile-records';
+import { ProfileStore } from '../../../main/platform/profile-store';
 
 function tempDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'forcesites-store-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createConsoleLogger } from '../../../main/app/console-logger';
+import { createConsoleLogger } from '../../../main/platform/console-logger';
 
 describe('console logger', () => {
   it('prints level, message and fields, with fields that could hold a secret redacted', () => {

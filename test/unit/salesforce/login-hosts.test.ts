@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../common/errors';
-import { isSandboxLoginUrl, PRODUCTION_LOGIN_URL, resolveLoginUrl, SANDBOX_LOGIN_URL } from '../../../main/auth/login-hosts';
+import { isSandboxLoginUrl, PRODUCTION_LOGIN_URL, resolveLoginUrl, SANDBOX_LOGIN_URL } from '../../../main/salesforce/login-hosts';
 
 function failure(run: () => unknown): AppError {
   try {

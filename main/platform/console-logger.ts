@@ -3,7 +3,7 @@
  * secrets out of their log calls; as a second line of defence, any field whose name says it
  * could hold one is replaced before printing.
  */
-import type { Logger } from '../auth/logger';
+import type { Logger } from './logger';
 
 const SECRET_FIELD = /token|password|secret|authorization|cookie|code_verifier|^code$/i;
 

@@ -9,7 +9,7 @@
  * response and cannot send a PKCE verifier it did not create.
  */
 import { AppError, type ErrorCode } from '../../common/errors';
-import { silentLogger, type Logger } from './logger';
+import { silentLogger, type Logger } from '../platform/logger';
 
 export interface OAuthEndpoints {
   readonly authorize: string;

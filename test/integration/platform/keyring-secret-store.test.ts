@@ -11,8 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { KeyringSecretStore } from '../../../main/auth/keyring-secret-store';
-import { TokenVault } from '../../../main/auth/token-vault';
+import { KeyringSecretStore } from '../../../main/platform/keyring-secret-store';
+import { TokenVault } from '../../../main/platform/token-vault';
 
 const SERVICE = `ForceSites-test-${randomUUID()}`;
 
