@@ -166,19 +166,40 @@ describe('Connections page', () => {
     expect(fakeBridge().requests('auth:start')).toEqual([]);
   });
 
-  it('in the browser edition asks main to open the browser and shows a plain link when it cannot', async () => {
+  it('in the browser edition offers the sign-in link as the normal next step, without an error tone', async () => {
     fakeBridge().respond('app:info', { ...DEFAULT_APP_INFO, edition: 'browser' });
     fakeBridge().respond('auth:start', STARTED);
     fakeBridge().respond('shell:open-external', { opened: false });
     await openAddForm();
     change('Consumer key', '3MVG9key');
     fireEvent.click(screen.getByRole('button', { name: 'Authorize in browser' }));
-    expect(await screen.findByText(/could not open a browser/)).toBeTruthy();
-    expect(fakeBridge().requests('shell:open-external')).toEqual([{ url: STARTED.authorizeUrl }]);
-    const link = screen.getByRole('link', { name: 'Open the Salesforce sign-in page' });
+    expect(await screen.findByText(/Sign in to Salesforce in a new tab and allow access/)).toBeTruthy();
+    await waitFor(() => expect(fakeBridge().requests('shell:open-external')).toEqual([{ url: STARTED.authorizeUrl }]));
+    const flow = screen.getByRole('region', { name: 'Salesforce sign-in' });
+    // A browser tab cannot open "a browser": that is no failure, so nothing reads like one.
+    expect(flow.textContent).not.toMatch(/could not|cannot|failed|error/i);
+    expect(within(flow).queryByRole('alert')).toBeNull();
+    expect(flow.querySelector('.notice-error, .notice-warning')).toBeNull();
+    const link = within(flow).getByRole('link', { name: 'Open the Salesforce sign-in page' });
     expect(link.getAttribute('href')).toBe(STARTED.authorizeUrl);
     expect(link.getAttribute('target')).toBe('_blank');
     expect(link.getAttribute('rel')).toContain('noopener');
+    expect(link.className).toContain('button-primary');
+    expect(document.getElementById(link.getAttribute('aria-describedby') ?? '')?.textContent).toBe('(opens in a new tab)');
+    // Following the link is a plain navigation to a new tab: it does not ask main again.
+    fireEvent.click(link);
+    expect(fakeBridge().requests('shell:open-external')).toHaveLength(1);
+  });
+
+  it('in the browser edition says so when main did open a window, and still offers the link', async () => {
+    fakeBridge().respond('app:info', { ...DEFAULT_APP_INFO, edition: 'browser' });
+    fakeBridge().respond('auth:start', STARTED);
+    fakeBridge().respond('shell:open-external', { opened: true });
+    await openAddForm();
+    change('Consumer key', '3MVG9key');
+    fireEvent.click(screen.getByRole('button', { name: 'Authorize in browser' }));
+    expect(await screen.findByText(/opened the Salesforce sign-in page in a new browser window/)).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Open the Salesforce sign-in page' }).getAttribute('target')).toBe('_blank');
   });
 
   it('prefills the demo org and shows its users and password', async () => {

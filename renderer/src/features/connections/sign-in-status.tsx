@@ -57,20 +57,13 @@ export function SignInStatus({ connections }: { readonly connections: readonly C
               this app, Salesforce drops the oldest one.
             </p>
           )}
-          <p>
-            {appInfo?.edition === 'browser' && state.browserOpened === undefined
-              ? 'Opening your browser… '
-              : appInfo?.edition === 'browser' && state.browserOpened === false
-                ? 'ForceSites could not open a browser on this computer. '
-                : 'Your browser should show the Salesforce sign-in page. '}
-            {appInfo?.edition === 'browser' && state.browserOpened === false ? (
-              <a href={state.authorizeUrl} target="_blank" rel="noopener noreferrer" className="external-link">
-                Open the Salesforce sign-in page
-              </a>
-            ) : (
-              <ExternalLink href={state.authorizeUrl}>Open the Salesforce sign-in page</ExternalLink>
-            )}
-          </p>
+          {appInfo?.edition === 'browser' ? (
+            <BrowserEditionLink authorizeUrl={state.authorizeUrl} opened={state.browserOpened === true} />
+          ) : (
+            <p>
+              Your browser should show the Salesforce sign-in page. <ExternalLink href={state.authorizeUrl}>Open the Salesforce sign-in page</ExternalLink>
+            </p>
+          )}
           <p className="field-hint">
             Salesforce sends you back to <code>{state.redirectUri}</code>. That address must be one of the app’s callback URLs.
           </p>
@@ -97,5 +90,31 @@ export function SignInStatus({ connections }: { readonly connections: readonly C
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * In the browser edition ForceSites already runs in a browser tab, so following this link is
+ * the ordinary way to reach Salesforce, not a fallback: it is offered as the next step, in
+ * a neutral tone, whether or not main also managed to open a window.
+ */
+function BrowserEditionLink({ authorizeUrl, opened }: { readonly authorizeUrl: string; readonly opened: boolean }) {
+  const hintId = useId();
+  return (
+    <>
+      <p>
+        {opened
+          ? 'ForceSites opened the Salesforce sign-in page in a new browser window. If you do not see it, open it here.'
+          : 'Sign in to Salesforce in a new tab and allow access. This page updates by itself when Salesforce sends you back.'}
+      </p>
+      <p>
+        <a href={authorizeUrl} target="_blank" rel="noopener noreferrer" className="button button-primary" aria-describedby={hintId}>
+          Open the Salesforce sign-in page
+        </a>{' '}
+        <span id={hintId} className="field-hint">
+          (opens in a new tab)
+        </span>
+      </p>
+    </>
   );
 }
