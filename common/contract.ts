@@ -44,7 +44,7 @@ export interface InvokeMap {
   'connections:list': { request: Empty; response: readonly ConnectionDto[] };
   'connections:disconnect': {
     request: { connectionId: string; removeLocallyIfRevokeFails: boolean };
-    response: { revokedAtSalesforce: boolean; removedLocally: boolean; message: string };
+    response: { revokedAtSalesforce: boolean; removedLocally: boolean; message: string; detachedSites?: readonly { id: string; name: string }[] };
   };
   'auth:start': { request: z.infer<typeof signInSchema>; response: SignInStarted };
   'auth:cancel': { request: { flowId: string }; response: { cancelled: boolean } };

@@ -76,6 +76,13 @@ export interface SiteProfileDto {
   readonly lastCheckedAt: string | null;
   readonly lastSyncedAt: string | null;
   readonly createdAt: string;
+  /**
+   * The username of the connection this site used until that connection was disconnected
+   * (its `connectionId` is null since). Main sets it when a disconnect detaches the site and
+   * drops it once the site is saved with a connection again; the renderer then says
+   * "Disconnected — choose or add a connection" instead of "None chosen".
+   */
+  readonly detachedFromConnection?: string;
 }
 
 export interface SiteProfileInput {
