@@ -8,7 +8,7 @@ import ElectronStore from 'electron-store';
 import { isAppError } from '../../common/errors';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createConsoleLogger } from '../platform/console-logger';
+import { createConsoleLogger } from '../platform/logger';
 import { createApp, type ForceSitesApp } from '../app/create-app';
 import { createSecureWindow, defaultRendererPaths, rendererFileUrl } from './secure-window';
 import { forwardEvents, registerIpcHandlers } from './typed-ipc';
