@@ -187,6 +187,12 @@ export interface SiteHealthCard {
   readonly lastSyncedAt: string | null;
   readonly lastCheckedAt: string | null;
   readonly problems: readonly string[];
+  /**
+   * With `connectionState` `no-connection`: the username of the connection the site used
+   * until it was disconnected (the site profile's `detachedFromConnection`). The card then
+   * says the site was disconnected rather than "no connection yet".
+   */
+  readonly detachedFromConnection?: string;
 }
 
 export interface HealthReport {

@@ -268,8 +268,36 @@ describe('Connections page', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Disconnect' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(fakeBridge().requests('connections:disconnect')).toEqual([{ connectionId: 'c1', removeLocallyIfRevokeFails: false }]);
-    expect(screen.getByText('Disconnected ok@acme.org.')).toBeTruthy();
+    // This main does not list the detached sites: the ones the dialog named are listed instead.
+    expect(screen.getByText('Disconnected ok@acme.org. 1 site has no connection now: Members site.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Disconnect ok@acme.org' })).toBeNull();
+  });
+
+  it('after a disconnect lists the sites main detached and sends the admin to choose connections for them', async () => {
+    fakeBridge().respond('connections:list', [makeConnection({ id: 'c1', username: 'ok@acme.org', siteIds: ['site-1'] })]);
+    fakeBridge().respond('sites:list', [makeSite({ id: 'site-1', name: 'Members site' })]);
+    fakeBridge().respond('connections:disconnect', {
+      revokedAtSalesforce: true,
+      removedLocally: true,
+      message: 'Disconnected ok@acme.org.',
+      detachedSites: [
+        { id: 'site-1', name: 'Members site' },
+        { id: 'site-2', name: 'Shop' },
+      ],
+    });
+    await renderApp('connections');
+    fireEvent.click(await screen.findByRole('button', { name: 'Disconnect ok@acme.org' }));
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Disconnect' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+
+    const status = screen.getByText('Disconnected ok@acme.org. 2 sites have no connection now: Members site, Shop.');
+    expect(status.getAttribute('aria-live')).toBe('polite');
+    const notice = screen.getByRole('region', { name: 'These 2 sites have no connection now' });
+    const names = within(within(notice).getByRole('list', { name: 'Sites without a connection' })).getAllByRole('listitem');
+    expect(names.map((item) => item.textContent)).toEqual(['Members site', 'Shop']);
+    expect(within(notice).getByRole('link', { name: 'Choose connections on the Sites page' }).getAttribute('href')).toBe('#/sites');
+    fireEvent.click(within(notice).getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByRole('region', { name: /no connection now/ })).toBeNull();
   });
 
   it('when Salesforce does not confirm the revocation, asks before removing the local entry anyway', async () => {

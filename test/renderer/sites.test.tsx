@@ -143,6 +143,40 @@ describe('Sites page', () => {
     expect(request !== undefined && 'wordpressPassword' in request).toBe(false);
   });
 
+  it('says a site whose connection was disconnected is disconnected, and offers to choose or add one', async () => {
+    fakeBridge().respond('connections:list', [makeConnection({ id: 'conn-2', username: 'other@acme.org' })]);
+    fakeBridge().respond('sites:list', [
+      makeSite({ id: 'site-1', name: 'Members site', connectionId: null, detachedFromConnection: 'ok@acme.org' }),
+      makeSite({ id: 'site-2', name: 'Draft site', connectionId: null }),
+    ]);
+    await renderApp('sites');
+    const members = (await screen.findByText('Members site')).closest('tr')!;
+    expect(within(members).getByText('Disconnected — choose or add a connection')).toBeTruthy();
+    expect(within(members).getByText('Used ok@acme.org until it was disconnected.')).toBeTruthy();
+    expect(within(members).queryByText('None chosen')).toBeNull();
+    expect(within(members).getByRole('link', { name: 'Add a connection' }).getAttribute('href')).toBe('#/connections');
+    // A site that never had a connection is not "disconnected".
+    const draft = screen.getByText('Draft site').closest('tr')!;
+    expect(within(draft).getByText('None chosen')).toBeTruthy();
+    expect(within(draft).queryByText(/Disconnected/)).toBeNull();
+
+    fireEvent.click(within(members).getByRole('button', { name: 'Choose a connection for Members site' }));
+    await screen.findByRole('heading', { name: 'Edit “Members site”' });
+    const select = screen.getByLabelText('Connection') as HTMLSelectElement;
+    expect(document.activeElement).toBe(select);
+    expect(select.value).toBe('');
+    expect(screen.getByText(/Disconnected from ok@acme.org. Choose another connection/)).toBeTruthy();
+  });
+
+  it('treats a site whose connection no longer exists as disconnected, and offers only Add when there is no connection', async () => {
+    fakeBridge().respond('sites:list', [makeSite({ id: 'site-1', name: 'Members site', connectionId: 'gone' })]);
+    await renderApp('sites');
+    const row = (await screen.findByText('Members site')).closest('tr')!;
+    expect(await within(row).findByText('Disconnected — choose or add a connection')).toBeTruthy();
+    expect(within(row).queryByRole('button', { name: /Choose a connection/ })).toBeNull();
+    expect(within(row).getByRole('link', { name: 'Add a connection' })).toBeTruthy();
+  });
+
   it('asks before deleting; Escape cancels and returns focus, Delete calls sites:delete', async () => {
     fakeBridge().respond('sites:list', [makeSite({ id: 'site-1', name: 'Members site' })]);
     fakeBridge().respond('sites:delete', { deleted: true });

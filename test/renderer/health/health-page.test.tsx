@@ -62,6 +62,29 @@ describe('Health page: site cards', () => {
     expect(within(draft).getByRole('link', { name: 'Sites page' }).getAttribute('href')).toBe('#/sites');
   });
 
+  it('says a site whose connection was disconnected is disconnected, not that it has no connection yet', async () => {
+    await openHealth(
+      makeReport({
+        cards: [
+          makeCard({
+            siteName: 'Shop',
+            severity: 'warning',
+            connectionId: null,
+            connectionState: { kind: 'no-connection' },
+            approvals: null,
+            detachedFromConnection: 'ok@acme.org',
+          }),
+        ],
+      }),
+    );
+    const shop = await screen.findByRole('listitem', { name: 'Shop' });
+    expect(within(shop).getByText('Disconnected — choose or add a connection')).toBeTruthy();
+    expect(shop.textContent).toContain('This site used ok@acme.org until that connection was disconnected');
+    expect(within(shop).queryByText('No connection')).toBeNull();
+    expect(within(shop).getByRole('link', { name: 'Sites page' }).getAttribute('href')).toBe('#/sites');
+    expect(within(shop).getByRole('link', { name: 'Connections' }).getAttribute('href')).toBe('#/connections');
+  });
+
   it('shows the policy verdict with evidence (unconfirmed marked) and the fix, the install verdict, API usage, keep-alive and permission gaps', async () => {
     await openHealth(
       makeReport({

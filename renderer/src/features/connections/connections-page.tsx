@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import type { ConnectionDto, SiteProfileDto } from '../../../../common/models';
 import { useApp } from '../../app/app-context';
+import { routeHref } from '../../app/routes';
 import { useLive } from '../../app/use-live';
 import { invoke, on } from '../../bridge';
 import { EmptyState } from '../../ui/empty-state';
@@ -25,6 +26,7 @@ export function ConnectionsPage() {
   const [adding, setAdding] = useState(false);
   const [disconnecting, setDisconnecting] = useState<ConnectionDto | undefined>(undefined);
   const [status, setStatus] = useState('');
+  const [detached, setDetached] = useState<readonly string[]>([]);
 
   const { reload } = connections;
   // Main also sends connections:changed; reloading here keeps the list right if that event
@@ -49,11 +51,13 @@ export function ConnectionsPage() {
 
   function startAdd(request: SignInRequest) {
     setStatus('');
+    setDetached([]);
     void preflight.begin(request, likelyReusedConnection(request, list)?.id);
   }
 
   function reauthorize(connection: ConnectionDto) {
     setStatus('');
+    setDetached([]);
     void preflight.begin(reauthorizeRequest(connection), connection.id);
   }
 
@@ -86,6 +90,8 @@ export function ConnectionsPage() {
           sites you add.
         </p>
       </div>
+
+      {detached.length > 0 && <DetachedSitesNotice names={detached} onDismiss={() => setDetached([])} />}
 
       {preflight.note !== undefined && (
         <div className="notice notice-info" role="note">
@@ -161,14 +167,45 @@ export function ConnectionsPage() {
           connection={disconnecting}
           siteNames={namesOf(disconnecting)}
           onCancel={() => setDisconnecting(undefined)}
-          onDone={(message) => {
+          onDone={(outcome) => {
             connections.set(list.filter((connection) => connection.id !== disconnecting.id));
             setDisconnecting(undefined);
-            setStatus(message);
+            setStatus(outcome.detachedSites.length === 0 ? outcome.message : `${outcome.message} ${detachedSummary(outcome.detachedSites)}`);
+            setDetached(outcome.detachedSites);
           }}
         />
       )}
     </div>
+  );
+}
+
+function detachedSummary(names: readonly string[]): string {
+  return names.length === 1 ? `1 site has no connection now: ${names[0] ?? ''}.` : `${names.length} sites have no connection now: ${names.join(', ')}.`;
+}
+
+/** After a disconnect: which sites lost their connection, and where to give them another. */
+function DetachedSitesNotice({ names, onDismiss }: { readonly names: readonly string[]; readonly onDismiss: () => void }) {
+  const headingId = useId();
+  return (
+    <section className="notice notice-warning" aria-labelledby={headingId}>
+      <h2 id={headingId} className="notice-title">
+        {names.length === 1 ? 'This site has no connection now' : `These ${names.length} sites have no connection now`}
+      </h2>
+      <ul aria-label="Sites without a connection">
+        {names.map((name) => (
+          <li key={name}>{name}</li>
+        ))}
+      </ul>
+      <p>They stop syncing until they use a connection again. Choose another connection for each on the Sites page, or add a connection here.</p>
+      <div className="form-actions">
+        <a className="button button-primary" href={routeHref('sites')}>
+          Choose connections on the Sites page
+        </a>
+        <button type="button" className="button" onClick={onDismiss}>
+          Dismiss
+        </button>
+      </div>
+    </section>
   );
 }
 

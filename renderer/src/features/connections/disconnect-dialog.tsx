@@ -5,10 +5,16 @@ import { invoke, toErrorDto } from '../../bridge';
 import { Dialog } from '../../ui/dialog';
 import { ErrorNotice } from '../../ui/error-notice';
 
+/** What a finished disconnect tells the page: main's message and the sites left without a connection. */
+export interface DisconnectOutcome {
+  readonly message: string;
+  readonly detachedSites: readonly string[];
+}
+
 export interface DisconnectDialogProps {
   readonly connection: ConnectionDto;
   readonly siteNames: readonly string[];
-  readonly onDone: (message: string) => void;
+  readonly onDone: (outcome: DisconnectOutcome) => void;
   readonly onCancel: () => void;
 }
 
@@ -28,7 +34,9 @@ export function DisconnectDialog({ connection, siteNames, onDone, onCancel }: Di
     try {
       const answer = await invoke('connections:disconnect', { connectionId: connection.id, removeLocallyIfRevokeFails });
       if (answer.removedLocally) {
-        onDone(answer.message);
+        // Main names the sites it detached; an older main does not, and then the sites this
+        // dialog listed as using the connection are the ones left without one.
+        onDone({ message: answer.message, detachedSites: answer.detachedSites?.map((site) => site.name) ?? siteNames });
         return;
       }
       setStep({ kind: 'revoke-failed', message: answer.message });

@@ -3,7 +3,16 @@ import { routeHref } from '../../app/routes';
 import { causeText } from '../connections/login-host';
 
 /** Whether the site's Salesforce connection works, and where to go when it does not. */
-export function ConnectionStateNotice({ state, username }: { readonly state: CardConnectionState; readonly username: string | null }) {
+export function ConnectionStateNotice({
+  state,
+  username,
+  detachedFrom,
+}: {
+  readonly state: CardConnectionState;
+  readonly username: string | null;
+  /** The connection a `no-connection` site used until it was disconnected. */
+  readonly detachedFrom?: string | undefined;
+}) {
   switch (state.kind) {
     case 'connected':
       return (
@@ -35,6 +44,17 @@ export function ConnectionStateNotice({ state, username }: { readonly state: Car
         </div>
       );
     case 'no-connection':
+      if (detachedFrom !== undefined) {
+        return (
+          <div className="notice notice-warning">
+            <p className="notice-title">Disconnected — choose or add a connection</p>
+            <p>
+              This site used {detachedFrom} until that connection was disconnected, so it no longer syncs and ForceSites cannot check it. Choose another
+              connection on the <a href={routeHref('sites')}>Sites page</a> or add one under <a href={routeHref('connections')}>Connections</a>.
+            </p>
+          </div>
+        );
+      }
       return (
         <div className="notice notice-info">
           <p className="notice-title">No connection</p>

@@ -37,7 +37,7 @@ export function SiteCard({ card, onRevoke }: SiteCardProps) {
           ))}
         </ul>
       )}
-      <ConnectionStateNotice state={card.connectionState} username={card.username} />
+      <ConnectionStateNotice state={card.connectionState} username={card.username} detachedFrom={card.detachedFromConnection} />
       {approvals !== null ? (
         <ApprovalsGauge
           group={approvals}

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ErrorDto } from '../../../../common/errors';
 import type { ConnectionDto, SiteProfileDto } from '../../../../common/models';
 import { routeHref } from '../../app/routes';
@@ -24,6 +24,8 @@ export interface SiteFormProps {
   readonly connections: readonly ConnectionDto[];
   readonly onSaved: (profile: SiteProfileDto) => void;
   readonly onCancel: () => void;
+  /** Put focus on the Connection field when the form opens (the admin came to choose one). */
+  readonly focusConnection?: boolean;
 }
 
 const DIRECTIONS: readonly { value: Direction; label: string }[] = [
@@ -32,7 +34,7 @@ const DIRECTIONS: readonly { value: Direction; label: string }[] = [
   { value: 'both', label: 'Both ways' },
 ];
 
-export function SiteForm({ profile, initialValues, sites, connections, onSaved, onCancel }: SiteFormProps) {
+export function SiteForm({ profile, initialValues, sites, connections, onSaved, onCancel, focusConnection = false }: SiteFormProps) {
   const [values, setValues] = useState<SiteFormValues>(initialValues);
   const [errors, setErrors] = useState<SiteFormErrors>({});
   const [serverError, setServerError] = useState<ErrorDto | undefined>(undefined);
@@ -40,6 +42,11 @@ export function SiteForm({ profile, initialValues, sites, connections, onSaved, 
   const form = useRef<HTMLFormElement>(null);
   const headingId = useId();
   const editing = profile !== undefined;
+
+  useEffect(() => {
+    // Each opening mounts a new form, so this runs once, when it opens.
+    if (focusConnection) form.current?.querySelector<HTMLElement>('[name="connectionId"]')?.focus();
+  }, [focusConnection]);
 
   function update<K extends keyof SiteFormValues>(key: K, value: SiteFormValues[K]) {
     setValues((current) => ({ ...current, [key]: value }));
@@ -148,7 +155,11 @@ export function SiteForm({ profile, initialValues, sites, connections, onSaved, 
                     No connection yet. <a href={routeHref('connections')}>Add a connection</a> first, or save now and choose one later.
                   </>
                 ) : chosen === undefined ? (
-                  'Sites that use the same connection share its one Salesforce approval.'
+                  profile?.detachedFromConnection !== undefined && values.connectionId === '' ? (
+                    `Disconnected from ${profile.detachedFromConnection}. Choose another connection; sites that use the same connection share its one Salesforce approval.`
+                  ) : (
+                    'Sites that use the same connection share its one Salesforce approval.'
+                  )
                 ) : sharing > 0 ? (
                   `Shares the approval of ${chosen.username} with ${sharing} other ${sharing === 1 ? 'site' : 'sites'}: no new approval is used.`
                 ) : (

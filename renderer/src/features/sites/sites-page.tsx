@@ -12,7 +12,16 @@ import { PageHeader } from '../../ui/page-header';
 import { hostOf, SiteForm } from './site-form';
 import { emptySiteForm, siteFormFromProfile, type SiteFormValues } from './site-form-model';
 
-type Editor = { readonly mode: 'closed' } | { readonly mode: 'open'; readonly profile: SiteProfileDto | undefined; readonly initial: SiteFormValues; readonly session: number };
+type Editor =
+  | { readonly mode: 'closed' }
+  | {
+      readonly mode: 'open';
+      readonly profile: SiteProfileDto | undefined;
+      readonly initial: SiteFormValues;
+      readonly session: number;
+      /** Opened from "Choose a connection": start on the Connection field. */
+      readonly focusConnection: boolean;
+    };
 
 let sessions = 0;
 /** A fresh key per opening, so the form starts from its initial values each time. */
@@ -40,12 +49,13 @@ export function SitesPage() {
       profile: undefined,
       initial: emptySiteForm({ wordpressUrl: appInfo?.demoOrg?.wordpressUrl, connectionId: onlyConnection }),
       session: nextSession(),
+      focusConnection: false,
     });
   }
 
-  function openEdit(profile: SiteProfileDto) {
+  function openEdit(profile: SiteProfileDto, focusConnection = false) {
     setStatus('');
-    setEditor({ mode: 'open', profile, initial: siteFormFromProfile(profile), session: nextSession() });
+    setEditor({ mode: 'open', profile, initial: siteFormFromProfile(profile), session: nextSession(), focusConnection });
   }
 
   function saved(profile: SiteProfileDto) {
@@ -97,6 +107,7 @@ export function SitesPage() {
           connections={connectionList}
           onSaved={saved}
           onCancel={() => setEditor({ mode: 'closed' })}
+          focusConnection={editor.focusConnection}
         />
       )}
 
@@ -160,9 +171,11 @@ export function SitesPage() {
                         </th>
                         <td>
                           {connection === undefined ? (
-                            <span className="muted">
-                              {site.connectionId === null ? 'None chosen' : connections.data === undefined ? 'Loading…' : 'Connection removed'}
-                            </span>
+                            isDetached(site, connections.data !== undefined) ? (
+                              <DetachedCell site={site} canChoose={connectionList.length > 0} onChoose={() => openEdit(site, true)} />
+                            ) : (
+                              <span className="muted">{site.connectionId === null ? 'None chosen' : 'Loading…'}</span>
+                            )
                           ) : (
                             <>
                               <span className="cell-title">{connection.username}</span>
@@ -207,5 +220,31 @@ export function SitesPage() {
         </ConfirmDialog>
       )}
     </div>
+  );
+}
+
+/**
+ * A site whose connection was disconnected (main remembers whose it was) or whose connection
+ * no longer exists. Unlike a site that never had one, it used to sync and has stopped.
+ */
+function isDetached(site: SiteProfileDto, connectionsLoaded: boolean): boolean {
+  if (site.connectionId === null) return site.detachedFromConnection !== undefined;
+  return connectionsLoaded;
+}
+
+function DetachedCell({ site, canChoose, onChoose }: { readonly site: SiteProfileDto; readonly canChoose: boolean; readonly onChoose: () => void }) {
+  return (
+    <>
+      <span className="cell-title cell-attention">Disconnected — choose or add a connection</span>
+      {site.detachedFromConnection !== undefined && <span className="cell-sub">Used {site.detachedFromConnection} until it was disconnected.</span>}
+      <span className="cell-links">
+        {canChoose && (
+          <button type="button" className="button-quiet" onClick={onChoose} aria-label={`Choose a connection for ${site.name}`}>
+            Choose a connection
+          </button>
+        )}
+        <a href={routeHref('connections')}>Add a connection</a>
+      </span>
+    </>
   );
 }
