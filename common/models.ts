@@ -23,6 +23,13 @@ export interface DemoOrgInfo {
   /** The demo password is public and only valid for the local emulator. */
   readonly password: string;
   readonly wordpressUrl: string;
+  /**
+   * The demo WordPress admin and its application password, to prefill the new-site form.
+   * Public demo values that only exist in demo mode and only open the local demo WordPress;
+   * a real site's application password never crosses to the renderer.
+   */
+  readonly wordpressUsername?: string;
+  readonly wordpressApplicationPassword?: string;
 }
 
 export type LoginHostKind = 'production' | 'sandbox' | 'mydomain' | 'custom';

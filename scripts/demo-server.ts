@@ -61,6 +61,8 @@ async function main(): Promise<void> {
       usernames: emulator.users.map((user) => user.username),
       password: DEMO_PASSWORD,
       wordpressUrl: wordpress.url,
+      wordpressUsername: wordpress.adminUsername,
+      wordpressApplicationPassword: wordpress.applicationPassword,
     },
   });
   const web = await startWebServer({

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { siteSaveSchema } from '../../common/contract';
 import { emptySiteForm, toSaveRequest, validateSiteForm, type SiteFormValues } from '../../renderer/src/features/sites/site-form-model';
 import { makeConnection, makeSite } from './factories';
-import { fakeBridge } from './fake-bridge';
+import { DEFAULT_APP_INFO, fakeBridge } from './fake-bridge';
 import { renderApp } from './render-app';
 
 function input(label: string | RegExp): HTMLInputElement {
@@ -175,6 +175,47 @@ describe('Sites page', () => {
     expect(await within(row).findByText('Disconnected — choose or add a connection')).toBeTruthy();
     expect(within(row).queryByRole('button', { name: /Choose a connection/ })).toBeNull();
     expect(within(row).getByRole('link', { name: 'Add a connection' })).toBeTruthy();
+  });
+
+  it('in the demo, prefills the demo WordPress address, user and application password in a new site, and never in an edit', async () => {
+    fakeBridge().respond('app:info', {
+      ...DEFAULT_APP_INFO,
+      edition: 'browser',
+      demo: true,
+      demoOrg: {
+        loginUrl: 'http://127.0.0.1:4010',
+        clientId: 'DEMO_CLIENT_ID',
+        usernames: ['alice@demo.forcesites'],
+        password: 'demo-password',
+        wordpressUrl: 'http://127.0.0.1:4020',
+        wordpressUsername: 'admin',
+        wordpressApplicationPassword: 'demo abcd efgh ijkl mnop qrst',
+      },
+    });
+    fakeBridge().respond('sites:save', (request) => makeSite({ ...request, id: 'site-9', hasWordpressPassword: true }));
+    await openNewSiteForm('Demo org');
+    expect(input('WordPress URL').value).toBe('http://127.0.0.1:4020');
+    expect(input('WordPress username').value).toBe('admin');
+    expect(input('Application password').value).toBe('demo abcd efgh ijkl mnop qrst');
+    expect(input('Application password').type).toBe('password');
+    const note = screen.getByText('Demo WordPress').closest('.notice')!;
+    expect(within(note as HTMLElement).getByText('admin')).toBeTruthy();
+    expect(within(note as HTMLElement).getByText('demo abcd efgh ijkl mnop qrst')).toBeTruthy();
+
+    type('Site name', 'Demo site');
+    fireEvent.click(screen.getByRole('button', { name: 'Save site' }));
+    await screen.findByText('Saved “Demo site”.');
+    expect(fakeBridge().requests('sites:save')[0]).toMatchObject({
+      wordpressUrl: 'http://127.0.0.1:4020',
+      wordpressUsername: 'admin',
+      wordpressPassword: 'demo abcd efgh ijkl mnop qrst',
+    });
+
+    // Editing keeps the stored password: nothing is prefilled and the demo note is not shown.
+    fireEvent.click(screen.getByRole('button', { name: 'Edit Demo site' }));
+    await screen.findByRole('heading', { name: 'Edit “Demo site”' });
+    expect(input('Application password').value).toBe('');
+    expect(screen.queryByText('Demo WordPress')).toBeNull();
   });
 
   it('asks before deleting; Escape cancels and returns focus, Delete calls sites:delete', async () => {

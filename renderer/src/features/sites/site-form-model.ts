@@ -46,12 +46,20 @@ export function emptyMappingRow(): MappingRow {
   return { key: newRowKey(), wordpressField: '', salesforceField: '', direction: 'push' };
 }
 
-export function emptySiteForm(defaults: { wordpressUrl?: string; connectionId?: string } = {}): SiteFormValues {
+export interface SiteFormDefaults {
+  readonly wordpressUrl?: string | undefined;
+  readonly wordpressUsername?: string | undefined;
+  /** Only the demo's public application password is ever prefilled. */
+  readonly wordpressPassword?: string | undefined;
+  readonly connectionId?: string | undefined;
+}
+
+export function emptySiteForm(defaults: SiteFormDefaults = {}): SiteFormValues {
   return {
     name: '',
     wordpressUrl: defaults.wordpressUrl ?? '',
-    wordpressUsername: '',
-    wordpressPassword: '',
+    wordpressUsername: defaults.wordpressUsername ?? '',
+    wordpressPassword: defaults.wordpressPassword ?? '',
     connectionId: defaults.connectionId ?? '',
     objectKind: 'Contact',
     customObject: '',

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ErrorDto } from '../../../../common/errors';
 import type { ConnectionDto, SiteProfileDto } from '../../../../common/models';
+import { useApp } from '../../app/app-context';
 import { routeHref } from '../../app/routes';
 import { invoke, toErrorDto } from '../../bridge';
 import { ErrorNotice } from '../../ui/error-notice';
@@ -42,6 +43,7 @@ export function SiteForm({ profile, initialValues, sites, connections, onSaved, 
   const form = useRef<HTMLFormElement>(null);
   const headingId = useId();
   const editing = profile !== undefined;
+  const demo = useApp().appInfo?.demoOrg;
 
   useEffect(() => {
     // Each opening mounts a new form, so this runs once, when it opens.
@@ -99,6 +101,17 @@ export function SiteForm({ profile, initialValues, sites, connections, onSaved, 
           </div>
         )}
         {serverError !== undefined && <ErrorNotice error={serverError} title="ForceSites could not save this site." />}
+
+        {!editing && demo?.wordpressUsername !== undefined && demo.wordpressApplicationPassword !== undefined && (
+          <div className="notice notice-info">
+            <p className="notice-title">Demo WordPress</p>
+            <p>
+              The WordPress fields are filled in for the built-in demo site at <code className="wrap">{demo.wordpressUrl}</code>: user{' '}
+              <code>{demo.wordpressUsername}</code> with the application password <code>{demo.wordpressApplicationPassword}</code>. It only works against
+              the local demo WordPress.
+            </p>
+          </div>
+        )}
 
         <fieldset className="fieldset">
           <legend>WordPress</legend>

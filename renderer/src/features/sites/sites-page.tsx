@@ -42,12 +42,19 @@ export function SitesPage() {
   const connectionList = connections.data ?? [];
 
   function openNew() {
+    const demo = appInfo?.demoOrg;
     const onlyConnection = connectionList.length === 1 ? connectionList[0]?.id : undefined;
     setStatus('');
     setEditor({
       mode: 'open',
       profile: undefined,
-      initial: emptySiteForm({ wordpressUrl: appInfo?.demoOrg?.wordpressUrl, connectionId: onlyConnection }),
+      // The demo's WordPress is prefilled as the Add connection form prefills the demo org.
+      initial: emptySiteForm({
+        wordpressUrl: demo?.wordpressUrl,
+        wordpressUsername: demo?.wordpressUsername,
+        wordpressPassword: demo?.wordpressApplicationPassword,
+        connectionId: onlyConnection,
+      }),
       session: nextSession(),
       focusConnection: false,
     });
