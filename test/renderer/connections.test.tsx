@@ -2,6 +2,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest';
 import { signInSchema } from '../../common/contract';
 import type { SignInStarted } from '../../common/models';
+import { formatFullTime, formatTime } from '../../renderer/src/ui/format';
 import { makeConnection, makeSite } from './factories';
 import { DEFAULT_APP_INFO, fakeBridge } from './fake-bridge';
 import { renderApp } from './render-app';
@@ -52,6 +53,10 @@ describe('Connections page', () => {
     expect(within(evicted!).getByText('Refresh failed: expired access/refresh token')).toBeTruthy();
     expect(within(locked!).getByText('Keychain error')).toBeTruthy();
     expect(within(locked!).getByText('The keyring is locked.')).toBeTruthy();
+    // When each was authorized: the full timestamp, to the second, on hover.
+    const authorized = ok!.querySelector('time')!;
+    expect(authorized.textContent).toBe(formatTime('2026-11-01T10:00:00.000Z'));
+    expect(authorized.getAttribute('title')).toBe(formatFullTime('2026-11-01T10:00:00.000Z'));
 
     act(() => fakeBridge().emit('connections:changed', []));
     expect(screen.queryByText('ok@acme.org')).toBeNull();

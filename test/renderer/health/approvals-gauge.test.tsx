@@ -2,6 +2,7 @@ import { fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { ApprovalDto, UserAppApprovals } from '../../../common/health-models';
 import { ApprovalsGauge } from '../../../renderer/src/features/health/approvals-gauge';
+import { formatFullTime, formatTime, formatTimeWithSeconds, withinAMinuteOfAnother } from '../../../renderer/src/ui/format';
 
 const iso = (day: number) => new Date(Date.UTC(2026, 10, day, 9, 30)).toISOString();
 const fmt = (value: string | null) => (value === null ? 'never' : value.slice(0, 10));
@@ -62,6 +63,32 @@ describe('ApprovalsGauge', () => {
     expect(items[2]!.textContent).toContain('Unknown site');
   });
 
+  it('shows seconds where two approvals are within a minute, and the full timestamp on hover', () => {
+    const at = (day: number, minute: number, second: number) => new Date(Date.UTC(2026, 10, day, 9, minute, second)).toISOString();
+    const base = group(3);
+    const times = [at(1, 30, 15), at(1, 30, 45), at(3, 0, 0)] as const;
+    const close: UserAppApprovals = { ...base, approvals: base.approvals.map((approval, i) => ({ ...approval, createdAt: times[i] ?? '', lastUsedAt: null })) };
+    render(<ApprovalsGauge group={close} onRevoke={vi.fn()} />);
+    const items = within(screen.getByRole('list', { name: 'Approvals, oldest first' })).getAllByRole('listitem');
+    const authorized = items.map((item) => item.querySelector('time')!);
+    // To the minute the first two read alike (in any locale and time zone)…
+    expect(formatTime(times[0])).toBe(formatTime(times[1]));
+    // …so they are shown to the second and can be told apart by eye.
+    expect(authorized[0]!.textContent).toBe(formatTimeWithSeconds(times[0]));
+    expect(authorized[1]!.textContent).toBe(formatTimeWithSeconds(times[1]));
+    expect(authorized[0]!.textContent).not.toBe(authorized[1]!.textContent);
+    // Far from the others: to the minute, as everywhere else.
+    expect(authorized[2]!.textContent).toBe(formatTime(times[2]));
+    // Hover shows the whole timestamp, to the second; the machine-readable value is the ISO time.
+    expect(authorized[0]!.getAttribute('title')).toBe(formatFullTime(times[0]));
+    expect(authorized[2]!.getAttribute('title')).toBe(formatFullTime(times[2]));
+    expect(formatFullTime(times[0])).not.toBe(formatFullTime(times[1]));
+    expect(authorized[0]!.getAttribute('datetime')).toBe(times[0]);
+    // The Revoke buttons stay distinguishable too.
+    expect(screen.getByRole('button', { name: `Revoke the approval authorized ${formatTimeWithSeconds(times[0])} (Shop 0)` })).toBeTruthy();
+    expect(screen.getByRole('button', { name: `Revoke the approval authorized ${formatTimeWithSeconds(times[1])} (Shop 1)` })).toBeTruthy();
+  });
+
   it('offers Revoke per approval only when the caller can revoke', () => {
     const onRevoke = vi.fn();
     const { unmount } = render(<ApprovalsGauge group={group(2)} formatDate={fmt} />);
@@ -70,5 +97,14 @@ describe('ApprovalsGauge', () => {
     render(<ApprovalsGauge group={group(2)} formatDate={fmt} onRevoke={onRevoke} />);
     fireEvent.click(screen.getByRole('button', { name: 'Revoke the approval authorized 2026-11-02 (Shop 1)' }));
     expect(onRevoke).toHaveBeenCalledWith(expect.objectContaining({ id: '0CQ1' }));
+  });
+});
+
+describe('withinAMinuteOfAnother', () => {
+  it('marks both times of every pair less than a minute apart, in any order, and ignores missing ones', () => {
+    const t = (second: number) => new Date(Date.UTC(2026, 10, 1, 9, 0, second)).toISOString();
+    expect([...withinAMinuteOfAnother([t(0), t(120), t(59), null, t(300)])].sort()).toEqual([0, 2]);
+    expect(withinAMinuteOfAnother([t(0), t(60), null]).size).toBe(0);
+    expect([...withinAMinuteOfAnother([t(200), t(100), t(150)])].sort()).toEqual([0, 1, 2]);
   });
 });

@@ -2,6 +2,7 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { PreflightResult } from '../../../common/health-models';
 import { PreflightDialog } from '../../../renderer/src/features/health/preflight-dialog';
+import { formatFullTime } from '../../../renderer/src/ui/format';
 
 const fmt = (value: string | null) => (value === null ? 'never' : value.slice(0, 10));
 
@@ -38,6 +39,10 @@ describe('PreflightDialog', () => {
     expect(dialog.textContent).toContain('Site that loses its connection');
     expect(dialog.textContent).toContain('Shop');
     expect(dialog.textContent).toContain('2026-11-01');
+    // The full timestamp, to the second, on hover: to compare with the approvals list.
+    const authorized = dialog.querySelector('dd time')!;
+    expect(authorized.getAttribute('title')).toBe(formatFullTime(willDisconnect.evicts!.authorizedAt));
+    expect(authorized.getAttribute('datetime')).toBe(willDisconnect.evicts!.authorizedAt);
     expect(dialog.textContent).toContain('dedicated Salesforce integration user');
     expect(screen.getByRole('dialog').getAttribute('aria-describedby')).toBeTruthy();
   });

@@ -6,8 +6,8 @@ import { useLive } from '../../app/use-live';
 import { invoke, on } from '../../bridge';
 import { EmptyState } from '../../ui/empty-state';
 import { ErrorNotice } from '../../ui/error-notice';
-import { formatTime } from '../../ui/format';
 import { PageHeader } from '../../ui/page-header';
+import { Timestamp } from '../../ui/timestamp';
 import { PreflightDialog } from '../health/preflight-dialog';
 import { hostOf } from '../sites/site-form';
 import { AddConnectionForm } from './add-connection-form';
@@ -265,7 +265,9 @@ function ConnectionCard({ connection, siteNames: names, busy, onReauthorize, onD
         </div>
         <div>
           <dt>Authorized</dt>
-          <dd>{formatTime(connection.authorizedAt)}</dd>
+          <dd>
+            <Timestamp iso={connection.authorizedAt} />
+          </dd>
         </div>
         <div>
           <dt>API version</dt>

@@ -1,5 +1,6 @@
 import type { ApprovalDto, UserAppApprovals } from '../../../../common/health-models';
-import { formatTime } from '../../ui/format';
+import { formatTime, formatTimeWithSeconds, withinAMinuteOfAnother } from '../../ui/format';
+import { Timestamp } from '../../ui/timestamp';
 import './health.css';
 
 export interface ApprovalsGaugeProps {
@@ -9,6 +10,8 @@ export interface ApprovalsGaugeProps {
   /** Offers a Revoke button per approval; the caller confirms and calls `health:revoke-approval`. */
   readonly onRevoke?: (approval: ApprovalDto) => void;
   readonly formatDate?: (iso: string | null) => string;
+  /** For times within a minute of another in the list, which `formatDate` would show alike. */
+  readonly formatDateWithSeconds?: (iso: string | null) => string;
 }
 
 function siteLabel(approval: ApprovalDto): string {
@@ -37,10 +40,13 @@ function statusText(group: UserAppApprovals, evictedSite: string | null): { labe
 }
 
 /** Used vs cap for one Salesforce user and one connected app, with the approvals oldest first. */
-export function ApprovalsGauge({ group, currentConnectionId = null, onRevoke, formatDate = formatTime }: ApprovalsGaugeProps) {
+export function ApprovalsGauge({ group, currentConnectionId = null, onRevoke, formatDate = formatTime, formatDateWithSeconds = formatTimeWithSeconds }: ApprovalsGaugeProps) {
   const oldest = group.approvals.find((a) => a.evictedNext) ?? null;
   const status = statusText(group, oldest ? siteLabel(oldest) : null);
   const who = group.username ?? group.userId;
+  // Approvals made in the same minute must still read apart, or "oldest" cannot be checked by eye.
+  const closeCreated = withinAMinuteOfAnother(group.approvals.map((a) => a.createdAt));
+  const closeUsed = withinAMinuteOfAnother(group.approvals.map((a) => a.lastUsedAt));
   const slots = Array.from({ length: Math.max(group.cap, group.used) }, (_, i) => i < group.used);
   return (
     <section className={`approvals-gauge approvals-gauge-${group.level}`} aria-label={`${group.appName} approvals of ${who}`}>
@@ -71,8 +77,10 @@ export function ApprovalsGauge({ group, currentConnectionId = null, onRevoke, fo
       <p className="approvals-gauge-detail">{status.detail}</p>
       {group.approvals.length > 0 && (
         <ol className="approvals-gauge-list" aria-label="Approvals, oldest first">
-          {group.approvals.map((approval) => {
+          {group.approvals.map((approval, index) => {
             const site = siteLabel(approval);
+            const created = closeCreated.has(index) ? formatDateWithSeconds : formatDate;
+            const used = closeUsed.has(index) ? formatDateWithSeconds : formatDate;
             const current = approval.attribution.kind === 'site' && approval.attribution.connectionId === currentConnectionId;
             return (
               <li key={approval.id} className={`approvals-gauge-item${approval.evictedNext ? ' approvals-gauge-item-next' : ''}${current ? ' approvals-gauge-item-current' : ''}`}>
@@ -84,11 +92,11 @@ export function ApprovalsGauge({ group, currentConnectionId = null, onRevoke, fo
                   <span className="approvals-gauge-next">{group.nextAuthorizationEvicts ? 'Revoked by the next sign-in' : 'Oldest: revoked first'}</span>
                 )}
                 <span className="approvals-gauge-meta">
-                  Authorized {formatDate(approval.createdAt)} · last used {formatDate(approval.lastUsedAt)}
+                  Authorized <Timestamp iso={approval.createdAt} format={created} /> · last used <Timestamp iso={approval.lastUsedAt} format={used} />
                   {approval.useCount !== null && ` · ${approval.useCount} ${approval.useCount === 1 ? 'use' : 'uses'}`}
                 </span>
                 {onRevoke && (
-                  <button type="button" className="button button-quiet approvals-gauge-revoke" onClick={() => onRevoke(approval)} aria-label={`Revoke the approval authorized ${formatDate(approval.createdAt)} (${site})`}>
+                  <button type="button" className="button button-quiet approvals-gauge-revoke" onClick={() => onRevoke(approval)} aria-label={`Revoke the approval authorized ${created(approval.createdAt)} (${site})`}>
                     Revoke…
                   </button>
                 )}

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
 import type { PreflightResult } from '../../../../common/health-models';
 import { formatTime } from '../../ui/format';
+import { Timestamp } from '../../ui/timestamp';
 import './health.css';
 
 const FOCUSABLE = 'button:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
@@ -101,7 +102,9 @@ export function PreflightDialog({ result, onContinue, onChooseAnotherUser, onCan
               <dt>Site that loses its connection</dt>
               <dd>{site}</dd>
               <dt>Authorized</dt>
-              <dd>{formatDate(result.evicts.authorizedAt)}</dd>
+              <dd>
+                <Timestamp iso={result.evicts.authorizedAt} format={formatDate} />
+              </dd>
               {result.used !== null && (
                 <>
                   <dt>Approvals of {result.userLabel ?? 'this user'}</dt>
