@@ -134,13 +134,14 @@ describe('Health page: site cards', () => {
     expect(evidence[1]!.textContent).toContain('RefreshTokenValidityPeriod');
     expect(evidence[1]!.textContent).toContain('empty');
     expect(evidence[1]!.textContent).toContain('Unconfirmed');
-    expect(policy.textContent).toContain('How to fix: Setup → External Client App Manager → ForceSites → Policies');
+    // The app is not installed here, so the policy fix is the second step.
+    expect(policy.textContent).toContain('Then, once it is installed: Setup → External Client App Manager → ForceSites → Policies');
 
     const install = within(card).getByRole('region', { name: 'App installation' });
     expect(within(install).getByText('Not installed in the org')).toBeTruthy();
     expect(within(install).getByText('Problem')).toBeTruthy();
     expect(install.textContent).toContain('Since September 2025');
-    expect(install.textContent).toContain('How to fix: Setup → Connected Apps OAuth Usage → Install');
+    expect(install.textContent).toContain('How to fix, first: Setup → Connected Apps OAuth Usage → Install');
 
     const api = within(card).getByRole('region', { name: 'API usage' });
     expect(api.textContent).toMatch(/14,400 of 15,000/);
@@ -156,6 +157,76 @@ describe('Health page: site cards', () => {
 
     expect(card.textContent).toContain('Customize Application is missing: with it ForceSites would show every user’s approvals, not only yours.');
     expect(card.textContent).toContain(formatTime(iso(19)));
+  });
+
+  it('for an uninstalled app gives the install fix first and the policy fix after, and says why the policy is unknown', async () => {
+    await openHealth(
+      makeReport({
+        cards: [
+          makeCard({
+            severity: 'error',
+            policy: {
+              appName: 'ForceSites',
+              verdict: { kind: 'unknown' },
+              severity: 'unknown',
+              summary: 'ForceSites could not read the refresh token policy.',
+              evidence: [],
+              adminApprovedOnly: null,
+              fix: 'Setup » Connected Apps » ForceSites » Edit Policies » Refresh Token Policy: Refresh token is valid until revoked',
+              permissionGaps: [],
+            },
+            install: {
+              appName: 'ForceSites',
+              verdict: 'uninstalled',
+              severity: 'error',
+              explanation: 'ForceSites is not installed in this org.',
+              fix: 'Setup » Connected Apps OAuth Usage » ForceSites » Install',
+              permissionGaps: [],
+            },
+          }),
+        ],
+      }),
+    );
+    const card = await screen.findByRole('listitem', { name: 'Members site' });
+    const install = within(card).getByRole('region', { name: 'App installation' });
+    const policy = within(card).getByRole('region', { name: 'Refresh token policy' });
+    // Installation comes first, in reading order and in the fixes.
+    expect(install.compareDocumentPosition(policy) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    const text = card.textContent ?? '';
+    expect(text.indexOf('Connected Apps OAuth Usage » ForceSites » Install')).toBeLessThan(text.indexOf('Refresh token is valid until revoked'));
+    expect(install.textContent).toContain('How to fix, first: Setup » Connected Apps OAuth Usage » ForceSites » Install');
+    expect(policy.textContent).toContain('Then, once it is installed: Setup » Connected Apps » ForceSites » Edit Policies');
+    // Not a bare "Policy not known": it says why.
+    expect(within(policy).queryByText('Policy not known')).toBeNull();
+    expect(within(policy).getByText('Not readable until the app is installed')).toBeTruthy();
+    expect(policy.textContent).toContain('ForceSites is not installed in this org, so its refresh token policy can be neither read nor set yet.');
+  });
+
+  it('with the app installed keeps the policy first and its fix unqualified', async () => {
+    await openHealth(
+      makeReport({
+        cards: [
+          makeCard({
+            policy: {
+              appName: 'ForceSites',
+              verdict: { kind: 'unknown' },
+              severity: 'unknown',
+              summary: 'ForceSites could not read the refresh token policy.',
+              evidence: [],
+              adminApprovedOnly: null,
+              fix: 'Setup » Connected Apps » ForceSites » Edit Policies',
+              permissionGaps: [],
+            },
+          }),
+        ],
+      }),
+    );
+    const card = await screen.findByRole('listitem', { name: 'Members site' });
+    const install = within(card).getByRole('region', { name: 'App installation' });
+    const policy = within(card).getByRole('region', { name: 'Refresh token policy' });
+    expect(policy.compareDocumentPosition(install) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(within(policy).getByText('Policy not known')).toBeTruthy();
+    expect(policy.textContent).toContain('How to fix: Setup » Connected Apps » ForceSites » Edit Policies');
   });
 
   it('warns at 80 % of the API allowance in words, as the DTO level says', async () => {

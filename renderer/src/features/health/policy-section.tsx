@@ -3,8 +3,12 @@ import type { InstallReportDto, PolicyEvidence, PolicyReportDto } from '../../..
 import { INSTALL_LABELS, evidenceValue, policyVerdictText } from './health-format';
 import { SeverityBadge } from './severity-badge';
 
-/** The refresh token policy: verdict, why ForceSites thinks so, and the Setup path that fixes it. */
-export function PolicySection({ policy }: { readonly policy: PolicyReportDto | null }) {
+/**
+ * The refresh token policy: verdict, why ForceSites thinks so, and the Setup path that fixes it.
+ * An app that is not installed has no policy to read or set, so then the policy fix is the
+ * second step, after installing, and an unknown policy says why it is unknown.
+ */
+export function PolicySection({ policy, appUninstalled = false }: { readonly policy: PolicyReportDto | null; readonly appUninstalled?: boolean }) {
   const headingId = useId();
   return (
     <section className="health-section" aria-labelledby={headingId}>
@@ -15,17 +19,28 @@ export function PolicySection({ policy }: { readonly policy: PolicyReportDto | n
         <p className="muted">Not checked: no working connection could read the app’s policy.</p>
       ) : (
         <>
-          <p>
-            <strong>{policyVerdictText(policy.verdict)}</strong> <SeverityBadge severity={policy.severity} />
-          </p>
-          <p>{policy.summary}</p>
+          {appUninstalled && policy.verdict.kind === 'unknown' ? (
+            <>
+              <p>
+                <strong>Not readable until the app is installed</strong> <SeverityBadge severity={policy.severity} />
+              </p>
+              <p>{policy.appName} is not installed in this org, so its refresh token policy can be neither read nor set yet. Install it first (see App installation above).</p>
+            </>
+          ) : (
+            <>
+              <p>
+                <strong>{policyVerdictText(policy.verdict)}</strong> <SeverityBadge severity={policy.severity} />
+              </p>
+              <p>{policy.summary}</p>
+            </>
+          )}
           {policy.adminApprovedOnly !== null && (
             <p className="muted">
               {policy.adminApprovedOnly ? 'Only admin-approved users may authorize the app.' : 'All users may self-authorize the app.'}
             </p>
           )}
           <EvidenceList evidence={policy.evidence} />
-          {policy.fix !== null && <FixPath fix={policy.fix} />}
+          {policy.fix !== null && <FixPath fix={policy.fix} label={appUninstalled ? 'Then, once it is installed:' : undefined} />}
         </>
       )}
     </section>
@@ -55,10 +70,10 @@ function EvidenceList({ evidence }: { readonly evidence: readonly PolicyEvidence
   );
 }
 
-function FixPath({ fix }: { readonly fix: string }) {
+function FixPath({ fix, label = 'How to fix:' }: { readonly fix: string; readonly label?: string | undefined }) {
   return (
     <p className="health-fix">
-      <span className="health-fix-label">How to fix:</span> {fix}
+      <span className="health-fix-label">{label}</span> {fix}
     </p>
   );
 }
@@ -79,7 +94,7 @@ export function InstallSection({ install }: { readonly install: InstallReportDto
             <strong>{INSTALL_LABELS[install.verdict]}</strong> <SeverityBadge severity={install.severity} />
           </p>
           <p>{install.explanation}</p>
-          {install.fix !== null && <FixPath fix={install.fix} />}
+          {install.fix !== null && <FixPath fix={install.fix} label={install.verdict === 'uninstalled' ? 'How to fix, first:' : undefined} />}
         </>
       )}
     </section>

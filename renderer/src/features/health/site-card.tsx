@@ -21,6 +21,8 @@ export function SiteCard({ card, onRevoke }: SiteCardProps) {
   const connectionId = card.connectionId;
   const canRevoke = onRevoke !== undefined && connectionId !== null && card.connectionState.kind === 'connected';
   const approvals = card.approvals;
+  // An uninstalled app must be installed before its policy can be set: that fix comes first.
+  const uninstalled = card.install?.verdict === 'uninstalled';
   return (
     <li className={`card health-card health-card-${card.severity}`} aria-labelledby={headingId}>
       <div className="card-head">
@@ -48,8 +50,17 @@ export function SiteCard({ card, onRevoke }: SiteCardProps) {
         card.connectionState.kind !== 'no-connection' && <p className="muted">The approvals of this site’s user were not counted in the last check.</p>
       )}
       <div className="health-sections">
-        <PolicySection policy={card.policy} />
-        <InstallSection install={card.install} />
+        {uninstalled ? (
+          <>
+            <InstallSection install={card.install} />
+            <PolicySection policy={card.policy} appUninstalled />
+          </>
+        ) : (
+          <>
+            <PolicySection policy={card.policy} />
+            <InstallSection install={card.install} />
+          </>
+        )}
         <ApiUsageSection usage={card.apiUsage} calls={card.siteApiCalls} />
         <KeepAliveSection plan={card.keepAlive} />
       </div>
