@@ -4,7 +4,7 @@
  */
 import type { SimulatedClock } from './clock';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './clock';
-import type { CustomFieldSpec, OrgData, OrgDataOptions } from './data/seam';
+import type { BulkQuerySettings, CustomFieldSpec, OrgData, OrgDataOptions } from './data/seam';
 import { Faults } from './faults';
 import type { FaultSettings } from './faults';
 import { makeId, sfDateTime } from './ids';
@@ -31,6 +31,8 @@ export interface OrgConfigPatch extends Partial<OrgSettings> {
   /** Pretend this many API calls were made in the last 24 h. */
   readonly apiUsed?: number;
   readonly topicsEnabled?: Readonly<Record<string, boolean>>;
+  /** Bulk API 2.0 query-job knobs (see data/README.md): invalidQuery, defaultMaxRecords, failRate. */
+  readonly bulkQuery?: Partial<BulkQuerySettings>;
 }
 
 export interface UserPatch {
@@ -295,6 +297,11 @@ export class Emulator {
       org.setApiUsed(patch.apiUsed);
     }
     for (const [sobject, enabled] of Object.entries(patch.topicsEnabled ?? {})) org.data.setTopicsEnabled(sobject, Boolean(enabled));
+    if (patch.bulkQuery !== undefined) {
+      if (!org.data.configureBulkQueries) throw new RangeError('this org\'s data half has no Bulk API 2.0 query jobs');
+      if (patch.bulkQuery === null || typeof patch.bulkQuery !== 'object' || Array.isArray(patch.bulkQuery)) throw new RangeError('bulkQuery must be an object {invalidQuery?, defaultMaxRecords?, failRate?}');
+      org.data.configureBulkQueries(patch.bulkQuery);
+    }
     return this.describeOrg(org);
   }
 

@@ -13,7 +13,7 @@ import { orderRules, standardPricebook } from './rules/orders';
 import { topicRules } from './rules/topics';
 import { buildField, customFieldSpec } from './schema/field-template';
 import { SchemaRegistry } from './schema/registry';
-import type { CustomFieldSpec, DataRequest, DataResponse, OrgData, OrgDataOptions, VirtualSObject } from './seam';
+import type { BulkQuerySettings, CustomFieldSpec, DataRequest, DataResponse, OrgData, OrgDataOptions, VirtualSObject } from './seam';
 import { RecordStore } from './store/record-store';
 
 class OrgDataImpl implements OrgData {
@@ -124,6 +124,10 @@ class OrgDataImpl implements OrgData {
 
   registerVirtualSObject(name: string, virtual: VirtualSObject): void {
     this.registry.registerVirtual(name, virtual);
+  }
+
+  configureBulkQueries(patch: Partial<BulkQuerySettings>): BulkQuerySettings {
+    return this.state.jobs.configureQueries(patch);
   }
 
   records(sobject: string): readonly Record<string, unknown>[] {

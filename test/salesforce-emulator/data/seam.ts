@@ -94,6 +94,24 @@ export interface OrgData {
   registerVirtualSObject(name: string, virtual: VirtualSObject): void;
   /** Records of an object (for tests and the control API), in insertion order. */
   records(sobject: string): readonly Record<string, unknown>[];
+  /**
+   * Optional (added by the data half, backward compatible): Bulk API 2.0 query-job knobs for
+   * behaviour the reference could not confirm. Returns the settings now in force.
+   */
+  configureBulkQueries?(patch: Partial<BulkQuerySettings>): BulkQuerySettings;
+}
+
+/**
+ * - `invalidQuery`: `reject` (default) answers a bad SOQL with 400 at job creation, as client
+ *   libraries observe; `fail-job` accepts it and lets the job end `Failed` with `errorMessage`,
+ *   as Bulk API 1.0 batches do.
+ * - `defaultMaxRecords`: rows per results page when the client sends no `maxRecords` (50,000).
+ * - `failRate`: share (0..1) of query jobs that end `Failed` (QUERY_TIMEOUT) when processed.
+ */
+export interface BulkQuerySettings {
+  readonly invalidQuery: 'reject' | 'fail-job';
+  readonly defaultMaxRecords: number;
+  readonly failRate: number;
 }
 
 export interface OrgDataOptions {

@@ -24,13 +24,13 @@ function batchSizeOf(request: DataRequest, schema: SObjectSchema): number {
 }
 
 /** A schema as this user sees it: virtual objects may be hidden (setup objects without View Setup). */
-export function visibleSchema(org: OrgState, name: string, request: DataRequest): SObjectSchema | undefined {
+export function visibleSchema(org: OrgState, name: string, request: Pick<DataRequest, 'user'>): SObjectSchema | undefined {
   const schema = org.registry.get(name);
   if (schema?.virtual?.accessible && !schema.virtual.accessible(request.user)) return undefined;
   return schema;
 }
 
-export function querySource(org: OrgState, request: DataRequest): QuerySource {
+export function querySource(org: OrgState, request: Pick<DataRequest, 'user' | 'version'>): QuerySource {
   const virtualRows = new Map<SObjectSchema, Map<string, Rec>>();
   const rowsOf = (schema: SObjectSchema): Map<string, Rec> => {
     let rows = virtualRows.get(schema);

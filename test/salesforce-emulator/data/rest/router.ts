@@ -3,6 +3,7 @@ import { notFound } from '../errors';
 import { urlBase, type OrgState } from '../org-state';
 import type { DataRequest, DataResponse } from '../seam';
 import { handleIngest } from './bulk-ingest';
+import { handleQueryJobs } from './bulk-query';
 import { handleCollections } from './collections';
 import { decodeSegment, errorResponse, json, methodNotAllowed } from './http';
 import { queryMore, runQuery } from './query';
@@ -32,6 +33,7 @@ function route(org: OrgState, request: DataRequest): DataResponse {
       throw notFound();
     case 'jobs':
       if (rest[0] === 'ingest') return handleIngest(org, request, rest.slice(1));
+      if (rest[0] === 'query') return handleQueryJobs(org, request, rest.slice(1));
       throw notFound();
     default:
       throw notFound();
