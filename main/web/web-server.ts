@@ -8,6 +8,10 @@
  * - the WebSocket's Origin must be this server's own origin;
  * - the Host header must be this server's loopback host (defeats DNS rebinding);
  * - static files only from the build folder, GET/HEAD only, no directory escapes.
+ *
+ * And because one bad frame must not end the process: every message's shape is checked
+ * before use, frames over 1 MiB are refused, and a socket's protocol error closes that socket
+ * only (test/integration/web/web-server-fuzz.test.ts throws garbage at it).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
@@ -15,9 +19,11 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { EventHub } from '../app/event-hub';
 import { dispatchInvoke, type HandlerTable } from '../app/dispatch';
+import { toErrorDto } from '../../common/errors';
+import { silentLogger, type Logger } from '../platform/logger';
 
 export interface WebServerOptions {
   readonly port: number;
@@ -30,6 +36,8 @@ export interface WebServerOptions {
   /** Fixed token for tests; random otherwise. */
   readonly token?: string;
   readonly onUnexpectedError?: (channel: string, error: unknown) => void;
+  /** Socket problems (protocol errors, a page that stops reading). */
+  readonly log?: Logger;
 }
 
 export interface RunningWebServer {
@@ -51,10 +59,52 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
 };
 
+/** Larger frames close the socket (ws answers 1009); the largest real request is a few KiB. */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** Unsent bytes one page may hold before main gives up on it. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+const INVALID_MESSAGE = {
+  code: 'INVALID_REQUEST',
+  message: 'ForceSites could not read that request.',
+  hint: 'Reload the page; the page and ForceSites may be from different versions.',
+} as const;
+
+type ParsedMessage =
+  | { readonly kind: 'invoke'; readonly id: number; readonly channel: string; readonly request: unknown }
+  | { readonly kind: 'invalid'; readonly id: number }
+  | { readonly kind: 'ignore' };
+
+/**
+ * The one shape main accepts from the page: `{t:'invoke', id, channel, request}` with a
+ * non-negative safe-integer id and a string channel. The request itself is checked against
+ * the channel's schema by dispatchInvoke. A bad message with a usable id is answered (the
+ * page's call would otherwise wait for its deadline); anything else is dropped.
+ */
+export function parseInvoke(data: RawData | string): ParsedMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof data === 'string' ? data : rawText(data));
+  } catch {
+    return { kind: 'ignore' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'ignore' };
+  const record = value as Record<string, unknown>;
+  const id = Object.hasOwn(record, 'id') ? record['id'] : undefined;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { kind: 'ignore' };
+  if (!Object.hasOwn(record, 't') || record['t'] !== 'invoke' || typeof record['channel'] !== 'string') return { kind: 'invalid', id };
+  return { kind: 'invoke', id, channel: record['channel'], request: record['request'] };
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
 
 export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
+  const log = options.log ?? silentLogger;
   let port = 0;
   const origins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   const hosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
@@ -100,7 +150,15 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? '/', 'http://x');
+    // A client that resets mid-handshake must not become an unhandled 'error' (process exit).
+    socket.on('error', () => socket.destroy());
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://x');
+    } catch {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      return;
+    }
     const allowed =
       url.pathname === '/ws' &&
       hosts().includes(request.headers.host ?? '') &&
@@ -114,22 +172,43 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   });
 
   function attach(ws: WebSocket): void {
-    const unsubscribe = options.events.subscribe((channel, payload) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'event', channel, payload }));
-    });
-    ws.on('close', unsubscribe);
-    ws.on('message', (data) => {
-      let message: { t?: unknown; id?: unknown; channel?: unknown; request?: unknown };
-      try {
-        message = JSON.parse(data.toString()) as typeof message;
-      } catch {
-        return; // not our client; nothing to answer to
+    const sendJson = (message: unknown): void => {
+      if (ws.readyState !== ws.OPEN) return;
+      // A page that stops reading must not make main buffer without bound.
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+        log.warn('browser-edition socket is not reading its messages; closing it', { bufferedBytes: ws.bufferedAmount });
+        ws.terminate();
+        return;
       }
-      if (message.t !== 'invoke' || typeof message.id !== 'number') return;
-      const id = message.id;
-      void dispatchInvoke(options.handlers, message.channel, message.request, { edition: 'browser' }, { onUnexpectedError: options.onUnexpectedError }).then((result) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'result', id, result }));
-      });
+      ws.send(JSON.stringify(message));
+    };
+    const unsubscribe = options.events.subscribe((channel, payload) => sendJson({ t: 'event', channel, payload }));
+    ws.on('close', unsubscribe);
+    // Protocol errors (oversized frame, invalid opcode, unmasked frame, bad UTF-8…) end this
+    // socket only; ws has already sent the close frame it could. Without this listener the
+    // 'error' event would end the whole process.
+    ws.on('error', (error: Error & { code?: string }) => {
+      log.warn('browser-edition socket closed after a protocol error', { error });
+      ws.terminate();
+    });
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        ws.close(1003, 'ForceSites accepts text frames only');
+        return;
+      }
+      const message = parseInvoke(data);
+      if (message.kind === 'ignore') return; // not our client's message, and nothing to answer to
+      if (message.kind === 'invalid') {
+        sendJson({ t: 'result', id: message.id, result: { ok: false, error: INVALID_MESSAGE } });
+        return;
+      }
+      const { id } = message;
+      dispatchInvoke(options.handlers, message.channel, message.request, { edition: 'browser' }, { onUnexpectedError: options.onUnexpectedError })
+        .then((result) => sendJson({ t: 'result', id, result }))
+        .catch((error: unknown) => {
+          options.onUnexpectedError?.(message.channel, error);
+          sendJson({ t: 'result', id, result: { ok: false, error: toErrorDto(error) } });
+        });
     });
   }
 
