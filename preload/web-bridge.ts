@@ -26,38 +26,85 @@ export type WireToMain = { readonly t: 'invoke'; readonly id: number; readonly c
 
 const OPEN = 1;
 
-export function createWebSocketApi(connect: () => SocketLike, retryDelayMs = 1000): ForceSitesApi {
+/** The timer calls the bridge needs; tests pass their own. */
+export interface BridgeTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface WebSocketApiOptions {
+  /** Wait before reconnecting after the socket closed. */
+  readonly retryDelayMs?: number;
+  /**
+   * How long a call may wait for main's answer. Main gives each Salesforce or WordPress call
+   * its own deadline; this one catches a main process that never answers at all.
+   */
+  readonly callTimeoutMs?: number;
+  readonly timers?: BridgeTimers;
+}
+
+export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+
+const browserTimers: BridgeTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+interface PendingCall {
+  readonly resolve: (result: Result<unknown>) => void;
+  readonly deadline: unknown;
+}
+
+export function createWebSocketApi(connect: () => SocketLike, options: WebSocketApiOptions = {}): ForceSitesApi {
+  const retryDelayMs = options.retryDelayMs ?? 1000;
+  const callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const timers = options.timers ?? browserTimers;
   let socket: SocketLike;
   let nextId = 1;
-  const pending = new Map<number, (result: Result<unknown>) => void>();
-  const queued: string[] = [];
+  const pending = new Map<number, PendingCall>();
+  /** Calls made while the socket was not open, sent when it opens, by id. */
+  const queued = new Map<number, string>();
   const relay = new EventRelay();
+
+  const settle = (id: number, result: Result<unknown>): void => {
+    const call = pending.get(id);
+    if (call === undefined) return; // already answered, timed out or failed by a close
+    pending.delete(id);
+    queued.delete(id);
+    timers.clearTimeout(call.deadline);
+    call.resolve(result);
+  };
 
   const open = () => {
     socket = connect();
     socket.addEventListener('open', () => {
-      for (const message of queued.splice(0)) socket.send(message);
+      const waiting = [...queued.values()];
+      queued.clear();
+      for (const message of waiting) socket.send(message);
     });
     socket.addEventListener('message', (event) => {
-      let message: WireToPage;
+      let message: unknown;
       try {
-        message = JSON.parse(String(event.data)) as WireToPage;
+        message = JSON.parse(String(event.data));
       } catch {
         return;
       }
-      if (message.t === 'result') {
-        pending.get(message.id)?.(message.result);
-        pending.delete(message.id);
-      } else if (message.t === 'event' && isEventChannel(message.channel)) {
-        relay.deliver(message.channel, message.payload as never);
+      if (typeof message !== 'object' || message === null) return;
+      const wire = message as Partial<Record<'t' | 'id' | 'result' | 'channel' | 'payload', unknown>>;
+      if (wire.t === 'result' && typeof wire.id === 'number' && isResult(wire.result)) {
+        settle(wire.id, wire.result);
+      } else if (wire.t === 'event' && typeof wire.channel === 'string' && isEventChannel(wire.channel)) {
+        relay.deliver(wire.channel, wire.payload as never);
       }
     });
     socket.addEventListener('close', () => {
-      for (const [id, resolve] of pending) {
-        resolve({ ok: false, error: { code: 'NETWORK_ERROR', message: 'Lost the connection to ForceSites.', hint: 'Check that `npm run demo` is still running, then try again.' } });
-        pending.delete(id);
+      // Every call in flight or still queued fails now, and a queued one is never sent later:
+      // the page was told it failed, so main must not do it behind the page's back.
+      for (const id of [...pending.keys()]) {
+        settle(id, { ok: false, error: { code: 'NETWORK_ERROR', message: 'Lost the connection to ForceSites.', hint: 'Check that `npm run demo` is still running, then try again.' } });
       }
-      setTimeout(open, retryDelayMs);
+      queued.clear();
+      timers.setTimeout(open, retryDelayMs);
     });
   };
   open();
@@ -71,9 +118,19 @@ export function createWebSocketApi(connect: () => SocketLike, retryDelayMs = 100
       const message: WireToMain = { t: 'invoke', id, channel, request };
       const text = JSON.stringify(message);
       return new Promise((resolve) => {
-        pending.set(id, resolve as (result: Result<unknown>) => void);
+        const deadline = timers.setTimeout(() => {
+          settle(id, {
+            ok: false,
+            error: {
+              code: 'NETWORK_ERROR',
+              message: `ForceSites did not answer within ${callTimeoutMs / 1000} seconds.`,
+              hint: 'Try again. If it keeps happening, restart `npm run demo`; its console says what it was doing.',
+            },
+          });
+        }, callTimeoutMs);
+        pending.set(id, { resolve: resolve as (result: Result<unknown>) => void, deadline });
         if (socket.readyState === OPEN) socket.send(text);
-        else queued.push(text);
+        else queued.set(id, text);
       });
     },
     on(channel, listener) {
@@ -81,4 +138,8 @@ export function createWebSocketApi(connect: () => SocketLike, retryDelayMs = 100
       return relay.on(channel, listener);
     },
   });
+}
+
+function isResult(value: unknown): value is Result<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
 }
