@@ -229,6 +229,62 @@ describe('Health page: site cards', () => {
     expect(policy.textContent).toContain('How to fix: Setup » Connected Apps » ForceSites » Edit Policies');
   });
 
+  it('with the "expire immediately" policy, keep-alive follows that policy and says it cannot help, not an earlier plan', async () => {
+    await openHealth(
+      makeReport({
+        cards: [
+          makeCard({
+            severity: 'error',
+            policy: {
+              appName: 'ForceSites',
+              verdict: { kind: 'expires-immediately' },
+              severity: 'error',
+              summary: 'Refresh tokens expire immediately: no site can stay connected.',
+              evidence: [],
+              adminApprovedOnly: false,
+              fix: 'Setup » Connected Apps » ForceSites » Edit Policies',
+              permissionGaps: [],
+            },
+            // A plan made under the previous "expire if unused for 36 hours" policy.
+            keepAlive: { windowMs: 36 * 3_600_000, intervalMs: 12 * 3_600_000, nextRunAt: iso(22), reason: 'the refresh token policy expires unused tokens' },
+          }),
+        ],
+      }),
+    );
+    const card = await screen.findByRole('listitem', { name: 'Members site' });
+    const keepAlive = within(card).getByRole('region', { name: 'Keep-alive' });
+    expect(within(keepAlive).getByText('Keep-alive cannot help with this policy.')).toBeTruthy();
+    expect(keepAlive.textContent).toContain('“Refresh token expires immediately”');
+    expect(keepAlive.textContent).not.toContain('Next refresh');
+    expect(keepAlive.textContent).not.toContain('12 hours');
+    expect(keepAlive.textContent).not.toContain('expires unused tokens');
+  });
+
+  it('with an "expire after" policy, keep-alive says it cannot postpone that expiry', async () => {
+    await openHealth(
+      makeReport({
+        cards: [
+          makeCard({
+            policy: {
+              appName: 'ForceSites',
+              verdict: { kind: 'expires-after', amount: 90, unit: 'days', periodMs: 90 * 86_400_000 },
+              severity: 'error',
+              summary: 'Refresh tokens expire 90 days after authorization.',
+              evidence: [],
+              adminApprovedOnly: false,
+              fix: null,
+              permissionGaps: [],
+            },
+            keepAlive: { windowMs: 30 * 86_400_000, intervalMs: 86_400_000, nextRunAt: iso(22), reason: 'Salesforce may expire refresh tokens unused for 30 days' },
+          }),
+        ],
+      }),
+    );
+    const keepAlive = within(await screen.findByRole('listitem', { name: 'Members site' })).getByRole('region', { name: 'Keep-alive' });
+    expect(keepAlive.textContent).toContain(`Next refresh: ${formatTime(iso(22))}`);
+    expect(keepAlive.textContent).toContain('cannot postpone this policy’s expiry, which comes 90 days after authorization');
+  });
+
   it('warns at 80 % of the API allowance in words, as the DTO level says', async () => {
     await openHealth(
       makeReport({ cards: [makeCard({ apiUsage: { orgId: null, used: 12_300, max: 15_000, fraction: 0.82, level: 'warning', source: 'header', observedAt: null, message: '' } })] }),

@@ -62,7 +62,7 @@ export function SiteCard({ card, onRevoke }: SiteCardProps) {
           </>
         )}
         <ApiUsageSection usage={card.apiUsage} calls={card.siteApiCalls} />
-        <KeepAliveSection plan={card.keepAlive} />
+        <KeepAliveSection plan={card.keepAlive} policy={card.policy?.verdict ?? null} />
       </div>
       <PermissionGaps gaps={card.permissionGaps} />
       <dl className="facts">
