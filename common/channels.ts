@@ -1,45 +1,87 @@
 /**
- * The contract's channel names as runtime values, kept apart from the schemas so the
- * preload and the browser bridge can check channels without bundling the validator.
- * common/contract.ts proves at compile time that these lists equal its InvokeMap and EventMap.
+ * THE list of the contract's channels: each channel's name is written here once, with the
+ * type of what it answers (invoke) or carries (event). Everything else is derived from this
+ * table: the preload's and the browser bridge's allowlists, `InvokeMap`/`EventMap`, the
+ * `window.forcesites` type, and — in contract.ts — the requirement that every invoke channel
+ * has a request schema (a missing one is a compile error that names the channel).
+ *
+ * Kept free of the validator so the preload and the browser bridge can check channel names
+ * without bundling it. The imports below are types only and vanish at build time.
+ *
+ * Adding a channel: one line here, its request schema in contract.ts, its handler in the
+ * feature that owns it. See docs/architecture.md, "Adding a feature".
  */
-export const INVOKE_CHANNELS = Object.freeze([
-  'app:info',
-  'settings:get',
-  'settings:update',
-  'sites:list',
-  'sites:save',
-  'sites:delete',
-  'connections:list',
-  'connections:disconnect',
-  'auth:start',
-  'auth:cancel',
-  'shell:open-external',
-  'activity:list',
-  'health:report',
-  'health:check',
-  'health:census',
-  'health:revoke-approval',
-  'auth:preflight',
-] as const);
+import type {
+  ApprovalCensusDto,
+  HealthChangedEvent,
+  HealthReport,
+  PreflightResult,
+  RevokeApprovalResult,
+} from './health-models';
+import type { ActivityEntry, AppInfo, Banner, ConnectionDto, PendingSignInDto, Settings, SignInFinished, SignInStarted, SiteProfileDto } from './models';
 
-export const EVENT_CHANNELS = Object.freeze([
-  'auth:finished',
-  'connections:changed',
-  'sites:changed',
-  'activity:added',
-  'app:banner',
-  'app:banner-cleared',
-  'health:changed',
-] as const);
+/** Carries a type through a runtime table; the value itself is an empty object. */
+export interface Typed<T> {
+  readonly __type?: T;
+}
+const answers = <T>(): Typed<T> => ({});
+const carries = <T>(): Typed<T> => ({});
 
-export type InvokeChannelName = (typeof INVOKE_CHANNELS)[number];
-export type EventChannelName = (typeof EVENT_CHANNELS)[number];
+export const INVOKE = {
+  'app:info': answers<AppInfo>(),
+  'settings:get': answers<Settings>(),
+  'settings:update': answers<Settings>(),
+  'sites:list': answers<readonly SiteProfileDto[]>(),
+  'sites:save': answers<SiteProfileDto>(),
+  'sites:delete': answers<{ deleted: true }>(),
+  'connections:list': answers<readonly ConnectionDto[]>(),
+  'connections:disconnect': answers<{
+    revokedAtSalesforce: boolean;
+    removedLocally: boolean;
+    message: string;
+    /** Site profiles that used the connection and now have none. */
+    detachedSites?: readonly { id: string; name: string }[];
+  }>(),
+  'auth:start': answers<SignInStarted>(),
+  'auth:cancel': answers<{ cancelled: boolean }>(),
+  /** The sign-in still waiting for the browser, so a reloaded page can show it again. */
+  'auth:pending': answers<PendingSignInDto | null>(),
+  /** Before a sign-in: would authorizing now disconnect another site? */
+  'auth:preflight': answers<PreflightResult>(),
+  'shell:open-external': answers<{ opened: boolean }>(),
+  'activity:list': answers<readonly ActivityEntry[]>(),
+  /** The latest health report (no Salesforce calls). */
+  'health:report': answers<HealthReport>(),
+  /** Runs every health check now and answers the new report. */
+  'health:check': answers<HealthReport>(),
+  /** The approval census seen through one connection. */
+  'health:census': answers<ApprovalCensusDto>(),
+  'health:revoke-approval': answers<RevokeApprovalResult>(),
+} as const;
 
-export function isInvokeChannel(value: unknown): value is InvokeChannelName {
-  return typeof value === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(value);
+export const EVENTS = {
+  'auth:finished': carries<SignInFinished>(),
+  'connections:changed': carries<readonly ConnectionDto[]>(),
+  'sites:changed': carries<readonly SiteProfileDto[]>(),
+  'activity:added': carries<ActivityEntry>(),
+  'app:banner': carries<Banner>(),
+  /** Withdraws a banner whose problem is gone. */
+  'app:banner-cleared': carries<{ id: string }>(),
+  'health:changed': carries<HealthChangedEvent>(),
+} as const;
+
+export type InvokeChannel = keyof typeof INVOKE;
+export type EventChannel = keyof typeof EVENTS;
+export type ResponseOf<C extends InvokeChannel> = (typeof INVOKE)[C] extends Typed<infer T> ? T : never;
+export type EventMap = { [E in EventChannel]: (typeof EVENTS)[E] extends Typed<infer T> ? T : never };
+
+export const INVOKE_CHANNELS: readonly InvokeChannel[] = Object.freeze(Object.keys(INVOKE) as InvokeChannel[]);
+export const EVENT_CHANNELS: readonly EventChannel[] = Object.freeze(Object.keys(EVENTS) as EventChannel[]);
+
+export function isInvokeChannel(value: unknown): value is InvokeChannel {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(INVOKE, value);
 }
 
-export function isEventChannel(value: unknown): value is EventChannelName {
-  return typeof value === 'string' && (EVENT_CHANNELS as readonly string[]).includes(value);
+export function isEventChannel(value: unknown): value is EventChannel {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(EVENTS, value);
 }

@@ -1,85 +1,24 @@
 /**
  * THE contract between the renderer and the main process.
  *
- * Every renderer→main call is an `invoke` channel named `domain:verb` with one request object
- * and one response; every main→renderer message is an event channel. Main implements the
- * contract with a handler table typed from `InvokeMap` (a missing handler fails to compile),
- * validates each request against `requestSchemas` before any handler runs, and answers
- * `Result<response>`. The preload's allowlists are `INVOKE_CHANNELS` and `EVENT_CHANNELS`
- * (channels.ts, checked against these maps at compile time), and the renderer's
- * `window.forcesites` type is `ForceSitesApi`.
+ * Channel names and what each answers live in channels.ts (one line a channel). Here each
+ * invoke channel gets its request schema — strict, so unknown keys are rejected — and the
+ * request TYPE is derived from it: one declaration per request, used by main, the preload
+ * and the renderer alike. Main implements the contract with a handler table typed from
+ * `InvokeMap` (a missing handler fails to compile), validates each request against
+ * `requestSchemas` before any handler runs, and answers `Result<response>`.
  */
 import { z } from 'zod';
-import { EVENT_CHANNELS, INVOKE_CHANNELS, isEventChannel, isInvokeChannel, type EventChannelName, type InvokeChannelName } from './channels';
+import { EVENT_CHANNELS, INVOKE_CHANNELS, isEventChannel, isInvokeChannel, type EventChannel, type EventMap, type InvokeChannel, type ResponseOf } from './channels';
 import type { Result } from './errors';
-import type {
-  ApprovalCensusDto,
-  HealthChangedEvent,
-  HealthReport,
-  PreflightRequest,
-  PreflightResult,
-  RevokeApprovalRequest,
-  RevokeApprovalResult,
-} from './health-models';
-import type {
-  ActivityEntry,
-  AppInfo,
-  Banner,
-  ConnectionDto,
-  Settings,
-  SignInFinished,
-  SignInStarted,
-  SiteProfileDto,
-} from './models';
+
+export type { EventChannel, EventMap, InvokeChannel, ResponseOf };
 
 type Empty = Record<string, never>;
 
-export interface InvokeMap {
-  'app:info': { request: Empty; response: AppInfo };
-  'settings:get': { request: Empty; response: Settings };
-  'settings:update': { request: Partial<Settings>; response: Settings };
-  'sites:list': { request: Empty; response: readonly SiteProfileDto[] };
-  'sites:save': { request: z.infer<typeof siteSaveSchema>; response: SiteProfileDto };
-  'sites:delete': { request: { siteId: string }; response: { deleted: true } };
-  'connections:list': { request: Empty; response: readonly ConnectionDto[] };
-  'connections:disconnect': {
-    request: { connectionId: string; removeLocallyIfRevokeFails: boolean };
-    response: { revokedAtSalesforce: boolean; removedLocally: boolean; message: string; detachedSites?: readonly { id: string; name: string }[] };
-  };
-  'auth:start': { request: z.infer<typeof signInSchema>; response: SignInStarted };
-  'auth:cancel': { request: { flowId: string }; response: { cancelled: boolean } };
-  'shell:open-external': { request: { url: string }; response: { opened: boolean } };
-  'activity:list': { request: { limit?: number | undefined }; response: readonly ActivityEntry[] };
-  /** The latest health report (no Salesforce calls). */
-  'health:report': { request: Empty; response: HealthReport };
-  /** Runs every health check now and answers the new report. */
-  'health:check': { request: Empty; response: HealthReport };
-  /** The approval census seen through one connection. */
-  'health:census': { request: { connectionId: string }; response: ApprovalCensusDto };
-  'health:revoke-approval': { request: RevokeApprovalRequest; response: RevokeApprovalResult };
-  /** Before a sign-in: would authorizing now disconnect another site? */
-  'auth:preflight': { request: PreflightRequest; response: PreflightResult };
-}
-
-export interface EventMap {
-  'auth:finished': SignInFinished;
-  'connections:changed': readonly ConnectionDto[];
-  'sites:changed': readonly SiteProfileDto[];
-  'activity:added': ActivityEntry;
-  'app:banner': Banner;
-  /** Withdraws a banner whose problem is gone. */
-  'app:banner-cleared': { id: string };
-  'health:changed': HealthChangedEvent;
-}
-
-export type InvokeChannel = keyof InvokeMap;
-export type EventChannel = keyof EventMap;
-export type RequestOf<C extends InvokeChannel> = InvokeMap[C]['request'];
-export type ResponseOf<C extends InvokeChannel> = InvokeMap[C]['response'];
-
 // ---- runtime schemas: one per request, strict so unknown keys are rejected ----
 
-const empty = z.object({}).strict();
+const empty: z.ZodType<Empty> = z.object({}).strict() as unknown as z.ZodType<Empty>;
 const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, _ and -');
 const nonEmpty = (max: number) => z.string().trim().min(1).max(max);
 
@@ -116,6 +55,8 @@ export const signInSchema = z
     chooseAnotherUser: z.boolean(),
     reauthorizeConnectionId: id.optional(),
     acknowledgedApprovalId: z.string().regex(/^[A-Za-z0-9]{15,18}$/, 'a Salesforce id (15 or 18 letters and digits)').optional(),
+    /** Who the admin will sign in as, when they said so: the preflight then checks that user. */
+    expectedUsername: z.string().trim().min(3).max(255).optional(),
   })
   .strict();
 
@@ -126,11 +67,12 @@ const settingsPatchSchema = z
     healthIntervalHours: z.number().min(0.25).max(168),
     watchedApps: z.array(nonEmpty(255)).max(20),
     callbackPorts: z.array(z.number().int().min(1024).max(65535)).min(1).max(10),
+    requestTimeoutSeconds: z.number().int().min(5).max(600),
   })
   .partial()
   .strict();
 
-export const requestSchemas: { readonly [C in InvokeChannel]: z.ZodType<RequestOf<C>> } = {
+export const requestSchemas = {
   'app:info': empty,
   'settings:get': empty,
   'settings:update': settingsPatchSchema,
@@ -158,16 +100,16 @@ export const requestSchemas: { readonly [C in InvokeChannel]: z.ZodType<RequestO
       connectionId: id.optional(),
       userId: z.string().regex(/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, 'a Salesforce user id (005…)').optional(),
       appName: z.string().trim().min(1).max(255).optional(),
+      username: z.string().trim().min(3).max(255).optional(),
     })
     .strict(),
-};
+  'auth:pending': empty,
+} as const satisfies { readonly [C in InvokeChannel]: z.ZodType };
 
-// Compile-time proof that the runtime channel lists in channels.ts equal the maps above.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const invokeListsAgree: Same<InvokeChannel, InvokeChannelName> = true;
-const eventListsAgree: Same<EventChannel, EventChannelName> = true;
-void invokeListsAgree;
-void eventListsAgree;
+/** The request of a channel, derived from its schema (the one declaration of it). */
+export type RequestOf<C extends InvokeChannel> = z.infer<(typeof requestSchemas)[C]>;
+
+export type InvokeMap = { [C in InvokeChannel]: { request: RequestOf<C>; response: ResponseOf<C> } };
 
 export { EVENT_CHANNELS, INVOKE_CHANNELS, isEventChannel, isInvokeChannel };
 

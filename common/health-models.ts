@@ -214,6 +214,8 @@ export interface PreflightRequest {
   readonly userId?: string;
   /** The connected app the admin is about to authorize; defaults to ForceSites' own. */
   readonly appName?: string;
+  /** A new sign-in as this Salesforce username (typed by the admin before the login page). */
+  readonly username?: string;
 }
 
 export interface PreflightEviction {

@@ -2,6 +2,7 @@
  * Data that crosses the process boundary. Everything here is readonly and holds no secret:
  * refresh tokens, access tokens and WordPress application passwords never appear in a DTO.
  */
+import type { RequestOf } from './contract';
 import type { ErrorDto } from './errors';
 
 export type Edition = 'electron' | 'browser';
@@ -92,36 +93,19 @@ export interface SiteProfileDto {
   readonly detachedFromConnection?: string;
 }
 
-export interface SiteProfileInput {
-  readonly name: string;
-  readonly wordpressUrl: string;
-  readonly wordpressUsername: string;
-  /** Sent once when the admin types it; main moves it into the keychain. Omit to keep the stored one. */
-  readonly wordpressPassword?: string;
-  readonly connectionId: string | null;
-  readonly objectType: SalesforceObjectType;
-  readonly tagMode: TagMode;
-  readonly tagField: string | null;
-  readonly fieldMapping: readonly FieldMappingEntry[];
-}
+/** `sites:save`: derived from its schema in contract.ts. */
+export type SiteProfileInput = RequestOf<'sites:save'>;
 
-export interface SignInRequest {
-  readonly loginHostKind: LoginHostKind;
-  /** For mydomain/custom: the host or https URL; ignored for production/sandbox. */
-  readonly loginHost?: string;
-  readonly clientId: string;
-  /** Only for confidential connected apps; stored in the keychain, never echoed. */
-  readonly clientSecret?: string;
-  readonly callbackPort?: number;
-  /** Ask Salesforce to show the login form so the admin can pick another user. */
-  readonly chooseAnotherUser: boolean;
-  /** Reauthorize this existing connection with its saved settings. */
+/** `auth:start`: derived from its schema in contract.ts. */
+export type SignInRequest = RequestOf<'auth:start'>;
+
+/** The sign-in waiting for Salesforce in the browser (`auth:pending`). */
+export interface PendingSignInDto {
+  readonly flowId: string;
+  readonly authorizeUrl: string;
+  readonly redirectUri: string;
+  readonly startedAt: string;
   readonly reauthorizeConnectionId?: string;
-  /**
-   * The approval the admin agreed to lose in the preflight dialog. When a sign-in would make
-   * Salesforce revoke another site's approval, main refuses to start without it.
-   */
-  readonly acknowledgedApprovalId?: string;
 }
 
 export interface SignInStarted {
@@ -145,6 +129,8 @@ export interface Settings {
   /** Connected app names watched by the approval census besides ForceSites' own. */
   readonly watchedApps: readonly string[];
   readonly callbackPorts: readonly number[];
+  /** Deadline for one Salesforce or WordPress request, in seconds. */
+  readonly requestTimeoutSeconds: number;
 }
 
 export interface ActivityEntry {

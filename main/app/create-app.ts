@@ -1,25 +1,27 @@
 /**
- * Composes the main-process services from ports. Electron (main/electron) and the browser
- * edition (scripts/demo-server.ts, the tests) call this with their own ports; nothing here
- * knows which edition it serves beyond `edition`.
+ * Composition, and nothing else: builds platform → salesforce → features, assembles the IPC
+ * handler table from the feature modules, and routes domain events to IPC events, Activity
+ * entries, banners and notifications (event-routing.ts). Electron (main/electron) and the
+ * browser edition (scripts/demo-server.ts, the tests) call this with their own ports.
  */
 import { mkdirSync } from 'node:fs';
 import type { AppInfo, DemoOrgInfo, Edition } from '../../common/models';
-import { ConnectionService } from '../auth/connection-service';
-import { systemTimers } from '../platform/timers';
-import { invalidGrantHook, preflightHook } from '../health/connection-hooks';
-import { HealthService } from '../health/health-service';
-import { reportHealthChanges } from './health-alerts';
+import { createAuthModule, type AuthModule } from '../auth/auth-module';
+import { createHealthModule, type HealthModule } from '../health/health-module';
+import { EventBus } from '../platform/event-bus';
+import type { HandlerTable } from '../platform/feature-module';
 import { KeyringSecretStore } from '../platform/keyring-secret-store';
 import { silentLogger, type Logger } from '../platform/logger';
-import type { SecretStore } from '../platform/token-vault';
 import { ProfileStore, type ProfileStoreOptions } from '../platform/profile-store';
-import { SiteService } from '../sites/site-service';
+import { systemTimers, type Timers } from '../platform/timers';
+import type { SecretStore } from '../platform/token-vault';
+import { ConnectionRegistry } from '../salesforce/connection-registry';
+import { createSitesModule, type SitesModule } from '../sites/sites-module';
 import { ActivityLog } from './activity-log';
-import type { HandlerTable } from './dispatch';
+import { createAppHandlers } from './app-handlers';
+import { routeDomainEvents } from './event-routing';
 import { EventHub } from './event-hub';
 import { isAllowedExternalUrl } from './external-url-policy';
-import { createHandlers } from './handlers';
 
 export interface AppOptions {
   readonly edition: Edition;
@@ -43,15 +45,20 @@ export interface AppOptions {
   readonly scheduleHealthChecks?: boolean;
   /** Whether the machine is online; the scheduled checks pause while it is not. */
   readonly isOnline?: () => boolean;
+  /** Delay between a change of sites or connections and the health check it triggers. */
+  readonly healthChangeDebounceMs?: number;
+  readonly timers?: Timers;
 }
 
 export interface ForceSitesApp {
   readonly handlers: HandlerTable;
   readonly events: EventHub;
+  readonly bus: EventBus;
   readonly activity: ActivityLog;
-  readonly connections: ConnectionService;
-  readonly sites: SiteService;
-  readonly health: HealthService;
+  readonly registry: ConnectionRegistry;
+  readonly auth: AuthModule;
+  readonly sites: SitesModule;
+  readonly health: HealthModule;
   readonly store: ProfileStore;
   isAllowedExternalUrl(url: string): boolean;
   /** For errors that are not AppErrors: main's log, never the renderer. */
@@ -62,12 +69,20 @@ export interface ForceSitesApp {
 export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
   mkdirSync(options.dataDir, { recursive: true });
   const logger = options.logger ?? silentLogger;
+  const timers = options.timers ?? systemTimers;
+
+  // platform
+  const bus = new EventBus(logger);
   const events = new EventHub();
-  const sink = { emit: events.emit };
   const activity = new ActivityLog(events.emit);
   const store = new ProfileStore({ cwd: options.dataDir, ...(options.openProfileBacking ? { openBacking: options.openProfileBacking } : {}) });
   const secrets = options.secrets ?? new KeyringSecretStore();
+  const stopRouting = routeDomainEvents({ bus, store, emit: events.emit, activity, ...(options.notify ? { notify: options.notify } : {}) });
 
+  // salesforce
+  const registry = new ConnectionRegistry({ store, secrets, bus, log: logger });
+
+  // features
   const siteHosts = () =>
     store.listSites().flatMap((site) => {
       try {
@@ -79,46 +94,32 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
   const urlAllowed = (url: string) => isAllowedExternalUrl(url, { siteHosts, allowLoopbackHttp: options.allowLoopbackHttp });
   const openExternal = async (url: string) => (urlAllowed(url) ? options.openExternal(url) : false);
 
-  // Health and sign-in need each other: the census explains a refused refresh token and
-  // warns before a sign-in, and the census reads Salesforce through the connections. The
-  // hooks below close over `health`, declared further down; they only run after start-up.
-  const connections: ConnectionService = new ConnectionService({
+  const sites = createSitesModule({ store, secrets, bus, log: logger });
+  const health = createHealthModule({
+    registry,
     store,
-    secrets,
+    bus,
+    timers,
+    logger,
+    listSites: () => sites.service.list(),
+    schedule: options.scheduleHealthChecks ?? true,
+    ...(options.healthChangeDebounceMs === undefined ? {} : { changeDebounceMs: options.healthChangeDebounceMs }),
+    ...(options.isOnline ? { isOnline: options.isOnline } : {}),
+  });
+  const auth = createAuthModule({
+    registry,
+    bus,
+    log: logger,
+    allowLoopbackHttp: options.allowLoopbackHttp,
+    callbackPorts: () => store.getSettings().callbackPorts,
     openExternal: async (url) => {
       await openExternal(url);
     },
-    events: sink,
-    log: logger,
-    allowLoopbackHttp: options.allowLoopbackHttp,
     // Enforced: a sign-in that would evict another site's approval starts only when the
     // admin acknowledged exactly that approval in the preflight dialog.
-    preflight: (context) => preflightHook(health, { logger, enforce: true })(context),
-    explainInvalidGrant: (connection, refusal) => invalidGrantHook(health)(connection, refusal),
-    onRefreshed: (connectionId) => health.noteRefreshed(connectionId),
+    preflight: health.signInPreflight,
     ...(options.callbackTimeoutMs === undefined ? {} : { callbackTimeoutMs: options.callbackTimeoutMs }),
   });
-  const sites = new SiteService({ store, secrets, events: sink, log: logger });
-
-  const health: HealthService = new HealthService({
-    ports: {
-      listSites: async () => sites.list(),
-      listConnections: async () => connections.list(),
-      openConnection: (connectionId) => connections.getConnection(connectionId),
-      settings: async () => store.getSettings(),
-      refreshConnection: (connectionId) => connections.refresh(connectionId),
-    },
-    sink: {
-      changed: (report, changes) => {
-        events.emit('health:changed', { report, changes });
-        reportHealthChanges(changes, { emit: events.emit, activity, ...(options.notify ? { notify: options.notify } : {}) });
-      },
-    },
-    timers: systemTimers,
-    logger,
-    ...(options.isOnline ? { isOnline: options.isOnline } : {}),
-  });
-  if (options.scheduleHealthChecks ?? true) health.start();
 
   const info: AppInfo = {
     name: 'ForceSites',
@@ -127,25 +128,34 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     demo: options.demoOrg !== undefined,
     ...(options.demoOrg ? { demoOrg: options.demoOrg } : {}),
   };
+  const handlers: HandlerTable = {
+    ...createAppHandlers({ info, store, registry, bus, activity, isAllowedExternalUrl: urlAllowed, openExternal }),
+    ...sites.handlers,
+    ...auth.handlers,
+    ...health.handlers,
+  };
 
-  const handlers = createHandlers({ info, settings: store, sites, connections, health, activity, isAllowedExternalUrl: urlAllowed, openExternal });
+  const modules = [sites, auth, health];
+  for (const module of modules) module.start();
   activity.add('info', 'app', `ForceSites ${options.appVersion} started (${options.edition === 'electron' ? 'desktop app' : 'browser edition'}).`);
 
   return {
     handlers,
     events,
+    bus,
     activity,
-    connections,
+    registry,
+    auth,
     sites,
     health,
     store,
     isAllowedExternalUrl: urlAllowed,
-    logUnexpected: (channel, error) => logger.error('Unexpected error in a request handler.', { channel, error: error instanceof Error ? error.name : typeof error }),
+    logUnexpected: (channel, error) => logger.error('Unexpected error in a request handler.', { channel, error }),
     close: async () => {
       // The profile store writes synchronously and secrets live in the keychain; what is
-      // left is a sign-in that may still hold the loopback port.
-      health.stop();
-      await connections.close();
+      // left is background work and a sign-in that may still hold the loopback port.
+      for (const module of [...modules].reverse()) await module.stop();
+      stopRouting();
     },
   };
 }

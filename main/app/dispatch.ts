@@ -6,18 +6,11 @@
  * the channel's schema BEFORE any handler runs, and every outcome is a `Result` because
  * Electron passes only `message` across `invoke`.
  */
-import { requestSchemas, isInvokeChannel, type InvokeChannel, type RequestOf, type ResponseOf } from '../../common/contract';
+import { requestSchemas, isInvokeChannel } from '../../common/contract';
 import { AppError, toErrorDto, type Result } from '../../common/errors';
-import type { Edition } from '../../common/models';
+import type { CallContext, Handler, HandlerTable } from '../platform/feature-module';
 
-export interface CallContext {
-  readonly edition: Edition;
-}
-
-export type Handler<C extends InvokeChannel> = (request: RequestOf<C>, context: CallContext) => Promise<ResponseOf<C>> | ResponseOf<C>;
-
-/** A missing channel here is a compile error: the contract and its implementation cannot drift. */
-export type HandlerTable = { readonly [C in InvokeChannel]: Handler<C> };
+export type { CallContext, Handler, HandlerTable };
 
 export interface DispatchOptions {
   /** Receives unexpected errors (not AppErrors) for main's own log. */

@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError } from '../../common/errors';
-import { installFixPath, isUninstalledAppError, uninstalledExplanation } from '../health/install-check';
+import { installFixPath, isUninstalledAppError, uninstalledExplanation } from '../salesforce/uninstalled-app';
 import { CALLBACK_PAGE_HEADERS, renderCallbackPage, type CallbackPage } from './callback-pages';
 import { lastChars, silentLogger, type Logger } from '../platform/logger';
 import { statesEqual } from './pkce';

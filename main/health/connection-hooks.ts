@@ -1,10 +1,9 @@
 /**
- * Adapters from HealthService to the two hooks of main/auth's ConnectionService:
- * `preflight(context)` before the browser opens and `explainInvalidGrant(connection, refusal)`
- * when Salesforce refuses a refresh token. The types are declared here structurally so the
- * two areas can evolve separately; a unit test checks they still fit ConnectionService's.
+ * The sign-in preflight as sign-in consumes it: `preflight(context)` runs before the browser
+ * opens. The context type is declared here structurally (features never import each other);
+ * a unit test checks it still fits main/auth's SignInPreflight.
  */
-import type { ConnectionDto, ReauthorizationCause } from '../../common/models';
+import type { ConnectionDto } from '../../common/models';
 import type { PreflightRequest, PreflightResult } from '../../common/health-models';
 import { AppError } from '../../common/errors';
 import type { Logger } from '../platform/logger';
@@ -14,19 +13,16 @@ export interface PreflightHookContext {
   readonly chooseAnotherUser: boolean;
   readonly connection?: ConnectionDto;
   readonly existingConnections: readonly ConnectionDto[];
-  /**
-   * Proposed addition to SignInRequest/SignInPreflightContext: the approval the admin agreed to
-   * lose in the PreflightDialog ("Continue and disconnect"). Without it enforcement cannot
-   * tell a confirmed sign-in from an unconfirmed one.
-   */
+  /** The approval the admin agreed to lose in the PreflightDialog ("Continue and disconnect"). */
   readonly acknowledgedApprovalId?: string;
+  /** The username the admin said they will sign in as (a new connection). */
+  readonly expectedUsername?: string;
 }
 
 export interface PreflightHookOptions {
   /**
    * Stop a sign-in that would evict another site's approval unless the admin acknowledged
-   * exactly that approval. Off by default until the acknowledgement reaches the context: the
-   * renderer's `auth:preflight` + PreflightDialog is then the guard, and this hook only logs.
+   * exactly that approval (main/app turns this on). Off, the hook only logs.
    */
   readonly enforce?: boolean;
   readonly logger?: Logger;
@@ -34,7 +30,8 @@ export interface PreflightHookOptions {
 
 /** The preflight for a sign-in: reauthorization knows its user; a new sign-in does not. */
 export function preflightRequestFor(context: PreflightHookContext): PreflightRequest {
-  return context.connection ? { connectionId: context.connection.id } : {};
+  if (context.connection) return { connectionId: context.connection.id };
+  return context.expectedUsername === undefined ? {} : { username: context.expectedUsername };
 }
 
 export function preflightHook(service: { preflight(request: PreflightRequest): Promise<PreflightResult> }, options: PreflightHookOptions = {}): (context: PreflightHookContext) => Promise<void> {
@@ -52,21 +49,5 @@ export function preflightHook(service: { preflight(request: PreflightRequest): P
     if (options.enforce && result.verdict === 'will-disconnect' && result.evicts && context.acknowledgedApprovalId !== result.evicts.approvalId) {
       throw new AppError('CONFLICT', result.message, { hint: result.suggestion ?? 'Choose another Salesforce user, or confirm that this site may be disconnected.' });
     }
-  };
-}
-
-export interface InvalidGrantHookResult {
-  readonly cause: ReauthorizationCause;
-  readonly detail: string;
-}
-
-/**
- * `explainInvalidGrant` for the ConnectionService. Answers undefined when the census cannot
- * tell, so the ConnectionService's own guess applies instead of a bare "unknown".
- */
-export function invalidGrantHook(service: { explainInvalidGrant(connection: ConnectionDto): Promise<InvalidGrantHookResult> }): (connection: ConnectionDto, refusal: { readonly error: string; readonly description: string }) => Promise<InvalidGrantHookResult | undefined> {
-  return async (connection) => {
-    const explanation = await service.explainInvalidGrant(connection);
-    return explanation.cause === 'unknown' ? undefined : explanation;
   };
 }

@@ -1,7 +1,7 @@
 /**
  * One object for main/app to wire: the health monitor, the sign-in preflight, the
- * invalid_grant explainer, revocation and keep-alive, all over the same ports. Each public
- * method is one IPC channel (see the proposal in main/health/README.md).
+ * invalid_grant explainer, revocation and keep-alive, all over the same ports. health-module.ts
+ * maps its public methods to IPC channels and domain events.
  */
 import type { ConnectionDto } from '../../common/models';
 import type {
@@ -89,18 +89,15 @@ export class HealthService {
     this.keepAlive?.stop();
   }
 
-  notifyOnline(): void {
-    this.monitor.notifyOnline();
-  }
-
-  /** Wire to the ConnectionService's onRefreshed: a refresh resets the idle window. */
+  /** A refresh resets the idle window of "expire if not used" policies. */
   noteRefreshed(connectionId: string): void {
     this.keepAlive?.noteUse(connectionId);
   }
 
-  /** The sync code calls this per Salesforce request it makes for a site. */
-  countCalls(siteId: string, calls = 1): void {
-    this.apiUsage.countCalls(siteId, calls);
+  /** One Salesforce request through a connection, for a site when the caller said which. */
+  countCall(connectionId: string, siteId: string | undefined): void {
+    this.apiUsage.countCalls(`connection:${connectionId}`, 1);
+    if (siteId !== undefined) this.apiUsage.countCalls(siteId, 1);
   }
 
   /** `health:report` */
@@ -150,7 +147,7 @@ export class HealthService {
     return this.preflightCheck.check(request);
   }
 
-  /** The ConnectionService's `explainInvalidGrant(connection)` hook. */
+  /** Why Salesforce refused this connection's refresh token, as far as a census can tell. */
   async explainInvalidGrant(connection: ConnectionDto): Promise<InvalidGrantExplanation> {
     try {
       const fresh = await this.explainer.explain(connection);

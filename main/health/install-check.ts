@@ -8,29 +8,8 @@
  */
 import type { InstallReportDto, PermissionGap } from '../../common/health-models';
 import type { ConnectedApplicationRead } from './connected-application';
-import { readConnectedApplication } from './connected-application';
-import type { SalesforceApi } from '../salesforce/salesforce-api';
+import { installFixPath, isUninstalledAppError, uninstalledExplanation } from '../salesforce/uninstalled-app';
 import { GAPS } from './user-permissions';
-
-export function uninstalledExplanation(appName: string): string {
-  return (
-    `${appName} is not installed in this org. Since September 2025 Salesforce blocks users who have not authorized an uninstalled connected app before, ` +
-    `unless they hold the "Approve Uninstalled Connected Apps" permission (or "Use Any API Client"). ` +
-    `Sites already authorized keep working; a new user (for example a dedicated integration user) cannot sign in, and the app's policies cannot be set until it is installed.`
-  );
-}
-
-export function installFixPath(appName: string): string {
-  return `Setup » Connected Apps OAuth Usage » ${appName} » Install, then set its Refresh Token Policy; or give the signing-in user the "Approve Uninstalled Connected Apps" permission (permission set).`;
-}
-
-/** The authorize or token endpoint's answer when the app is blocked for being uninstalled. */
-export function isUninstalledAppError(error: string | null | undefined, description?: string | null): boolean {
-  const e = (error ?? '').toLowerCase();
-  const d = (description ?? '').toLowerCase();
-  // The exact wording of the September 2025 block is UNCONFIRMED; match the known variants.
-  return e === 'oauth_app_blocked' || /uninstalled/.test(d) || (/app/.test(d) && /blocked/.test(d));
-}
 
 export function buildInstallReport(appName: string, input: { row: ConnectedApplicationRead; usageApiInstalled?: boolean | null; authorizeError?: { error: string; description?: string } | null }): InstallReportDto {
   const gaps: PermissionGap[] = [];
@@ -62,12 +41,5 @@ export function buildInstallReport(appName: string, input: { row: ConnectedAppli
       return { appName, verdict: 'unknown', severity: 'unknown', explanation: `Whether ${appName} is installed cannot be seen without View Setup.`, fix: null, permissionGaps: gaps };
     case 'failed':
       return { appName, verdict: 'unknown', severity: 'unknown', explanation: `Salesforce did not answer the install check (${input.row.errorCode}).`, fix: null, permissionGaps: gaps };
-  }
-}
-
-export class InstallCheck {
-  async check(api: SalesforceApi, request: { appName: string; row?: ConnectedApplicationRead; usageApiInstalled?: boolean | null }): Promise<InstallReportDto> {
-    const row = request.row ?? (await readConnectedApplication(api, request.appName));
-    return buildInstallReport(request.appName, { row, usageApiInstalled: request.usageApiInstalled ?? null });
   }
 }

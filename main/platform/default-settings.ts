@@ -11,4 +11,5 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   healthIntervalHours: 6,
   watchedApps: Object.freeze(['WP Fusion (OAuth)']),
   callbackPorts: Object.freeze([1717, 1718, 1719]),
+  requestTimeoutSeconds: 30,
 });

@@ -140,6 +140,8 @@ const settingsSchema = {
     healthIntervalHours: { type: 'number', minimum: 0.25, maximum: 168 },
     watchedApps: { type: 'array', maxItems: 20, items: shortText(255) },
     callbackPorts: { type: 'array', minItems: 1, maxItems: 10, items: { type: 'integer', minimum: 1024, maximum: 65535 } },
+    // Added after schema 1 shipped: optional in the file, defaulted on read.
+    requestTimeoutSeconds: { type: 'integer', minimum: 5, maximum: 600 },
   },
 } as const;
 

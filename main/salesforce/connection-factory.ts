@@ -10,11 +10,12 @@
 import { Connection } from 'jsforce';
 import { AppError } from '../../common/errors';
 import { silentLogger, type Logger } from '../platform/logger';
-import { DEFAULT_CALLBACK_PATH } from '../auth/loopback-server';
-import { salesforceEndpoints, TokenEndpointError, type OAuthEndpoints, type TokenClient } from './token-client';
-import type { TokenVault } from '../platform/token-vault';
 import type { ConnectionRecord } from '../platform/profile-records';
+import type { TokenVault } from '../platform/token-vault';
+import type { ApiCallMeter } from './api-call-meter';
 import { GuardedRefreshDelegate } from './guarded-refresh';
+import { guardTransport } from './salesforce-transport';
+import { salesforceEndpoints, TokenEndpointError, type OAuthEndpoints, type TokenClient } from './token-client';
 
 export interface ConnectionFactoryOptions {
   readonly vault: TokenVault;
@@ -32,8 +33,14 @@ export interface ConnectionFactoryOptions {
   readonly onKeychainError?: (record: ConnectionRecord, error: AppError) => void;
   /** How long after a refresh a 401 on the new token counts as "rejected at once" (default 60 s). */
   readonly freshTokenGraceMs?: number;
+  /** Deadline for one Salesforce request, read per request so a settings change applies at once. */
+  readonly requestTimeoutMs?: () => number;
+  /** Counts every request each Connection sends. */
+  readonly meter?: ApiCallMeter;
   readonly log?: Logger;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 interface CachedConnection {
   readonly connection: Connection;
@@ -45,6 +52,12 @@ export class SalesforceConnectionFactory {
   readonly #options: ConnectionFactoryOptions;
   readonly #log: Logger;
   readonly #cache = new Map<string, CachedConnection>();
+  /**
+   * Connections being built (keychain read in progress). Without this, two first calls after
+   * a restart would each build a Connection and present the same refresh token; with
+   * rotation on, Salesforce then revokes the whole token family.
+   */
+  readonly #building = new Map<string, { readonly key: string; readonly pending: Promise<Connection> }>();
   /** Access tokens from a sign-in that just finished, so the first call needs no refresh. */
   readonly #primed = new Map<string, string>();
 
@@ -54,10 +67,20 @@ export class SalesforceConnectionFactory {
   }
 
   /** The Connection for this record; created on first use, then shared by every caller. */
-  async get(record: ConnectionRecord): Promise<Connection> {
+  get(record: ConnectionRecord): Promise<Connection> {
     const key = cacheKey(record);
     const cached = this.#cache.get(record.id);
-    if (cached !== undefined && cached.key === key) return cached.connection;
+    if (cached !== undefined && cached.key === key) return Promise.resolve(cached.connection);
+    const building = this.#building.get(record.id);
+    if (building !== undefined && building.key === key) return building.pending;
+    const pending = this.#build(record).finally(() => {
+      if (this.#building.get(record.id)?.pending === pending) this.#building.delete(record.id);
+    });
+    this.#building.set(record.id, { key, pending });
+    return pending;
+  }
+
+  async #build(record: ConnectionRecord): Promise<Connection> {
     const refreshToken = await this.#options.vault.getRefreshToken(record.id);
     if (refreshToken === null) {
       throw new AppError('NEEDS_REAUTHORIZATION', `The saved authorization for ${record.username} is missing from the keychain.`, {
@@ -95,6 +118,7 @@ export class SalesforceConnectionFactory {
 
   forget(connectionId: string): void {
     this.#cache.delete(connectionId);
+    this.#building.delete(connectionId);
     this.#primed.delete(connectionId);
   }
 
@@ -107,12 +131,9 @@ export class SalesforceConnectionFactory {
       instanceUrl: record.instanceUrl,
       // jsforce defaults to 50.0; always the version chosen at sign-in.
       version: record.apiVersion,
-      oauth2: {
-        clientId: record.clientId,
-        loginUrl: record.loginUrl,
-        redirectUri: `http://localhost:${record.callbackPort}${DEFAULT_CALLBACK_PATH}`,
-        ...(clientSecret === undefined ? {} : { clientSecret }),
-      },
+      // Refreshes go through GuardedRefreshDelegate and our TokenClient; jsforce only needs
+      // the client id to believe it may refresh at all.
+      oauth2: { clientId: record.clientId, loginUrl: record.loginUrl, ...(clientSecret === undefined ? {} : { clientSecret }) },
       ...(accessToken === undefined ? {} : { accessToken }),
       refreshToken,
     });
@@ -122,16 +143,11 @@ export class SalesforceConnectionFactory {
     });
     // Replace jsforce's delegate (see guarded-refresh.ts for why and for the contract).
     connection._refreshDelegate = guard as unknown as Connection['_refreshDelegate'];
-    // Every call the services make goes through request(); a success proves the token works.
-    const request = connection.request.bind(connection);
-    connection.request = ((...args: Parameters<Connection['request']>) => {
-      const pending = request(...args);
-      pending.then(
-        () => guard.noteAccepted(),
-        () => undefined,
-      );
-      return pending;
-    }) as Connection['request'];
+    guardTransport(connection, {
+      timeoutMs: this.#options.requestTimeoutMs ?? (() => DEFAULT_REQUEST_TIMEOUT_MS),
+      onRequest: () => this.#options.meter?.record(record.id),
+      onAccepted: () => guard.noteAccepted(),
+    });
     this.#cache.set(record.id, { connection, guard, key: cacheKey(record) });
     return connection;
   }

@@ -7,27 +7,25 @@ import { AppError } from '../../common/errors';
 import type { SiteProfileDto, SiteProfileInput } from '../../common/models';
 import { silentLogger, type Logger } from '../platform/logger';
 import { TokenVault, type SecretStore } from '../platform/token-vault';
-import { connectionDtos, siteDtos, toSiteDto } from '../platform/profile-dtos';
-import type { EventSink } from '../platform/event-sink';
+import type { EventBus } from '../platform/event-bus';
+import { siteDtos, toSiteDto } from '../platform/profile-dtos';
 import type { SiteRecord } from '../platform/profile-records';
 import type { ProfileStore } from '../platform/profile-store';
 
 export interface SiteServiceOptions {
   readonly store: ProfileStore;
   readonly secrets: SecretStore;
-  readonly events: EventSink;
+  readonly bus: EventBus;
   readonly log?: Logger;
   readonly newId?: () => string;
   readonly now?: () => Date;
 }
 
-/** `sites:save` input: SiteProfileInput plus the id of the profile to update. */
-export type SiteSaveInput = SiteProfileInput & { readonly id?: string | undefined };
 
 export class SiteService {
   readonly #store: ProfileStore;
   readonly #vault: TokenVault;
-  readonly #events: EventSink;
+  readonly #bus: EventBus;
   readonly #log: Logger;
   readonly #newId: () => string;
   readonly #now: () => Date;
@@ -35,7 +33,7 @@ export class SiteService {
   constructor(options: SiteServiceOptions) {
     this.#store = options.store;
     this.#vault = new TokenVault(options.secrets);
-    this.#events = options.events;
+    this.#bus = options.bus;
     this.#log = options.log ?? silentLogger;
     this.#newId = options.newId ?? randomUUID;
     this.#now = options.now ?? (() => new Date());
@@ -46,7 +44,7 @@ export class SiteService {
   }
 
   /** Creates (no id) or updates (known id) a site profile. */
-  async save(input: SiteSaveInput): Promise<SiteProfileDto> {
+  async save(input: SiteProfileInput): Promise<SiteProfileDto> {
     const existing = input.id === undefined ? undefined : this.#store.getSite(input.id);
     if (input.id !== undefined && existing === undefined) {
       throw new AppError('NOT_FOUND', 'That site profile no longer exists.', { hint: 'Reload the sites list and try again.' });
@@ -89,12 +87,15 @@ export class SiteService {
       throw error;
     }
     this.#log.info(existing === undefined ? 'site profile created' : 'site profile updated', { siteId: id });
+    const saved = toSiteDto(record, this.#store.listConnections());
     this.#announce();
-    return toSiteDto(record, this.#store.listConnections());
+    this.#bus.emit('site.saved', { site: saved, created: existing === undefined });
+    return saved;
   }
 
   async delete(siteId: string): Promise<{ deleted: true }> {
-    if (this.#store.getSite(siteId) === undefined) {
+    const site = this.#store.getSite(siteId);
+    if (site === undefined) {
       throw new AppError('NOT_FOUND', 'That site profile no longer exists.', { hint: 'Reload the sites list.' });
     }
     // Password first: a locked keychain stops the delete rather than orphan a secret.
@@ -102,6 +103,7 @@ export class SiteService {
     this.#store.deleteSite(siteId);
     this.#log.info('site profile deleted', { siteId });
     this.#announce();
+    this.#bus.emit('site.deleted', { siteId, name: site.name });
     return { deleted: true };
   }
 
@@ -111,8 +113,6 @@ export class SiteService {
   }
 
   #announce(): void {
-    this.#events.emit('sites:changed', siteDtos(this.#store));
-    // siteIds on connections change with site assignments.
-    this.#events.emit('connections:changed', connectionDtos(this.#store));
+    this.#bus.emit('sites.changed', { sites: siteDtos(this.#store) });
   }
 }

@@ -27,7 +27,7 @@ describe('secrets never leave the main process', () => {
     expect(outcome.ok).toBe(true);
     const connectionId = outcome.connection!.id;
 
-    const jsforce = await h.app.connections.getConnection(connectionId);
+    const jsforce = await h.app.registry.open(connectionId);
     await jsforce.query('SELECT Id FROM Contact LIMIT 1');
     const accessToken = jsforce.accessToken!;
     const refreshToken = [...h.secrets.entries.values()][0]!;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignInFinished } from '../../../common/models';
-import { ConnectionService } from '../../../main/auth/connection-service';
+import { connectionsUnderTest } from '../../fakes/connections-under-test';
 import type { IdentityReader } from '../../../main/auth/oauth-flow';
 import type { OAuthEndpoints } from '../../../main/salesforce/token-client';
 import { ProfileStore } from '../../../main/platform/profile-store';
@@ -87,7 +87,7 @@ function makeService() {
   const events = new RecordingEventSink();
   const log = new CapturingLogger();
   const browsed: Promise<unknown>[] = [];
-  const service = new ConnectionService({
+  const service = connectionsUnderTest({
     store,
     secrets,
     events,

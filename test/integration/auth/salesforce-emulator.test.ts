@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../common/errors';
 import type { ConnectionDto, SignInFinished } from '../../../common/models';
-import { ConnectionService, type ConnectionServiceOptions } from '../../../main/auth/connection-service';
+import { connectionsUnderTest, type ConnectionsUnderTest, type ConnectionsUnderTestOptions } from '../../fakes/connections-under-test';
 import { readApiUsage } from '../../../main/salesforce/limit-info';
 import { ProfileStore } from '../../../main/platform/profile-store';
 import { SiteService } from '../../../main/sites/site-service';
@@ -49,20 +49,20 @@ interface Harness {
   readonly secrets: InMemorySecretStore;
   readonly events: RecordingEventSink;
   readonly log: CapturingLogger;
-  readonly service: ConnectionService;
+  readonly service: ConnectionsUnderTest;
   /** Every access and refresh token any token response carried. */
   readonly issuedTokens: string[];
   /** Who the "browser" signs in as next. */
   readonly user: { username: string; password: string };
 }
 
-const services: ConnectionService[] = [];
+const services: ConnectionsUnderTest[] = [];
 
 afterEach(async () => {
   await Promise.all(services.splice(0).map((service) => service.whenIdle()));
 });
 
-function harness(options: Partial<ConnectionServiceOptions> & { cwd?: string; secrets?: InMemorySecretStore } = {}): Harness {
+function harness(options: Partial<ConnectionsUnderTestOptions> & { cwd?: string; secrets?: InMemorySecretStore } = {}): Harness {
   const cwd = options.cwd ?? mkdtempSync(path.join(tmpdir(), 'forcesites-emu-'));
   const store = new ProfileStore({ cwd });
   store.updateSettings({ callbackPorts: [callbackPort] });
@@ -79,7 +79,7 @@ function harness(options: Partial<ConnectionServiceOptions> & { cwd?: string; se
     }
     return response;
   };
-  const service = new ConnectionService({
+  const service = connectionsUnderTest({
     store,
     secrets,
     events,
@@ -251,8 +251,9 @@ describe('sign-in against the Salesforce emulator', () => {
 
     const error = await rejection(adminConn.limits());
     expect(error.code).toBe('NEEDS_REAUTHORIZATION');
-    const state = h.service.list().find((c) => c.id === adminConnection.id)?.state;
-    expect(state).toMatchObject({ kind: 'needs-reauthorization', cause: 'evicted-by-approval-cap' });
+    // Marked at once (before the call rejected); the diagnosis follows on the event bus.
+    expect(h.service.list().find((c) => c.id === adminConnection.id)?.state.kind).toBe('needs-reauthorization');
+    await expect.poll(() => h.service.list().find((c) => c.id === adminConnection.id)?.state).toMatchObject({ kind: 'needs-reauthorization', cause: 'evicted-by-approval-cap' });
     expect(explained).toEqual([adminConnection.id]);
     expect(h.events.of('connections:changed').at(-1)?.find((c) => c.id === adminConnection.id)?.state.kind).toBe('needs-reauthorization');
     // Persisted: a fresh store over the same directory sees it.
@@ -329,7 +330,7 @@ describe('sign-in against the Salesforce emulator', () => {
 
   it('disconnect revokes the approval in Salesforce, then deletes the keychain entry and the record', async () => {
     const h = harness();
-    const sites = new SiteService({ store: h.store, secrets: h.secrets, events: h.events });
+    const sites = new SiteService({ store: h.store, secrets: h.secrets, bus: h.service.bus });
     const { id, username } = await connected(h);
     const site = await sites.save({
       name: 'Shop',
@@ -450,7 +451,7 @@ describe('sign-in against the Salesforce emulator', () => {
   it('keeps every token and password out of the profile files, the events and the log', async () => {
     emu.handle.configureApp(undefined, 'ForceSites', { rotation: true });
     const h = harness();
-    const sites = new SiteService({ store: h.store, secrets: h.secrets, events: h.events, log: h.log });
+    const sites = new SiteService({ store: h.store, secrets: h.secrets, bus: h.service.bus, log: h.log });
     const { id } = await connected(h);
     const wordpressPassword = 'abcd EFGH 1234 ijkl MNOP 5678';
     await sites.save({

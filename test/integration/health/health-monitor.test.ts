@@ -14,7 +14,7 @@ import { useEmulator } from '../../salesforce-emulator/use-emulator';
 
 const ADMIN = { username: 'admin@forcesites.test', password: 'admin-password-1' };
 const INTEGRATION = { username: 'integration@forcesites.test', password: 'integration-password-1' };
-const settings: Settings = { approvalCap: 5, approvalWarnAt: 4, healthIntervalHours: 6, watchedApps: ['WP Fusion (OAuth)'], callbackPorts: [1717] };
+const settings: Settings = { approvalCap: 5, approvalWarnAt: 4, healthIntervalHours: 6, watchedApps: ['WP Fusion (OAuth)'], callbackPorts: [1717], requestTimeoutSeconds: 30 };
 
 const emu = useEmulator();
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { browserLogin, refreshCall } from '../../salesforce-emulator/test-support';
 import { PolicyCheck } from '../../../main/health/policy-check';
-import { InstallCheck, isUninstalledAppError } from '../../../main/health/install-check';
+import { buildInstallReport } from '../../../main/health/install-check';
+import { isUninstalledAppError } from '../../../main/salesforce/uninstalled-app';
 import { ApiUsageTracker } from '../../../main/health/api-usage';
 import { readConnectedApplication } from '../../../main/health/connected-application';
 import { ApprovalCensusService } from '../../../main/health/approval-census';
@@ -91,7 +92,7 @@ describe('refresh token policy against the emulator', () => {
     const report = await new PolicyCheck().check(integration.api, { appName: 'ForceSites' });
     expect(report.verdict.kind).toBe('unknown');
     expect(report.permissionGaps.map((g) => g.permission).sort()).toEqual(['Modify Metadata', 'View Setup']);
-    const install = await new InstallCheck().check(integration.api, { appName: 'ForceSites' });
+    const install = buildInstallReport('ForceSites', { row: await readConnectedApplication(integration.api, 'ForceSites') });
     expect(install.verdict).toBe('unknown');
     expect(install.permissionGaps.map((g) => g.permission)).toEqual(['View Setup']);
   });
@@ -100,14 +101,14 @@ describe('refresh token policy against the emulator', () => {
 describe('install check against the emulator', () => {
   it('sees an installed app', async () => {
     const admin = await signIn(emu, ADMIN.username, ADMIN.password);
-    expect((await new InstallCheck().check(admin.api, { appName: 'ForceSites' })).verdict).toBe('installed');
+    expect((buildInstallReport('ForceSites', { row: await readConnectedApplication(admin.api, 'ForceSites') })).verdict).toBe('installed');
   });
 
   it('explains an uninstalled app, and the sign-in error a new user then gets', async () => {
     const admin = await signIn(emu, ADMIN.username, ADMIN.password);
     emu.handle.configureApp(undefined, 'ForceSites', { installed: false });
     expect((await readConnectedApplication(admin.api, 'ForceSites')).kind).toBe('no-row');
-    const report = await new InstallCheck().check(admin.api, { appName: 'ForceSites' });
+    const report = buildInstallReport('ForceSites', { row: await readConnectedApplication(admin.api, 'ForceSites') });
     expect(report.verdict).toBe('uninstalled');
     expect(report.explanation).toMatch(/September 2025/);
     expect(report.explanation).toMatch(/Approve Uninstalled Connected Apps/);

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionDto } from '../../../common/models';
 import type { PreflightResult } from '../../../common/health-models';
 import { isAppError } from '../../../common/errors';
-import { invalidGrantHook, preflightHook, preflightRequestFor } from '../../../main/health/connection-hooks';
-import type { InvalidGrantExplainer, SignInPreflight } from '../../../main/auth/connection-service';
+import { preflightHook, preflightRequestFor } from '../../../main/health/connection-hooks';
+import type { SignInPreflight } from '../../../main/auth/sign-in-service';
 
 const connection = { id: 'conn-1', orgId: '00D', userId: '005A', username: 'ada@x.test', authorizedAt: '2026-11-01T00:00:00Z' } as ConnectionDto;
 
@@ -18,12 +18,14 @@ const disconnecting: PreflightResult = {
   suggestion: 'Use a dedicated Salesforce integration user per group of at most 4 sites …',
 };
 
-describe('ConnectionService hooks', () => {
-  it('fit the ConnectionService hook types', () => {
+describe('the sign-in preflight hook', () => {
+  it('fits the type sign-in consumes', () => {
     const preflight: SignInPreflight = preflightHook({ preflight: async () => disconnecting });
-    const explain: InvalidGrantExplainer = invalidGrantHook({ explainInvalidGrant: async () => ({ cause: 'revoked', detail: 'x' }) });
     expect(typeof preflight).toBe('function');
-    expect(typeof explain).toBe('function');
+  });
+
+  it('asks about the user the admin named for a new sign-in', () => {
+    expect(preflightRequestFor({ chooseAnotherUser: true, existingConnections: [], expectedUsername: 'ops@x.test' })).toEqual({ username: 'ops@x.test' });
   });
 
   it('asks about the connection being reauthorized, and about nobody for a new sign-in', () => {
@@ -45,10 +47,5 @@ describe('ConnectionService hooks', () => {
 
   it('never blocks a sign-in because the census failed', async () => {
     await expect(preflightHook({ preflight: async () => Promise.reject(new Error('offline')) }, { enforce: true })({ chooseAnotherUser: false, existingConnections: [] })).resolves.toBeUndefined();
-  });
-
-  it('hands "unknown" back as undefined so the ConnectionService can guess', async () => {
-    expect(await invalidGrantHook({ explainInvalidGrant: async () => ({ cause: 'unknown', detail: '' }) })(connection, { error: 'invalid_grant', description: '' })).toBeUndefined();
-    expect(await invalidGrantHook({ explainInvalidGrant: async () => ({ cause: 'evicted-by-approval-cap', detail: 'd' }) })(connection, { error: 'invalid_grant', description: '' })).toEqual({ cause: 'evicted-by-approval-cap', detail: 'd' });
   });
 });

@@ -8,7 +8,7 @@ import { ManualTime } from './manual-time';
 
 const HOUR = 3_600_000;
 const ADA = '005000000000001AAA';
-const settings: Settings = { approvalCap: 5, approvalWarnAt: 4, healthIntervalHours: 6, watchedApps: ['WP Fusion (OAuth)'], callbackPorts: [1717] };
+const settings: Settings = { approvalCap: 5, approvalWarnAt: 4, healthIntervalHours: 6, watchedApps: ['WP Fusion (OAuth)'], callbackPorts: [1717], requestTimeoutSeconds: 30 };
 
 function connection(id: string, authorizedAt: string, state: ConnectionDto['state'] = { kind: 'connected' }): ConnectionDto {
   return { id, loginUrl: 'https://login.salesforce.com', instanceUrl: 'https://x', clientId: 'cid', orgId: '00D1', userId: ADA, username: 'ada@x.test', displayName: 'Ada', apiVersion: '66.0', authorizedAt, state, siteIds: [] };

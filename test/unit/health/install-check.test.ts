@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildInstallReport, isUninstalledAppError } from '../../../main/health/install-check';
+import { buildInstallReport } from '../../../main/health/install-check';
+import { isUninstalledAppError } from '../../../main/salesforce/uninstalled-app';
 
 describe('install check', () => {
   it('calls an app with a ConnectedApplication row installed', () => {

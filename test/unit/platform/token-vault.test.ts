@@ -8,6 +8,7 @@ import { ProfileStore } from '../../../main/platform/profile-store';
 import { SiteService } from '../../../main/sites/site-service';
 import { InMemorySecretStore } from '../../fakes/in-memory-secret-store';
 import { RecordingEventSink } from '../../fakes/recording-event-sink';
+import { EventBus } from '../../../main/platform/event-bus';
 import { rejection } from '../../support/app-error-rejection';
 
 describe('TokenVault', () => {
@@ -108,8 +109,9 @@ describe('SiteService secrets', () => {
   it('puts the WordPress application password in the keychain and only a flag in the profile', async () => {
     const secrets = new InMemorySecretStore();
     const store = new ProfileStore({ cwd: mkdtempSync(path.join(tmpdir(), 'forcesites-sites-')) });
-    const events = new RecordingEventSink();
-    const sites = new SiteService({ store, secrets, events });
+    const bus = new EventBus();
+    const events = new RecordingEventSink().attach(bus, store);
+    const sites = new SiteService({ store, secrets, bus });
     const saved = await sites.save(input);
     expect(saved.hasWordpressPassword).toBe(true);
     expect(JSON.stringify(saved)).not.toContain(input.wordpressPassword);
@@ -132,7 +134,7 @@ describe('SiteService secrets', () => {
     const secrets = new InMemorySecretStore();
     secrets.locked = true;
     const store = new ProfileStore({ cwd: mkdtempSync(path.join(tmpdir(), 'forcesites-sites-')) });
-    const sites = new SiteService({ store, secrets, events: new RecordingEventSink() });
+    const sites = new SiteService({ store, secrets, bus: new EventBus() });
     expect((await rejection(sites.save(input))).code).toBe('KEYCHAIN_UNAVAILABLE');
     expect(sites.list()).toEqual([]);
     expect(readFileSync(store.path, 'utf8')).not.toContain(input.wordpressPassword);
@@ -140,7 +142,7 @@ describe('SiteService secrets', () => {
 
   it('rejects an unknown site id and an unknown connection', async () => {
     const store = new ProfileStore({ cwd: mkdtempSync(path.join(tmpdir(), 'forcesites-sites-')) });
-    const sites = new SiteService({ store, secrets: new InMemorySecretStore(), events: new RecordingEventSink() });
+    const sites = new SiteService({ store, secrets: new InMemorySecretStore(), bus: new EventBus() });
     expect((await rejection(sites.save({ ...input, id: 'nope' }))).code).toBe('NOT_FOUND');
     expect((await rejection(sites.save({ ...input, connectionId: 'missing' }))).code).toBe('NOT_FOUND');
     expect((await rejection(sites.delete('nope'))).code).toBe('NOT_FOUND');

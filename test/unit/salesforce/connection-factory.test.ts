@@ -171,7 +171,6 @@ describe('SalesforceConnectionFactory refresh', () => {
     expect(conn.version).toBe('66.0');
     expect(conn.instanceUrl).toBe(instanceUrl);
     expect(conn.oauth2.clientId).toBe('client');
-    expect(conn.oauth2.redirectUri).toBe('http://localhost:1717/OauthRedirect');
     expect(await factory.get(record('c4'))).toBe(conn);
   });
 

@@ -1,0 +1,65 @@
+/**
+ * The one place domain events become what the admin sees: IPC events for the renderer,
+ * Activity entries, banners and desktop notifications. Features say what happened; this
+ * decides how it is shown — so a background outcome (a refresh token refused at 3 a.m., a
+ * scheduled check that found a problem) is recorded exactly like one the admin asked for.
+ */
+import type { EventBus } from '../platform/event-bus';
+import { connectionDtos, siteDtos } from '../platform/profile-dtos';
+import type { ProfileStore } from '../platform/profile-store';
+import type { ActivityLog } from './activity-log';
+import type { EventSink } from './event-hub';
+import { reportHealthChanges } from './health-alerts';
+
+export interface EventRoutingTargets {
+  readonly bus: EventBus;
+  readonly store: ProfileStore;
+  readonly emit: EventSink;
+  readonly activity: ActivityLog;
+  readonly notify?: (title: string, body: string) => void;
+}
+
+export function routeDomainEvents(targets: EventRoutingTargets): () => void {
+  const { bus, emit, activity, store } = targets;
+  // Connections list their sites and sites show their connection's time: when either set
+  // changes, both lists go out, so the renderer never pairs a new list with a stale one.
+  const sendLists = (): void => {
+    emit('connections:changed', connectionDtos(store));
+    emit('sites:changed', siteDtos(store));
+  };
+  const offs = [
+    bus.on('connections.changed', sendLists),
+    bus.on('sites.changed', sendLists),
+    bus.on('site.saved', ({ site }) => activity.add('info', 'sites', `Site profile "${site.name}" saved.`)),
+    bus.on('site.deleted', ({ name }) => activity.add('info', 'sites', `Site profile "${name}" deleted.`)),
+    bus.on('settings.saved', () => activity.add('info', 'app', 'Settings saved.')),
+    bus.on('sign-in.started', () => activity.add('info', 'auth', 'Sign-in started: waiting for Salesforce in the browser.')),
+    bus.on('sign-in.finished', (finished) => {
+      emit('auth:finished', finished);
+      if (finished.ok && finished.connection) activity.add('info', 'auth', `Signed in to Salesforce as ${finished.connection.username}.`);
+      else if (finished.error) activity.add(finished.error.code === 'AUTH_CANCELLED' ? 'info' : 'warning', 'auth', `Sign-in did not finish: ${finished.error.message}`);
+    }),
+    bus.on('connection.refresh-refused', ({ connection }) =>
+      activity.add('error', 'auth', `Salesforce no longer accepts the authorization of ${connection.username}: reauthorize it on the Connections page.`),
+    ),
+    bus.on('connection.diagnosed', ({ connection, detail }) => activity.add('info', 'health', `Why ${connection.username} lost its authorization: ${detail}`)),
+    bus.on('connection.disconnected', ({ revokedAtSalesforce, message }) => activity.add(revokedAtSalesforce ? 'info' : 'warning', 'auth', message)),
+    bus.on('health.changed', ({ report, changes }) => {
+      emit('health:changed', { report, changes });
+      reportHealthChanges(changes, { emit, activity, ...(targets.notify ? { notify: targets.notify } : {}) });
+    }),
+    bus.on('health.checked', ({ report, trigger }) => {
+      if (trigger === 'request') return; // the page that asked shows the result
+      const problems = report.cards.filter((card) => card.severity !== 'ok' && card.severity !== 'unknown').length;
+      activity.add(
+        report.status === 'error' ? 'warning' : 'info',
+        'health',
+        `Health check (${trigger === 'change' ? 'after a change' : 'scheduled'}) finished: ${report.cards.length} site${report.cards.length === 1 ? '' : 's'}, ${problems === 0 ? 'no problems' : `${problems} need${problems === 1 ? 's' : ''} attention`}.`,
+      );
+    }),
+    bus.on('activity.note', ({ level, area, message }) => activity.add(level, area, message)),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}
