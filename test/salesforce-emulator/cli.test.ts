@@ -56,4 +56,33 @@ describe('npm run emulator', () => {
       stop();
     }
   });
+
+  it('--latency-ms N adds N ms to every API response (readable at /__emulator/latency)', async () => {
+    const { line, stop } = await firstJsonLine(['--port', '0', '--latency-ms', '75', '--json']);
+    try {
+      const { controlUrl } = JSON.parse(line) as { controlUrl: string };
+      const res = await fetch(`${controlUrl}/latency`, { signal: AbortSignal.timeout(5_000) });
+      expect(await res.json()).toEqual({ ms: 75 });
+    } finally {
+      stop();
+    }
+  });
+
+  it('refuses a bad --latency-ms with exit code 2 and says what to pass', async () => {
+    const child = spawn('npm', ['run', '-s', 'emulator', '--', '--latency-ms', 'slow'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGTERM');
+        reject(new Error('the CLI did not exit within 10 s'));
+      }, 10_000);
+      child.on('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    expect(code).toBe(2);
+    expect(err).toMatch(/--latency-ms must be a number of milliseconds/);
+  });
 });

@@ -12,8 +12,8 @@ import type { AppSpec, ConnectedApp, EmulatedUser, OrgSettings, UserSpec } from 
 import { DEFAULT_APPS, DEFAULT_USERS, policyToMetadata } from './model';
 import { Org } from './org';
 import type { OAuthError } from './org';
-import { RequestLog } from './request-log';
-import type { RequestLogSnapshot } from './request-log';
+import { ApiCallCounter, RequestLog } from './request-log';
+import type { ApiCallCounts, RequestLogSnapshot } from './request-log';
 import { registerVirtualSObjects } from './virtual/virtual-sobjects';
 
 export interface OrgSpec {
@@ -112,6 +112,8 @@ export interface EmulatorInit {
   readonly createOrgData: CreateOrgData;
   readonly defaultOrg?: OrgSpec;
   readonly requestLogCapacity?: number;
+  /** Added to every API response (see setLatency); reset() restores this start-up value. */
+  readonly latencyMs?: number;
   /** Called by reset() so the HTTP layer can forget login flows too. */
   readonly onReset?: () => void;
 }
@@ -124,6 +126,9 @@ export class Emulator {
   readonly clock: SimulatedClock;
   readonly faults = new Faults();
   readonly log: RequestLog;
+  readonly apiCounter = new ApiCallCounter();
+  private readonly startLatencyMs: number;
+  private latency = 0;
   private readonly createOrgData: CreateOrgData;
   private readonly defaultOrgSpec: OrgSpec;
   private readonly onReset: (() => void) | undefined;
@@ -138,6 +143,8 @@ export class Emulator {
     this.defaultOrgSpec = init.defaultOrg ?? {};
     this.onReset = init.onReset;
     this.log = new RequestLog(init.requestLogCapacity ?? 100_000);
+    this.startLatencyMs = validLatency(init.latencyMs ?? 0);
+    this.latency = this.startLatencyMs;
     this.buildOrg(this.defaultOrgSpec);
   }
 
@@ -187,6 +194,8 @@ export class Emulator {
     this.orgsById.clear();
     this.faults.clear();
     this.log.clear();
+    this.apiCounter.clear();
+    this.latency = this.startLatencyMs;
     this.onReset?.();
     this.buildOrg(this.defaultOrgSpec);
     return this.describe();
@@ -443,4 +452,37 @@ export class Emulator {
   clearRequestLog(): void {
     this.log.clear();
   }
+
+  // ------------------------------------------------------------------ benchmarks: latency and API call counts
+
+  /** Milliseconds added before every API response (token, REST, SOAP, identity); 0 = none. */
+  get latencyMs(): number {
+    return this.latency;
+  }
+
+  /**
+   * Delays every API response by `ms` from now on, like a network round trip to Salesforce.
+   * Unlike `setFaults({latencyMs})` it is not cleared by clearFaults(); reset() restores the
+   * start-up value. Concurrent requests wait concurrently.
+   */
+  setLatency(ms: number): number {
+    this.latency = validLatency(ms);
+    return this.latency;
+  }
+
+  /** API requests received since start-up, reset() or resetApiCalls(), by kind. */
+  apiCalls(): ApiCallCounts {
+    return this.apiCounter.snapshot();
+  }
+
+  resetApiCalls(): void {
+    this.apiCounter.clear();
+  }
+}
+
+function validLatency(ms: unknown): number {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 600_000) {
+    throw new RangeError('latency must be a number of milliseconds between 0 and 600000');
+  }
+  return Math.round(ms);
 }

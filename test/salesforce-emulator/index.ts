@@ -19,7 +19,7 @@ export type { EmulatorDescription, OrgSpec, OrgDescription, AppDescription, Appr
 export type { AppSpec, UserSpec, RefreshTokenPolicy, OrgSettings, TimeUnit } from './model';
 export { FORCESITES_CLIENT_ID, FORCESITES_REDIRECT_URIS, DEFAULT_USERS, DEFAULT_APPS } from './model';
 export type { FaultSettings } from './faults';
-export type { RequestLogEntry, RequestLogSnapshot, RequestKind } from './request-log';
+export type { RequestLogEntry, RequestLogSnapshot, RequestKind, ApiCallCounts, ApiCallKind } from './request-log';
 export type { SimulatedClock } from './clock';
 export { Emulator } from './emulator';
 export { CONTROL_ROUTES } from './control/control-api';
@@ -38,6 +38,12 @@ export interface StartEmulatorOptions {
   readonly createOrgData?: CreateOrgData;
   /** Request-log ring size (default 100,000 entries). */
   readonly requestLogCapacity?: number;
+  /**
+   * Milliseconds added to every API response (token, REST, SOAP, identity), for benchmarks
+   * that model the network. Default 0. Change later with `handle.setLatency(ms)` or
+   * `PUT /__emulator/latency {ms}`.
+   */
+  readonly latencyMs?: number;
 }
 
 export interface RunningEmulator extends EmulatorDescription {
@@ -72,6 +78,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       createOrgData,
       ...(options.org ? { defaultOrg: options.org } : {}),
       ...(options.requestLogCapacity ? { requestLogCapacity: options.requestLogCapacity } : {}),
+      ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
       // A reset also forgets half-finished logins and browser sessions.
       onReset: () => server.authorizeState.clear(),
     });

@@ -76,3 +76,66 @@ export class RequestLog {
     return { total, counts: Object.fromEntries(this.counts), entries };
   }
 }
+
+/**
+ * What a benchmark or a test counts as "API calls": every request a client sends to
+ * Salesforce's API surface (token, revoke, identity, REST, SOAP), by the kind that matters for
+ * cost. `bulkPoll` is a status poll of a Bulk API 2.0 job (`GET jobs/ingest/{id}` or
+ * `GET jobs/query/{id}`); `bulk` is every other `jobs/…` call. Control calls and the browser's
+ * login pages are not API calls. Faulted requests (500/503/dropped) count: the client sent them.
+ */
+export interface ApiCallCounts {
+  readonly total: number;
+  readonly token: number;
+  readonly rest: number;
+  readonly query: number;
+  readonly collections: number;
+  readonly bulk: number;
+  readonly bulkPoll: number;
+  readonly metadata: number;
+  readonly other: number;
+}
+
+export type ApiCallKind = Exclude<keyof ApiCallCounts, 'total'>;
+
+const DATA_PATH = /^\/services\/data\/v\d+\.\d(?:\/(.*?))?\/*$/;
+const BULK_POLL = /^jobs\/(?:ingest|query)\/[A-Za-z0-9]{15,18}$/;
+
+/** The kind of an API request, or undefined when the request is not an API call. */
+export function apiCallKind(loginHost: boolean, method: string, path: string): ApiCallKind | undefined {
+  if (loginHost) {
+    if (path === '/services/oauth2/token') return 'token';
+    if (path === '/services/oauth2/revoke' || path === '/services/oauth2/userinfo' || path.startsWith('/id/')) return 'other';
+    return undefined;
+  }
+  if (path.startsWith('/services/Soap/')) return 'metadata';
+  if (path === '/services/data' || path === '/services/data/') return 'rest';
+  if (!path.startsWith('/services/data/')) return undefined;
+  const rest = DATA_PATH.exec(path)?.[1] ?? '';
+  if (rest === 'query' || rest.startsWith('query/') || rest === 'queryAll' || rest.startsWith('queryAll/')) return 'query';
+  if (rest.startsWith('composite')) return 'collections';
+  if (rest.startsWith('jobs/')) return method === 'GET' && BULK_POLL.test(rest) ? 'bulkPoll' : 'bulk';
+  return 'rest';
+}
+
+export class ApiCallCounter {
+  private counts: Record<ApiCallKind, number> = ApiCallCounter.zero();
+
+  private static zero(): Record<ApiCallKind, number> {
+    return { token: 0, rest: 0, query: 0, collections: 0, bulk: 0, bulkPoll: 0, metadata: 0, other: 0 };
+  }
+
+  add(kind: ApiCallKind): void {
+    this.counts[kind] += 1;
+  }
+
+  snapshot(): ApiCallCounts {
+    let total = 0;
+    for (const n of Object.values(this.counts)) total += n;
+    return { total, ...this.counts };
+  }
+
+  clear(): void {
+    this.counts = ApiCallCounter.zero();
+  }
+}

@@ -14,6 +14,7 @@ import { handleMetadataSoap } from './metadata/metadata-soap';
 import { AuthorizeState, handleAuthorize } from './oauth/authorize';
 import { homePage } from './oauth/pages';
 import { handleIdentity, handleRevoke, handleToken, handleUserinfo } from './oauth/token';
+import { apiCallKind } from './request-log';
 import type { RequestKind } from './request-log';
 import { handleRest, kindOf } from './rest/rest-api';
 
@@ -81,8 +82,12 @@ async function handle(emulator: Emulator, authorizeState: AuthorizeState, req: I
   const path = url.pathname;
   const method = req.method ?? 'GET';
   const loginHost = isLoginHost(req);
+  const apiKind = apiCallKind(loginHost, method, path);
+  if (apiKind) emulator.apiCounter.add(apiKind);
   let outcome: Outcome = { status: 0, kind: 'other' };
   try {
+    // Benchmark latency: every API call pays it, concurrently, before anything else happens.
+    if (apiKind && emulator.latencyMs > 0) await delay(emulator.latencyMs);
     if (faultable(loginHost, path)) {
       const latency = emulator.faults.latencyMs;
       if (latency > 0) await delay(latency);

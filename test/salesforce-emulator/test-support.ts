@@ -91,7 +91,12 @@ export async function connectWithPkce(emu: RunningEmulator, options: BrowserLogi
 
 /** Raw token-endpoint call, for error-shape assertions jsforce would turn into exceptions. */
 export async function tokenCall(emu: RunningEmulator, fields: Record<string, string>): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${emu.loginUrl}/services/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  const res = await fetch(`${emu.loginUrl}/services/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+    signal: AbortSignal.timeout(15_000),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
 }
@@ -114,5 +119,9 @@ export async function refreshCall(emu: RunningEmulator, refreshToken: string, cl
 }
 
 export async function api(emu: RunningEmulator, token: string, path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${emu.instanceUrl}/services/data/v66.0/${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) } });
+  return fetch(`${emu.instanceUrl}/services/data/v66.0/${path}`, {
+    signal: AbortSignal.timeout(15_000),
+    ...init,
+    headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) },
+  });
 }

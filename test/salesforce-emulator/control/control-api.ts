@@ -46,7 +46,7 @@ export const CONTROL_ROUTES = [
   'GET    /__emulator/orgs                               every org',
   'POST   /__emulator/orgs                               create an org {name?, users?, apps?, settings?, topicsEnabled?}',
   'GET    /__emulator/orgs/{orgId}                       one org: settings, users, apps',
-  'PATCH  /__emulator/orgs/{orgId}                       {approvalCap?, dailyApiMax?, sessionTimeoutMinutes?, apiUsed?, topicsEnabled?}',
+  'PATCH  /__emulator/orgs/{orgId}                       {approvalCap?, dailyApiMax?, sessionTimeoutMinutes?, apiUsed?, topicsEnabled?, bulkQuery?}',
   'POST   /__emulator/orgs/{orgId}/users                 add a user {username, password, permissions?, ...}',
   'PATCH  /__emulator/orgs/{orgId}/users/{user}          {permissions?, addPermissions?, removePermissions?, active?, password?}',
   'POST   /__emulator/orgs/{orgId}/apps                  add a connected app',
@@ -68,6 +68,10 @@ export const CONTROL_ROUTES = [
   'POST   /__emulator/tokens/revoke                      {token} (access, refresh or DeleteToken)',
   'GET    /__emulator/requests                           request log ?since=&limit=&kind= → {total, counts, entries}',
   'DELETE /__emulator/requests                           clear the request log',
+  'GET    /__emulator/latency                            {ms} added to every API response',
+  'PUT    /__emulator/latency                            {ms} (0 = none; reset restores the start-up value)',
+  'GET    /__emulator/api-calls                          API requests by kind {total, token, rest, query, collections, bulk, bulkPoll, metadata, other}',
+  'DELETE /__emulator/api-calls                          start counting from zero',
 ];
 
 export async function handleControl(emulator: Emulator, req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<number> {
@@ -135,6 +139,19 @@ function route(emulator: Emulator, method: string, url: URL, body: Buffer): unkn
       return emulator.requestLog({ since: num(q.get('since')), limit: num(q.get('limit')), kind: q.get('kind') ?? undefined });
     case 'DELETE requests':
       emulator.clearRequestLog();
+      return undefined;
+    case 'GET latency':
+      return { ms: emulator.latencyMs };
+    case 'PUT latency':
+    case 'POST latency': {
+      const ms = parseJson(body).ms;
+      if (typeof ms !== 'number') throw new ControlError(400, 'ms is required: a number of milliseconds, e.g. {"ms": 100}');
+      return { ms: emulator.setLatency(ms) };
+    }
+    case 'GET api-calls':
+      return emulator.apiCalls();
+    case 'DELETE api-calls':
+      emulator.resetApiCalls();
       return undefined;
     case 'GET orgs':
       if (b === undefined) return emulator.orgs().map((o) => emulator.describeOrg(o));
