@@ -1,0 +1,69 @@
+<?php
+/**
+ * Plugin Name: ForceSites test instance
+ * Description: Test-only behaviour of a throw-away test WordPress (copied in as a must-use plugin by test/wordpress/test-wordpress.ts). Never part of the product.
+ *
+ * - No mail transport exists here: wp_mail() succeeds without sending.
+ * - forcesites-test/v1 holds routes that make a real WordPress fail the ways real sites do,
+ *   so the client's error handling is tested against WordPress and PHP, not a stand-in:
+ *     GET /forcesites-test/v1/crash   a PHP fatal error with display_errors on and
+ *                                     WordPress's fatal error handler off (the HTML a
+ *                                     misconfigured shared host prints);
+ *     GET /forcesites-test/v1/slow?seconds=N  answers after N seconds (deadlines);
+ *     GET /forcesites-test/v1/not-json       an HTML page with status 200 (a security
+ *                                     plugin or cache answering instead of WordPress).
+ */
+
+if ( ! function_exists( 'wp_mail' ) ) {
+	function wp_mail() {
+		return true;
+	}
+}
+
+add_action(
+	'rest_api_init',
+	function () {
+		register_rest_route(
+			'forcesites-test/v1',
+			'/crash',
+			array(
+				'methods'             => 'GET',
+				'permission_callback' => '__return_true',
+				'callback'            => function () {
+					add_filter( 'wp_fatal_error_handler_enabled', '__return_false' );
+					ini_set( 'display_errors', '1' );
+					ini_set( 'html_errors', '1' );
+					header( 'Content-Type: text/html; charset=UTF-8' );
+					$missing = 'forcesites_test_function_that_does_not_exist';
+					return $missing();
+				},
+			)
+		);
+		register_rest_route(
+			'forcesites-test/v1',
+			'/slow',
+			array(
+				'methods'             => 'GET',
+				'permission_callback' => '__return_true',
+				'callback'            => function ( $request ) {
+					$seconds = min( 30, max( 0, (float) $request['seconds'] ) );
+					usleep( (int) ( $seconds * 1000000 ) );
+					return array( 'slept' => $seconds );
+				},
+			)
+		);
+		register_rest_route(
+			'forcesites-test/v1',
+			'/not-json',
+			array(
+				'methods'             => 'GET',
+				'permission_callback' => '__return_true',
+				'callback'            => function () {
+					header( 'Content-Type: text/html; charset=UTF-8' );
+					echo '<!doctype html><html><head><title>Access denied</title></head><body><h1>Access denied</h1><p>Your request was blocked by the site firewall.</p></body></html>';
+					exit;
+				},
+			)
+		);
+	}
+);
