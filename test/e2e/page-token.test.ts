@@ -30,7 +30,7 @@ describe.skipIf(!chromiumAvailable())('page token in Chromium', () => {
     await page.goto(demo.url);
     await page.getByText('Demo org', { exact: false }).first().waitFor();
     expect(page.url()).not.toContain(token);
-    expect(await page.evaluate(() => window.location.href)).not.toContain('token=');
+    expect(await page.evaluate(() => (globalThis as unknown as { location: { href: string } }).location.href)).not.toContain('token=');
   });
 
   it('leaves no history entry that holds the token', async () => {

@@ -4,6 +4,19 @@ import { takePageToken, TOKEN_STORAGE_KEY } from '../../../preload/page-token';
 
 const TOKEN = 'per-run-token-0123456789abcdef';
 
+/** jsdom's window, typed by hand: the core project compiles without the DOM library. */
+interface Storage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  clear(): void;
+}
+const window = globalThis as unknown as {
+  location: { href: string; search: string; hash: string; pathname: string };
+  history: { length: number; state: unknown; replaceState(data: unknown, unused: string, url?: string): void };
+  sessionStorage: Storage;
+};
+declare const DOMException: new (message: string, name: string) => Error;
+
 beforeEach(() => {
   window.sessionStorage.clear();
   window.history.replaceState(null, '', '/');
