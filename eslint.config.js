@@ -8,6 +8,31 @@ const nodeBuiltins = [{ group: ['node:*'], message: 'This layer runs without Nod
 const electron = { name: 'electron', message: "Only main/electron/ and preload/ may import 'electron'." };
 const layer = (folders, why) => ({ group: folders, message: why });
 
+const FEATURES = ['auth', 'health', 'sites', 'wordpress', 'sync', 'orders'];
+/** main/<folder> → the main/ folders it may import (besides itself and common/). */
+const MAIN_LAYERS = {
+  platform: [],
+  salesforce: ['platform'],
+  ...Object.fromEntries(FEATURES.map((feature) => [feature, ['platform', 'salesforce']])),
+  app: ['platform', 'salesforce', ...FEATURES],
+  web: ['platform', 'app'],
+  electron: ['platform', 'app'],
+};
+const MAIN_FOLDERS = Object.keys(MAIN_LAYERS);
+
+/** A pattern per main/ folder that `folder` may not import, matched on relative specifiers. */
+function forbiddenFolders(folder, allowed) {
+  return MAIN_FOLDERS.filter((other) => other !== folder && !allowed.includes(other)).map((other) => ({
+    regex: `^(\\.\\./)+(main/)?${other}(/|$)`,
+    message:
+      folder === 'platform'
+        ? `main/platform/ is the bottom layer: it must not import main/${other}/.`
+        : FEATURES.includes(folder) && FEATURES.includes(other)
+          ? `Features never import each other (main/${folder}/ → main/${other}/): talk through the event bus, the Salesforce layer or a port that main/app wires.`
+          : `main/${folder}/ may import only ${['common', ...allowed].map((f) => (f === 'common' ? 'common/' : `main/${f}/`)).join(', ')}: main/${other}/ is above or beside it.`,
+  }));
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', 'test-results/**', 'coverage/**', 'test/fixtures/lint/**'] },
   js.configs.recommended,
@@ -30,25 +55,27 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['main/**/*.ts'],
-    ignores: ['main/electron/**'],
+  // Layers inside main/ (docs/architecture.md): platform at the bottom, the Salesforce layer
+  // above it, features side by side above that (never importing each other), app composing
+  // them, and the two editions' transports (web, electron) on top. Each folder may import only
+  // the folders listed for it, so no import can run back up or sideways and no folder-level
+  // loop can form.
+  ...Object.entries(MAIN_LAYERS).map(([folder, allowed]) => ({
+    files: [`main/${folder}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [electron],
-          patterns: [layer(['**/preload/**', '**/renderer/**'], 'main/ must not import preload/ or renderer/.'), layer(['electron/*'], "Only main/electron/ may import 'electron'.")],
+          ...(folder === 'electron' ? {} : { paths: [electron] }),
+          patterns: [
+            layer(['**/preload/**', '**/renderer/**'], `main/${folder}/ must not import preload/ or renderer/.`),
+            ...(folder === 'electron' ? [] : [layer(['electron/*'], "Only main/electron/ may import 'electron'.")]),
+            ...forbiddenFolders(folder, allowed),
+          ],
         },
       ],
     },
-  },
-  {
-    files: ['main/electron/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [layer(['**/preload/**', '**/renderer/**'], 'main/electron/ must not import preload/ or renderer/.')] }],
-    },
-  },
+  })),
   {
     files: ['preload/**/*.ts'],
     rules: {
