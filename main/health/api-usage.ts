@@ -5,32 +5,11 @@
  */
 import type { ApiUsageDto, ApiUsageLevel, SiteApiCallsDto } from '../../common/health-models';
 import type { SalesforceApi } from '../salesforce/salesforce-api';
-import { errorCodeOf, isAuthorizationLost } from '../salesforce/salesforce-api';
+import { errorCodeOf, isAuthorizationLost } from '../salesforce/salesforce-errors';
+import { parseSforceLimitInfo } from '../salesforce/limit-info';
 
 export const API_WARN_FRACTION = 0.8;
 export const API_CRITICAL_FRACTION = 0.95;
-
-export interface LimitInfo {
-  readonly used: number;
-  readonly max: number;
-  /** `per-app-api-usage=17/250(appName=sample-app)`, when the org sets per-app limits. */
-  readonly perApp?: { readonly used: number; readonly max: number; readonly appName: string | null };
-}
-
-/** Parses `Sforce-Limit-Info`. Returns null for anything that is not a usable api-usage pair. */
-export function parseSforceLimitInfo(header: string | null | undefined): LimitInfo | null {
-  if (typeof header !== 'string') return null;
-  const usage = /(?:^|[\s,;])api-usage\s*=\s*(\d+)\s*\/\s*(\d+)/i.exec(header);
-  if (!usage) return null;
-  const used = Number(usage[1]);
-  const max = Number(usage[2]);
-  if (!Number.isSafeInteger(used) || !Number.isSafeInteger(max) || max <= 0) return null;
-  const perApp = /per-app-api-usage\s*=\s*(\d+)\s*\/\s*(\d+)(?:\s*\(\s*appName\s*=\s*([^)]*)\))?/i.exec(header);
-  if (perApp && Number(perApp[2]) > 0) {
-    return { used, max, perApp: { used: Number(perApp[1]), max: Number(perApp[2]), appName: perApp[3]?.trim() || null } };
-  }
-  return { used, max };
-}
 
 export function usageLevel(used: number, max: number): ApiUsageLevel {
   if (!(max > 0)) return 'unknown';

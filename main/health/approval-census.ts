@@ -24,7 +24,8 @@ import type {
 } from '../../common/health-models';
 import { soqlInList, soqlQuote } from '../salesforce/soql-escape';
 import type { SalesforceApi } from '../salesforce/salesforce-api';
-import { apiVersionNumber, errorCodeOf, errorMessageOf, isNotAvailable, queryAll, queryCount } from '../salesforce/salesforce-api';
+import { apiVersionNumber, queryAll, queryCount } from '../salesforce/salesforce-api';
+import { errorCodeOf, errorMessageOf, isNotAvailable } from '../salesforce/salesforce-errors';
 import type { UserPermissions } from './user-permissions';
 import { GAPS, readUserPermissions } from './user-permissions';
 

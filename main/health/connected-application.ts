@@ -5,7 +5,8 @@
  */
 import { soqlQuote } from '../salesforce/soql-escape';
 import type { SalesforceApi } from '../salesforce/salesforce-api';
-import { errorCodeOf, errorMessageOf, isPermissionError, queryAll } from '../salesforce/salesforce-api';
+import { queryAll } from '../salesforce/salesforce-api';
+import { errorCodeOf, errorMessageOf, isPermissionError } from '../salesforce/salesforce-errors';
 
 export interface ConnectedApplicationRow {
   readonly Id: string;

@@ -40,7 +40,7 @@ import type { KeepAliveScheduler } from './keep-alive';
 import { keepAliveWindow } from './keep-alive';
 import { PolicyCheck } from './policy-check';
 import type { SalesforceApi } from '../salesforce/salesforce-api';
-import { errorCodeOf, errorMessageOf, isAuthorizationLost } from '../salesforce/salesforce-api';
+import { errorCodeOf, errorMessageOf, isAuthorizationLost } from '../salesforce/salesforce-errors';
 import { candidatesFrom } from './sign-in-preflight';
 import type { UserPermissions } from './user-permissions';
 import { readUserPermissions } from './user-permissions';

@@ -15,7 +15,7 @@ import type { PermissionGap, PolicyEvidence, PolicyReportDto, RefreshPolicyVerdi
 import type { ConnectedApplicationRead, ConnectedApplicationRow } from './connected-application';
 import { defaultDeveloperName, readConnectedApplication } from './connected-application';
 import type { SalesforceApi } from '../salesforce/salesforce-api';
-import { errorCodeOf } from '../salesforce/salesforce-api';
+import { errorCodeOf } from '../salesforce/salesforce-errors';
 import type { UserPermissions } from './user-permissions';
 import { GAPS } from './user-permissions';
 

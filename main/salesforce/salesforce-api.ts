@@ -35,40 +35,6 @@ export interface QueryPage<R> {
   readonly records: readonly R[];
 }
 
-/** The stable Salesforce error code of a failed call, e.g. `NOT_FOUND`, `INVALID_TYPE`. */
-export function errorCodeOf(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const e = error as { errorCode?: unknown; code?: unknown; name?: unknown; data?: unknown };
-    if (typeof e.errorCode === 'string' && e.errorCode !== '') return e.errorCode;
-    // ForceSites' own AppError (NEEDS_REAUTHORIZATION, KEYCHAIN_UNAVAILABLE …).
-    if (typeof e.code === 'string' && /^[A-Z_0-9]+$/.test(e.code)) return e.code;
-    if (e.data && typeof e.data === 'object') {
-      const d = e.data as { errorCode?: unknown; error?: unknown };
-      if (typeof d.errorCode === 'string') return d.errorCode;
-      if (typeof d.error === 'string') return d.error;
-    }
-    if (typeof e.name === 'string' && /^[A-Z_0-9]+$/.test(e.name)) return e.name;
-  }
-  return 'UNKNOWN';
-}
-
-/** A message safe for the UI: Salesforce's own message, never a URL that might carry a token. */
-export function errorMessageOf(error: unknown): string {
-  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : 'unknown error';
-  return message.replace(/https?:\/\/\S+/g, '<url>').slice(0, 300);
-}
-
-/** Salesforce answers these when an object or resource is not there for this user or version. */
-export function isNotAvailable(error: unknown): boolean {
-  const code = errorCodeOf(error);
-  return ['NOT_FOUND', 'ERROR_HTTP_404', 'ERROR_HTTP_403', 'FORBIDDEN', 'INSUFFICIENT_ACCESS', 'FUNCTIONALITY_NOT_ENABLED', 'API_DISABLED_FOR_ORG', 'INVALID_TYPE', 'ERROR_HTTP_400'].includes(code);
-}
-
-export function isPermissionError(error: unknown): boolean {
-  const code = errorCodeOf(error);
-  return ['INSUFFICIENT_ACCESS', 'INSUFFICIENT_ACCESS_OR_READONLY', 'FORBIDDEN', 'ERROR_HTTP_403', 'INVALID_TYPE', 'API_DISABLED_FOR_ORG', 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY'].includes(code);
-}
-
 export function apiVersionNumber(api: SalesforceApi): number {
   const n = Number.parseFloat(api.version);
   return Number.isFinite(n) ? n : 0;
@@ -94,11 +60,3 @@ export async function queryCount(api: SalesforceApi, soql: string): Promise<numb
   return page.totalSize;
 }
 
-/** The session or the refresh token is gone: the connection, not the check, has the problem. */
-export function isAuthorizationLost(error: unknown): boolean {
-  const code = errorCodeOf(error);
-  if (code === 'NEEDS_REAUTHORIZATION' || code === 'KEYCHAIN_UNAVAILABLE' || code === 'INVALID_SESSION_ID' || code === 'invalid_grant') return true;
-  // jsforce's own refresh delegate rewraps token-endpoint errors as a plain Error with this text.
-  const message = error instanceof Error ? error.message : '';
-  return /Unable to refresh session|expired access\/refresh token|invalid_grant/i.test(message);
-}

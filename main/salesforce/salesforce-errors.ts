@@ -1,6 +1,9 @@
 /**
- * Salesforce failures → AppError with a stable code, the Salesforce errorCode kept in the
- * message (admins search for it) and the original error as `cause`.
+ * The one place that reads Salesforce failures: what jsforce, fetch or a REST body threw →
+ * a stable error code (`errorCodeOf`), a message safe for the UI (`errorMessageOf`), a few
+ * questions features ask (`isAuthorizationLost`, `isPermissionError`, `isNotAvailable`), and
+ * `toSalesforceAppError`: an AppError with the Salesforce errorCode kept in the message
+ * (admins search for it), a hint that says what to do, and the original error as `cause`.
  */
 import { AppError, isAppError, type ErrorCode } from '../../common/errors';
 
@@ -11,6 +14,7 @@ export interface SalesforceRestError {
   readonly fields?: readonly string[];
 }
 
+/** The user lacks a permission (or the org a feature) this call needs. */
 const PERMISSION_CODES = new Set([
   'INSUFFICIENT_ACCESS',
   'INSUFFICIENT_ACCESS_OR_READONLY',
@@ -18,6 +22,9 @@ const PERMISSION_CODES = new Set([
   'API_DISABLED_FOR_ORG',
   'API_CURRENTLY_DISABLED',
   'FUNCTIONALITY_NOT_ENABLED',
+  'FORBIDDEN',
+  'ERROR_HTTP_403',
+  'INVALID_TYPE',
 ]);
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -80,7 +87,8 @@ function classify(errorCode: string): { code: ErrorCode; hint: string } {
   if (errorCode === 'REQUEST_LIMIT_EXCEEDED') {
     return { code: 'REQUEST_LIMIT_EXCEEDED', hint: 'The org has used its API requests for the last 24 hours. Wait, or ask Salesforce for a higher limit.' };
   }
-  if (PERMISSION_CODES.has(errorCode)) {
+  // INVALID_TYPE also means "no such object", so it is not reported as a missing permission here.
+  if (PERMISSION_CODES.has(errorCode) && errorCode !== 'INVALID_TYPE') {
     return { code: 'PERMISSION_MISSING', hint: 'The Salesforce user lacks a permission this needs (API Enabled, object or field access). Ask your Salesforce admin.' };
   }
   if (errorCode === 'INVALID_SESSION_ID') {
@@ -109,4 +117,46 @@ function findNetworkCode(error: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/** The stable Salesforce error code of a failed call, e.g. `NOT_FOUND`, `INVALID_TYPE`. */
+export function errorCodeOf(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const e = error as { errorCode?: unknown; code?: unknown; name?: unknown; data?: unknown };
+    if (typeof e.errorCode === 'string' && e.errorCode !== '') return e.errorCode;
+    // ForceSites' own AppError (NEEDS_REAUTHORIZATION, KEYCHAIN_UNAVAILABLE …).
+    if (typeof e.code === 'string' && /^[A-Z_0-9]+$/.test(e.code)) return e.code;
+    if (e.data && typeof e.data === 'object') {
+      const d = e.data as { errorCode?: unknown; error?: unknown };
+      if (typeof d.errorCode === 'string') return d.errorCode;
+      if (typeof d.error === 'string') return d.error;
+    }
+    if (typeof e.name === 'string' && /^[A-Z_0-9]+$/.test(e.name)) return e.name;
+  }
+  return 'UNKNOWN';
+}
+
+/** A message safe for the UI: Salesforce's own message, never a URL that might carry a token. */
+export function errorMessageOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : 'unknown error';
+  return message.replace(/https?:\/\/\S+/g, '<url>').slice(0, 300);
+}
+
+/** Salesforce answers these when an object or resource is not there for this user or version. */
+export function isNotAvailable(error: unknown): boolean {
+  const code = errorCodeOf(error);
+  return ['NOT_FOUND', 'ERROR_HTTP_404', 'ERROR_HTTP_400'].includes(code) || (PERMISSION_CODES.has(code) && code !== 'INSUFFICIENT_ACCESS_OR_READONLY' && code !== 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY' && code !== 'API_CURRENTLY_DISABLED');
+}
+
+export function isPermissionError(error: unknown): boolean {
+  return PERMISSION_CODES.has(errorCodeOf(error)) && errorCodeOf(error) !== 'FUNCTIONALITY_NOT_ENABLED';
+}
+
+/** The session or the refresh token is gone: the connection, not the check, has the problem. */
+export function isAuthorizationLost(error: unknown): boolean {
+  const code = errorCodeOf(error);
+  if (code === 'NEEDS_REAUTHORIZATION' || code === 'KEYCHAIN_UNAVAILABLE' || code === 'INVALID_SESSION_ID' || code === 'invalid_grant') return true;
+  // jsforce's own refresh delegate rewraps token-endpoint errors as a plain Error with this text.
+  const message = error instanceof Error ? error.message : '';
+  return /Unable to refresh session|expired access\/refresh token|invalid_grant/i.test(message);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiUsageTracker, parseSforceLimitInfo, usageLevel } from '../../../main/health/api-usage';
+import { ApiUsageTracker, usageLevel } from '../../../main/health/api-usage';
+import { parseSforceLimitInfo } from '../../../main/salesforce/limit-info';
 import { FakeSalesforce } from './fake-salesforce';
 
 describe('Sforce-Limit-Info parser', () => {
