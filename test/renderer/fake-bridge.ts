@@ -23,6 +23,7 @@ export const DEFAULT_SETTINGS: Settings = {
   healthIntervalHours: 6,
   watchedApps: [],
   callbackPorts: [1717, 1718],
+  requestTimeoutSeconds: 30,
 };
 
 /** What main answers before its first health check. */

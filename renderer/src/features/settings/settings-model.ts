@@ -1,5 +1,9 @@
 /** The settings form: text values as typed, validation with messages, and the update patch. */
+import type { RequestOf } from '../../../../common/contract';
 import type { Settings } from '../../../../common/models';
+
+/** The settings this form edits; the others (such as the request deadline) keep their values. */
+export type EditableSettings = Pick<Settings, 'approvalCap' | 'approvalWarnAt' | 'healthIntervalHours' | 'watchedApps' | 'callbackPorts'>;
 
 export interface SettingsFormValues {
   readonly approvalCap: string;
@@ -42,7 +46,7 @@ export function parsePorts(text: string): (number | undefined)[] {
     .map(integer);
 }
 
-export function validateSettings(values: SettingsFormValues): { errors: SettingsErrors; settings: Settings | undefined } {
+export function validateSettings(values: SettingsFormValues): { errors: SettingsErrors; settings: EditableSettings | undefined } {
   const errors: SettingsErrors = {};
   const cap = integer(values.approvalCap);
   if (cap === undefined || cap < 1 || cap > 50) errors.approvalCap = 'Enter a whole number from 1 to 50 (Salesforce’s help says 5).';
@@ -73,12 +77,12 @@ export function validateSettings(values: SettingsFormValues): { errors: Settings
 }
 
 /** Only what changed, so a save does not overwrite settings it did not touch. */
-export function settingsPatch(before: Settings, after: Settings): Partial<Settings> {
-  const patch: { -readonly [K in keyof Settings]?: Settings[K] } = {};
+export function settingsPatch(before: EditableSettings, after: EditableSettings): RequestOf<'settings:update'> {
+  const patch: RequestOf<'settings:update'> = {};
   if (before.approvalCap !== after.approvalCap) patch.approvalCap = after.approvalCap;
   if (before.approvalWarnAt !== after.approvalWarnAt) patch.approvalWarnAt = after.approvalWarnAt;
   if (before.healthIntervalHours !== after.healthIntervalHours) patch.healthIntervalHours = after.healthIntervalHours;
-  if (before.watchedApps.join('\n') !== after.watchedApps.join('\n')) patch.watchedApps = after.watchedApps;
-  if (before.callbackPorts.join(',') !== after.callbackPorts.join(',')) patch.callbackPorts = after.callbackPorts;
+  if (before.watchedApps.join('\n') !== after.watchedApps.join('\n')) patch.watchedApps = [...after.watchedApps];
+  if (before.callbackPorts.join(',') !== after.callbackPorts.join(',')) patch.callbackPorts = [...after.callbackPorts];
   return patch;
 }
