@@ -261,7 +261,7 @@ export interface InvalidGrantExplanation {
   readonly detail: string;
 }
 
-/** What changed since the previous report: the lead maps these to a banner and a desktop notification. */
+/** What changed since the previous report: main/app turns these into banners and desktop notifications. */
 export interface HealthChange {
   readonly siteId: string;
   readonly siteName: string;

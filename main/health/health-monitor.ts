@@ -9,7 +9,7 @@
  *
  * Scheduling: every `settings.healthIntervalHours`; after a failed run it retries with
  * exponential back-off (1 min, 2, 4 … up to the interval); while `isOnline()` is false it does
- * not call Salesforce and waits for `notifyOnline()` (or polls every few minutes).
+ * not call Salesforce and polls every few minutes until it is.
  */
 import type { ConnectionDto, ConnectionState, Settings, SiteProfileDto } from '../../common/models';
 import type {
@@ -53,7 +53,7 @@ export interface HealthMonitorPorts {
   settings(): Promise<Settings>;
 }
 
-/** Where reports go: the lead maps it to `health:changed`, a banner and a desktop notification. */
+/** Where reports go: health-module.ts puts them on the event bus ('health.changed'). */
 export interface HealthSink {
   changed(report: HealthReport, changes: readonly HealthChange[]): void;
 }
@@ -141,7 +141,6 @@ export class HealthMonitor {
   private handle: unknown = undefined;
   private failures = 0;
   private started = false;
-  private waitingForNetwork = false;
   /** Causes found for dead connections, kept so the card does not flap between checks. */
   private readonly explanations = new Map<string, InvalidGrantExplanation>();
 
@@ -181,14 +180,6 @@ export class HealthMonitor {
     this.handle = undefined;
   }
 
-  /** The network came back: check now if a run was skipped while offline. */
-  notifyOnline(): void {
-    if (this.waitingForNetwork && this.started) {
-      this.waitingForNetwork = false;
-      this.arm(0);
-    }
-  }
-
   /** On demand (the Health page's "Check now"); concurrent callers share one run. */
   checkNow(): Promise<HealthReport> {
     if (this.running) return this.running;
@@ -218,7 +209,6 @@ export class HealthMonitor {
   private async tick(): Promise<void> {
     if (!this.started) return;
     if (!this.isOnline()) {
-      this.waitingForNetwork = true;
       this.publish({ ...this.last, status: 'offline', nextCheckAt: null }, []);
       this.arm(this.offlinePollMs);
       return;

@@ -49,10 +49,6 @@ function api(): ForceSitesApi {
   return bridge;
 }
 
-export function isBridgeAvailable(): boolean {
-  return window.forcesites !== undefined;
-}
-
 export async function invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
   const bridge = api();
   let result: Result<ResponseOf<C>>;

@@ -39,7 +39,3 @@ export function withinAMinuteOfAnother(times: readonly (string | null)[]): Reado
   });
   return close;
 }
-
-export function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}

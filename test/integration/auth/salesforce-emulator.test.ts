@@ -212,6 +212,23 @@ describe('sign-in against the Salesforce emulator', () => {
     expect(await h.secrets.get(`connection:${id}:refresh`)).not.toBe(rotated);
   });
 
+  it('builds one Connection when several callers ask at once after a restart, so rotation never revokes the approval', async () => {
+    emu.handle.configureApp(undefined, 'ForceSites', { rotation: true });
+    const h = harness();
+    const { id, username } = await connected(h);
+    // "Restart": nothing cached, sessions expired, three first calls at the same moment
+    // (health:check + health:census + auth:preflight do this at start-up).
+    const restarted = harness({ cwd: h.cwd, secrets: h.secrets });
+    emu.handle.expireAllSessions();
+    emu.handle.clearRequestLog();
+    const connections = await Promise.all([restarted.service.getConnection(id), restarted.service.getConnection(id), restarted.service.getConnection(id)]);
+    expect(new Set(connections).size).toBe(1);
+    await Promise.all(connections.map((conn) => conn.limits()));
+    expect(tokenRequests()).toBe(1);
+    expect(emu.handle.approvals(undefined, { app: 'ForceSites', user: username })).toHaveLength(1);
+    expect(restarted.service.list()[0]?.state.kind).toBe('connected');
+  });
+
   it('refreshes on demand for the keep-alive: one token call, rotated token persisted, dead tokens reported', async () => {
     emu.handle.configureApp(undefined, 'ForceSites', { rotation: true });
     const h = harness();
