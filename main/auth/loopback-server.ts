@@ -4,6 +4,15 @@
  * Modelled on Salesforce CLI's webOAuthServer: bind loopback only, refuse a busy port
  * instead of killing its owner, answer only `GET <path>`, check `state` in constant time,
  * serve one callback, time out, destroy every socket on close and never log a whole code.
+ *
+ * Any web page can make the admin's browser request this port (one `<img>`), and an earlier
+ * sign-in's tab can come back late, so a request whose `state` is not this flow's is answered
+ * 400 and ignored: only the matching state, a cancel or the timeout settle the flow.
+ *
+ * After a cancel the admin may still finish in the Salesforce tab. Rather than the browser's
+ * "refused to connect", the listener stays for a short while (two minutes) to tell that tab
+ * "This sign-in was cancelled in ForceSites", then releases the port. A new sign-in on the same
+ * port takes over at once and keeps telling the old tab the same thing.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -17,6 +26,15 @@ import { systemTimers, type Timers } from '../platform/timers';
 export const DEFAULT_CALLBACK_PORT = 1717;
 export const DEFAULT_CALLBACK_PATH = '/OauthRedirect';
 export const DEFAULT_CALLBACK_TIMEOUT_MS = 5 * 60 * 1000;
+export const DEFAULT_CANCELLED_PAGE_MS = 2 * 60 * 1000;
+
+/** Cancelled listeners still answering their tab, by port: a new sign-in on that port takes over. */
+const lingering = new Map<number, LoopbackServer>();
+
+/** Releases every port a cancelled sign-in still holds (app quit, tests). */
+export async function closeLingeringListeners(): Promise<void> {
+  await Promise.all([...lingering.values()].map((server) => server.shutdown()));
+}
 
 export interface LoopbackServerOptions {
   /** 0 picks a free port (tests only: a connected app registers exact callback URLs). */
@@ -29,6 +47,8 @@ export interface LoopbackServerOptions {
   readonly redirectHost?: 'localhost' | '127.0.0.1';
   readonly expectedState: string;
   readonly timeoutMs?: number;
+  /** How long a cancelled flow keeps telling its browser tab so (0: close at once). */
+  readonly cancelledPageMs?: number;
   readonly timers?: Timers;
   readonly signal?: AbortSignal;
   readonly log?: Logger;
@@ -44,8 +64,10 @@ export class LoopbackServer {
   readonly port: number;
   readonly path: string;
   readonly redirectUri: string;
-  /** Settles once: the code, or an AppError (denied, state mismatch, timeout, cancelled). */
+  /** Settles once: the code, or an AppError (denied, timeout, cancelled, Salesforce error). */
   readonly result: Promise<AuthorizationCallback>;
+  /** Resolves once the port is released. */
+  readonly closed: Promise<void>;
 
   readonly #servers: Server[];
   readonly #sockets: Set<Socket>;
@@ -53,17 +75,32 @@ export class LoopbackServer {
   readonly #timers: Timers;
   readonly #log: Logger;
   readonly #signal: AbortSignal | undefined;
+  readonly #cancelledPageMs: number;
+  /** States of earlier flows on this port that were cancelled: their tabs get the cancelled page. */
+  readonly #cancelledStates: Set<string>;
   #settled = false;
+  #lingering = false;
+  #strayRequests = 0;
   #closing: Promise<void> | undefined;
   #timeoutHandle: unknown;
+  #lingerHandle: unknown;
   #resolve!: (value: AuthorizationCallback) => void;
   #reject!: (error: AppError) => void;
-  readonly #onAbort = (): void => this.#fail(new AppError('AUTH_CANCELLED', 'Sign-in was cancelled.'));
+  #markClosed!: () => void;
+  readonly #onAbort = (): void => this.#cancel();
 
   /** Binds the port and starts waiting; throws AUTH_PORT_BUSY when something else holds it. */
   static async listen(options: LoopbackServerOptions): Promise<LoopbackServer> {
     if (options.signal?.aborted) throw new AppError('AUTH_CANCELLED', 'Sign-in was cancelled.');
     const redirectHost = options.redirectHost ?? 'localhost';
+    const cancelledStates = new Set<string>();
+    const previous = options.port === 0 ? undefined : lingering.get(options.port);
+    if (previous !== undefined) {
+      // Our own cancelled sign-in holds the port only to answer its tab: take over from it.
+      for (const state of previous.#cancelledStates) cancelledStates.add(state);
+      cancelledStates.add(previous.#expectedState);
+      await previous.shutdown();
+    }
     const sockets = new Set<Socket>();
     const handler: { current?: (req: IncomingMessage, res: ServerResponse) => void } = {};
     const makeServer = (): Server => {
@@ -94,7 +131,7 @@ export class LoopbackServer {
         // No IPv6 loopback on this machine: nothing can listen there either.
       }
     }
-    const server = new LoopbackServer(options, port, servers, sockets, redirectHost);
+    const server = new LoopbackServer(options, port, servers, sockets, redirectHost, cancelledStates);
     handler.current = (req, res) => server.#handle(req, res);
     return server;
   }
@@ -105,6 +142,7 @@ export class LoopbackServer {
     servers: Server[],
     sockets: Set<Socket>,
     redirectHost: string,
+    cancelledStates: Set<string>,
   ) {
     this.port = port;
     this.path = options.path ?? DEFAULT_CALLBACK_PATH;
@@ -115,6 +153,11 @@ export class LoopbackServer {
     this.#timers = options.timers ?? systemTimers;
     this.#log = options.log ?? silentLogger;
     this.#signal = options.signal;
+    this.#cancelledPageMs = options.cancelledPageMs ?? DEFAULT_CANCELLED_PAGE_MS;
+    this.#cancelledStates = cancelledStates;
+    this.closed = new Promise<void>((resolve) => {
+      this.#markClosed = resolve;
+    });
     this.result = new Promise<AuthorizationCallback>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -136,15 +179,54 @@ export class LoopbackServer {
     return this.#settled;
   }
 
-  /** Stops listening and destroys every socket. Cancels the flow if it is still waiting. */
+  /**
+   * Ends the flow. If it was still waiting it is cancelled, and the listener lingers to tell
+   * the browser tab so (see the file comment); otherwise the port is released. Resolves at
+   * once in the first case, so a cancel never waits for the linger.
+   */
   close(): Promise<void> {
-    if (!this.#settled) this.#fail(new AppError('AUTH_CANCELLED', 'Sign-in was cancelled.'));
-    this.#closing ??= closeServers(this.#servers, this.#sockets);
+    if (!this.#settled) this.#cancel();
+    if (this.#lingering) return Promise.resolve();
+    return this.shutdown();
+  }
+
+  /** Stops listening now and destroys every socket, lingering or not. Cancels a waiting flow. */
+  shutdown(): Promise<void> {
+    if (!this.#settled) this.#settleWith({ error: cancelledError() });
+    if (this.#lingering) {
+      this.#lingering = false;
+      this.#timers.clearTimeout(this.#lingerHandle);
+      if (lingering.get(this.port) === this) lingering.delete(this.port);
+    }
+    this.#closing ??= closeServers(this.#servers, this.#sockets).then(() => this.#markClosed());
     return this.#closing;
   }
 
+  /** Cancel and abort: settle as cancelled, then keep the cancelled page up for a while. */
+  #cancel(): void {
+    if (!this.#settleWith({ error: cancelledError() })) return;
+    if (this.#cancelledPageMs <= 0 || this.#closing !== undefined) {
+      void this.shutdown();
+      return;
+    }
+    this.#lingering = true;
+    // Only answering a tab: this must not keep a plain-Node process (tests, the demo) alive.
+    for (const server of this.#servers) server.unref();
+    const replaced = lingering.get(this.port);
+    lingering.set(this.port, this);
+    if (replaced !== undefined && replaced !== this) void replaced.shutdown();
+    this.#lingerHandle = this.#timers.setTimeout(() => void this.shutdown(), this.#cancelledPageMs);
+  }
+
   #handle(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      // A request target no browser sends (`http://[bad`): a throw here would end the process.
+      this.#send(res, { status: 400, title: 'Bad request', message: 'This address is not part of the ForceSites sign-in.' });
+      return;
+    }
     if (url.pathname !== this.path) {
       // Browsers ask for /favicon.ico and the like: answer without touching the flow.
       this.#send(res, { status: 404, title: 'Not found', message: 'This address is not part of the ForceSites sign-in.' });
@@ -153,6 +235,27 @@ export class LoopbackServer {
     if (req.method !== 'GET') {
       res.setHeader('allow', 'GET');
       this.#send(res, { status: 405, title: 'Method not allowed', message: 'The sign-in callback only accepts GET.' });
+      return;
+    }
+    const state = url.searchParams.get('state');
+    if (this.#isCancelledFlow(state)) {
+      this.#log.info('OAuth callback for a cancelled sign-in; its code is not used');
+      this.#send(res, {
+        status: 410,
+        title: 'Sign-in cancelled',
+        message: 'This sign-in was cancelled in ForceSites, so ForceSites was not connected. You can close this tab; to connect, start the sign-in again in ForceSites.',
+      });
+      return;
+    }
+    if (!statesEqual(this.#expectedState, state)) {
+      // Not this flow's browser tab (a stray request from any web page, or a stale tab): say
+      // so and keep waiting. Logged once per listener, so a page cannot flood the log.
+      if (this.#strayRequests++ === 0) this.#log.warn('OAuth callback with a state that does not match this sign-in; ignored');
+      this.#send(res, {
+        status: 400,
+        title: 'Not this sign-in',
+        message: 'This browser tab belongs to a different ForceSites sign-in, so ForceSites ignored it. If you are signing in now, finish in the tab ForceSites opened last.',
+      });
       return;
     }
     if (this.#settled) {
@@ -164,14 +267,6 @@ export class LoopbackServer {
       return;
     }
     const query = url.searchParams;
-    if (!statesEqual(this.#expectedState, query.get('state'))) {
-      this.#log.warn('OAuth callback with a state that does not match this sign-in');
-      const error = new AppError('AUTH_STATE_MISMATCH', 'The browser returned to ForceSites from a different sign-in.', {
-        hint: 'Start the sign-in again from ForceSites and use only the browser tab it opens.',
-      });
-      this.#finishWithPage(res, { status: 400, title: 'Sign-in did not match', message: `${error.message} ${error.hint}` }, { error });
-      return;
-    }
     const oauthError = query.get('error');
     if (oauthError !== null) {
       const description = (query.get('error_description') ?? '').slice(0, 1000);
@@ -227,10 +322,18 @@ export class LoopbackServer {
     res.end(body, after);
   }
 
-  /** Timeout, abort and close: nobody is waiting for a page, so close at once. */
+  /** Timeout: nobody is waiting for a page, so close at once. */
   #fail(error: AppError): void {
     if (!this.#settleWith({ error })) return;
-    void this.close();
+    void this.shutdown();
+  }
+
+  /** This flow after its cancel, or an earlier cancelled flow on this port. */
+  #isCancelledFlow(state: string | null): boolean {
+    if (state === null) return false;
+    if (this.#lingering && statesEqual(this.#expectedState, state)) return true;
+    for (const cancelled of this.#cancelledStates) if (statesEqual(cancelled, state)) return true;
+    return false;
   }
 
   #settleWith(outcome: Outcome): boolean {
@@ -242,6 +345,10 @@ export class LoopbackServer {
     else this.#resolve(outcome.value);
     return true;
   }
+}
+
+function cancelledError(): AppError {
+  return new AppError('AUTH_CANCELLED', 'Sign-in was cancelled.');
 }
 
 function bind(server: Server, port: number, host: string): Promise<void> {

@@ -56,6 +56,8 @@ export interface OAuthFlowOptions {
   /** Extra authorize parameters for non-Salesforce servers (e.g. `prompt=consent`). */
   readonly extraAuthorizeParams?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
+  /** How long a cancelled sign-in keeps telling its browser tab so (LoopbackServer; 0: not at all). */
+  readonly cancelledPageMs?: number;
   readonly timers?: Timers;
   readonly signal?: AbortSignal;
 }
@@ -96,6 +98,7 @@ export class OAuthFlow {
       ...(options.path === undefined ? {} : { path: options.path }),
       ...(options.redirectHost === undefined ? {} : { redirectHost: options.redirectHost }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.cancelledPageMs === undefined ? {} : { cancelledPageMs: options.cancelledPageMs }),
       ...(options.timers === undefined ? {} : { timers: options.timers }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(ports.log === undefined ? {} : { log: ports.log }),
@@ -115,7 +118,8 @@ export class OAuthFlow {
     try {
       await ports.openExternal(flow.authorizeUrl);
     } catch (error) {
-      await server.close();
+      // No browser tab exists to come back, so nothing to tell: release the port now.
+      await server.shutdown();
       throw new AppError('INTERNAL', 'ForceSites could not open the browser for the Salesforce sign-in.', {
         hint: 'Copy the sign-in link into your browser, or check the default browser setting.',
         cause: error,
@@ -160,6 +164,10 @@ export class OAuthFlow {
     return { identity, instanceUrl, apiVersion, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, issuedAt: tokens.issuedAt };
   }
 
+  /**
+   * Cancels a waiting flow (its browser tab is told so for a short while, then the port is
+   * released: LoopbackServer.close) or releases the listener of a finished one.
+   */
   cancel(): Promise<void> {
     return this.#server.close();
   }

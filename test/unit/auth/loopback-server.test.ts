@@ -1,7 +1,8 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LoopbackServer, type LoopbackServerOptions } from '../../../main/auth/loopback-server';
+import { closeLingeringListeners, LoopbackServer, type LoopbackServerOptions } from '../../../main/auth/loopback-server';
+import { freePort } from '../../integration/auth/support/free-port';
 import { CapturingLogger } from '../../fakes/capturing-logger';
 import { ManualTimers } from '../../fakes/manual-timers';
 import { rejection } from '../../support/app-error-rejection';
@@ -21,7 +22,7 @@ function url(server: LoopbackServer, query: string, path = '/OauthRedirect'): st
 }
 
 afterEach(async () => {
-  await Promise.all(open.splice(0).map((server) => server.close()));
+  await Promise.all(open.splice(0).map((server) => server.shutdown()));
   await Promise.all(others.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
@@ -49,18 +50,45 @@ describe('LoopbackServer', () => {
     await expect(server.result).resolves.toEqual({ code: 'first' });
   });
 
-  it('fails the flow with AUTH_STATE_MISMATCH and an error page when the state differs', async () => {
+  it('answers a request with another state 400 and keeps waiting for the real callback', async () => {
     const server = await start();
-    const response = await fetch(url(server, `code=abc&state=${STATE}x`));
-    expect(response.status).toBe(400);
-    expect(await response.text()).toContain('different sign-in');
-    expect((await rejection(server.result)).code).toBe('AUTH_STATE_MISMATCH');
+    const stray = await fetch(url(server, `code=abc&state=${STATE}x`));
+    expect(stray.status).toBe(400);
+    expect(await stray.text()).toContain('different ForceSites sign-in');
+    // A forged denial with the wrong state must not end the flow either.
+    expect((await fetch(url(server, 'error=access_denied&state=nope'))).status).toBe(400);
+    expect(server.settled).toBe(false);
+    await fetch(url(server, `code=the-real-one&state=${STATE}`)).then((r) => r.text());
+    await expect(server.result).resolves.toEqual({ code: 'the-real-one' });
   });
 
-  it('fails with AUTH_STATE_MISMATCH when the state is missing', async () => {
+  it('answers a request without a state 400 and keeps waiting (an <img> on any web page)', async () => {
     const server = await start();
-    await fetch(url(server, 'code=abc')).then((r) => r.text());
-    expect((await rejection(server.result)).code).toBe('AUTH_STATE_MISMATCH');
+    expect((await fetch(url(server, 'code=abc'))).status).toBe(400);
+    expect((await fetch(url(server, ''))).status).toBe(400);
+    expect(server.settled).toBe(false);
+    await fetch(url(server, `code=ok&state=${STATE}`)).then((r) => r.text());
+    await expect(server.result).resolves.toEqual({ code: 'ok' });
+  });
+
+  it('answers a request target no browser sends with 400 instead of crashing', async () => {
+    const server = await start();
+    const socket = connect(server.port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(`GET http://[bad/OauthRedirect HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(server.settled).toBe(false);
+  });
+
+  it('logs a burst of stray requests once, without their state', async () => {
+    const log = new CapturingLogger();
+    const server = await start({ log });
+    for (let i = 0; i < 5; i++) await fetch(url(server, `state=guess-${i}`)).then((r) => r.text());
+    expect(log.lines.filter((line) => line.includes('state that does not match'))).toHaveLength(1);
+    expect(log.lines.join('\n')).not.toContain('guess-');
   });
 
   it('answers other paths with 404 without consuming the flow', async () => {
@@ -161,13 +189,56 @@ describe('LoopbackServer', () => {
     expect(timers.pendingDelays).toEqual([5 * 60 * 1000]);
   });
 
-  it('is cancelled through its AbortSignal with AUTH_CANCELLED and stops listening', async () => {
+  it('after a cancel, tells the still-open tab the sign-in was cancelled for two minutes, then stops listening', async () => {
     const controller = new AbortController();
-    const server = await start({ signal: controller.signal });
+    const timers = new ManualTimers();
+    const server = await start({ signal: controller.signal, timers });
     controller.abort();
     expect((await rejection(server.result)).code).toBe('AUTH_CANCELLED');
-    await server.close();
+    await server.close(); // what OAuthFlow.cancel does; must not wait the two minutes
+    expect(timers.pendingDelays).toEqual([2 * 60 * 1000]);
+    // The admin finishes in the Salesforce tab anyway.
+    const late = await fetch(url(server, `code=late&state=${STATE}`));
+    expect(late.status).toBe(410);
+    expect(await late.text()).toContain('This sign-in was cancelled in ForceSites');
+    await expect(server.result).rejects.toMatchObject({ code: 'AUTH_CANCELLED' });
+    // Someone else's request still only gets "did not match".
+    expect((await fetch(url(server, 'code=x&state=other'))).status).toBe(400);
+    timers.fireAll();
+    await server.closed;
     await expect(fetch(url(server, `code=x&state=${STATE}`))).rejects.toThrow();
+  });
+
+  it('close() while waiting cancels the same way, and shutdown() releases the port at once', async () => {
+    const server = await start();
+    await server.close();
+    expect((await rejection(server.result)).code).toBe('AUTH_CANCELLED');
+    expect((await fetch(url(server, `state=${STATE}`))).status).toBe(410);
+    await server.shutdown();
+    await expect(fetch(url(server, `state=${STATE}`))).rejects.toThrow();
+  });
+
+  it('a new sign-in on the same port takes over from a cancelled one; the old tab cannot end the new flow', async () => {
+    const port = await freePort();
+    const first = await start({ port, expectedState: 'first-state-0123456789' });
+    await first.close();
+    const second = await start({ port, expectedState: 'second-state-0123456789' });
+    expect(second.port).toBe(port);
+    // The first flow's tab comes back: it is told that sign-in was cancelled, the new one waits on.
+    const old = await fetch(`http://127.0.0.1:${port}/OauthRedirect?code=old&state=first-state-0123456789`);
+    expect(old.status).toBe(410);
+    expect(await old.text()).toContain('This sign-in was cancelled in ForceSites');
+    expect(second.settled).toBe(false);
+    await fetch(`http://127.0.0.1:${port}/OauthRedirect?code=new&state=second-state-0123456789`).then((r) => r.text());
+    await expect(second.result).resolves.toEqual({ code: 'new' });
+  });
+
+  it('closeLingeringListeners() releases every port a cancelled sign-in still holds (app quit)', async () => {
+    const server = await start();
+    await server.close();
+    expect((await fetch(url(server, `state=${STATE}`))).status).toBe(410);
+    await closeLingeringListeners();
+    await expect(fetch(url(server, `state=${STATE}`))).rejects.toThrow();
   });
 
   it('refuses to start when the signal is already aborted', async () => {
