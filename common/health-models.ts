@@ -203,6 +203,11 @@ export interface HealthReport {
   readonly censuses: readonly ApprovalCensusDto[];
   readonly nextCheckAt: string | null;
   readonly lastError: string | null;
+  /**
+   * True when sites or connections changed after this report was made: it may describe a
+   * set of sites that no longer exists. A check is already scheduled; the page offers Check now.
+   */
+  readonly outdated?: boolean;
 }
 
 // ---------------------------------------------------------------- preflight

@@ -119,6 +119,24 @@ export interface SignInFinished {
   readonly ok: boolean;
   readonly connection?: ConnectionDto;
   readonly error?: ErrorDto;
+  /**
+   * Approvals Salesforce revoked because of this sign-in (the user was at the approval cap),
+   * found by comparing the census before and after. Empty or absent when none was lost or
+   * the census could not tell.
+   */
+  readonly revokedBySignIn?: readonly RevokedBySignIn[];
+}
+
+/** One approval a sign-in made Salesforce revoke, named as the admin knows it. */
+export interface RevokedBySignIn {
+  readonly appName: string;
+  readonly username: string;
+  /** When the revoked approval had been made (ISO). */
+  readonly authorizedAt: string;
+  /** What it belonged to, as a phrase: `site “Shop” (ForceSites connection)`, `another app or device`. */
+  readonly belongedTo: string;
+  /** The ForceSites site profiles that lost their connection with it. */
+  readonly siteIds: readonly string[];
 }
 
 export interface Settings {
