@@ -6,9 +6,10 @@
  * - No mail transport exists here: wp_mail() succeeds without sending.
  * - forcesites-test/v1 holds routes that make a real WordPress fail the ways real sites do,
  *   so the client's error handling is tested against WordPress and PHP, not a stand-in:
- *     GET /forcesites-test/v1/crash   a PHP fatal error with display_errors on and
- *                                     WordPress's fatal error handler off (the HTML a
- *                                     misconfigured shared host prints);
+ *     GET /forcesites-test/v1/crash   a PHP fatal error: WordPress's "There has been a
+ *                                     critical error" page, or with ?kind=php the bare PHP
+ *                                     error a host with display_errors on prints (WordPress's
+ *                                     handler stands aside, as it does while scraping);
  *     GET /forcesites-test/v1/slow?seconds=N  answers after N seconds (deadlines);
  *     GET /forcesites-test/v1/not-json       an HTML page with status 200 (a security
  *                                     plugin or cache answering instead of WordPress).
@@ -29,11 +30,13 @@ add_action(
 			array(
 				'methods'             => 'GET',
 				'permission_callback' => '__return_true',
-				'callback'            => function () {
-					add_filter( 'wp_fatal_error_handler_enabled', '__return_false' );
-					ini_set( 'display_errors', '1' );
-					ini_set( 'html_errors', '1' );
-					header( 'Content-Type: text/html; charset=UTF-8' );
+				'callback'            => function ( $request ) {
+					if ( 'php' === $request['kind'] ) {
+						define( 'WP_SANDBOX_SCRAPING', true );
+						ini_set( 'display_errors', '1' );
+						ini_set( 'html_errors', '1' );
+						header( 'Content-Type: text/html; charset=UTF-8' );
+					}
 					$missing = 'forcesites_test_function_that_does_not_exist';
 					return $missing();
 				},
