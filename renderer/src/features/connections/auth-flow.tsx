@@ -7,18 +7,24 @@ import { invoke, on, toErrorDto } from '../../bridge';
 
 export type SignInRequest = RequestOf<'auth:start'>;
 
+/** What the admin decided before the browser opened; the waiting panel words its advice on it. */
+export interface SignInIntent {
+  readonly reauthorizeConnectionId: string | undefined;
+  /** The approval the admin agreed to lose in the preflight dialog, if any. */
+  readonly acknowledgedApprovalId: string | undefined;
+}
+
 export type AuthFlowState =
   | { readonly phase: 'idle' }
-  | { readonly phase: 'starting'; readonly reauthorizeConnectionId: string | undefined }
-  | {
+  | ({ readonly phase: 'starting' } & SignInIntent)
+  | ({
       readonly phase: 'waiting';
       readonly flowId: string;
       readonly authorizeUrl: string;
       readonly redirectUri: string;
-      readonly reauthorizeConnectionId: string | undefined;
       /** Browser edition: whether main could open the system browser; undefined while asking or in Electron. */
       readonly browserOpened: boolean | undefined;
-    }
+    } & SignInIntent)
   | { readonly phase: 'succeeded'; readonly connection: ConnectionDto | undefined; readonly reauthorized: boolean }
   | { readonly phase: 'failed'; readonly error: ErrorDto }
   | { readonly phase: 'cancelled' };
@@ -72,7 +78,8 @@ export function AuthFlowProvider({ children }: { readonly children: ReactNode })
   const start = useCallback(
     async (request: SignInRequest) => {
       current.current = { flowId: undefined, reauthorizing: request.reauthorizeConnectionId !== undefined };
-      setState({ phase: 'starting', reauthorizeConnectionId: request.reauthorizeConnectionId });
+      const intent: SignInIntent = { reauthorizeConnectionId: request.reauthorizeConnectionId, acknowledgedApprovalId: request.acknowledgedApprovalId };
+      setState({ phase: 'starting', ...intent });
       let started;
       try {
         started = await invoke('auth:start', request);
@@ -92,7 +99,7 @@ export function AuthFlowProvider({ children }: { readonly children: ReactNode })
         flowId: started.flowId,
         authorizeUrl: started.authorizeUrl,
         redirectUri: started.redirectUri,
-        reauthorizeConnectionId: request.reauthorizeConnectionId,
+        ...intent,
         browserOpened: undefined,
       } as const;
       setState(waiting);

@@ -51,12 +51,7 @@ export function SignInStatus({ connections }: { readonly connections: readonly C
 
       {state.phase === 'waiting' && (
         <>
-          {reauthorizing !== undefined && (
-            <p className="field-hint">
-              Sign in as {reauthorizing.username}. This uses one new approval for that user; if the user already holds {settings?.approvalCap ?? 5} approvals of
-              this app, Salesforce drops the oldest one.
-            </p>
-          )}
+          <ApprovalNote reauthorizing={reauthorizing} acknowledgedEviction={state.acknowledgedApprovalId !== undefined} cap={settings?.approvalCap ?? 5} />
           {appInfo?.edition === 'browser' ? (
             <BrowserEditionLink authorizeUrl={state.authorizeUrl} opened={state.browserOpened === true} />
           ) : (
@@ -90,6 +85,28 @@ export function SignInStatus({ connections }: { readonly connections: readonly C
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * What this sign-in does to the user's approvals. Reauthorizing replaces the connection's own
+ * approval (main revokes the old one once Salesforce has issued the new one), so it does not
+ * use up one more; only a new sign-in adds one, and at the cap Salesforce revokes the oldest.
+ */
+function ApprovalNote({ reauthorizing, acknowledgedEviction, cap }: { readonly reauthorizing: ConnectionDto | undefined; readonly acknowledgedEviction: boolean; readonly cap: number }) {
+  const accepted = acknowledgedEviction ? ' When Salesforce issues the new approval it also revokes the approval you agreed to give up.' : '';
+  if (reauthorizing !== undefined) {
+    return (
+      <p className="field-hint">
+        Sign in as {reauthorizing.username}. Reauthorizing replaces this connection’s own approval: once Salesforce issues the new one, ForceSites revokes the
+        old one, so {reauthorizing.username} does not end up with one more approval of this app.{accepted}
+      </p>
+    );
+  }
+  return (
+    <p className="field-hint">
+      This adds one approval for the user who signs in. If that user already holds {cap} approvals of this app, Salesforce revokes their oldest.{accepted}
+    </p>
   );
 }
 
