@@ -37,8 +37,8 @@ export default defineConfig({
   },
   renderer: {
     root: 'renderer',
-    // Relative asset URLs: Electron loads the page from file://, where /assets/… would
-    // point at the filesystem root.
+    // Relative asset URLs: the page works from app://forcesites/ (main/electron/app-protocol.ts)
+    // and from the browser edition's server alike.
     base: './',
     plugins: [react(), devServerCsp()],
     build: {

@@ -2,18 +2,37 @@
  * Electron lifecycle: single instance, one secure window, IPC bound to the app's handler
  * table, system browser through the allowlist, desktop notifications. Everything else is
  * main/app, which runs the same in plain Node (the browser edition and the tests).
+ *
+ * Hardening that must exist before any web contents does is set up at the top of this
+ * module: sandbox for every renderer, the privileged app:// scheme, and the global
+ * web-contents guard (docs/threat-model.md lists each with its test).
  */
-import { app, dialog, net, Notification, shell } from 'electron';
+import { app, dialog, net, Notification, protocol, session, shell } from 'electron';
 import ElectronStore from 'electron-store';
+import { promises as fs } from 'node:fs';
 import { isAppError } from '../../common/errors';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createConsoleLogger } from '../platform/logger';
 import { createApp, type ForceSitesApp } from '../app/create-app';
-import { createSecureWindow, defaultRendererPaths, rendererFileUrl } from './secure-window';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
+import { createSecureWindow, defaultRendererPaths } from './secure-window';
+import { lockDownSession } from './session-policy';
 import { forwardEvents, registerIpcHandlers } from './typed-ipc';
+import { guardAllWebContents } from './web-contents-guard';
 
 const mainDir = dirname(fileURLToPath(import.meta.url));
+
+app.enableSandbox();
+// Must happen before 'ready'; it also replaces any earlier registration, so it is the only one.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
+// The allowlist exists once the app is open; until then no link may leave the app.
+let isAllowedExternalUrl: (url: string) => boolean = () => false;
+guardAllWebContents(app, {
+  isAllowedExternalUrl: (url) => isAllowedExternalUrl(url),
+  openExternal: (url) => void shell.openExternal(url),
+  allowDevTools: !app.isPackaged,
+});
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -23,6 +42,10 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   await app.whenReady();
+  lockDownSession(session.defaultSession);
+  const { rendererDir } = defaultRendererPaths(mainDir);
+  // Electron's fs reads inside app.asar; look it up per call so that patched version is used.
+  protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir, (path) => fs.readFile(path)));
   let forceSites: ForceSitesApp;
   try {
     forceSites = await openApp();
@@ -58,14 +81,13 @@ function openApp(): Promise<ForceSitesApp> {
 }
 
 function showWindows(forceSites: ForceSitesApp): void {
-  const { preloadPath, rendererIndexPath } = defaultRendererPaths(mainDir);
+  const { preloadPath } = defaultRendererPaths(mainDir);
   const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
-  registerIpcHandlers(forceSites.handlers, { appFileUrl: rendererFileUrl(rendererIndexPath), devOrigin: devServerUrl }, (channel, error) =>
-    forceSites.logUnexpected(channel, error),
-  );
+  isAllowedExternalUrl = forceSites.isAllowedExternalUrl;
+  registerIpcHandlers(forceSites.handlers, { devOrigin: devServerUrl }, (channel, error) => forceSites.logUnexpected(channel, error));
 
   const openWindow = () => {
-    const window = createSecureWindow({ preloadPath, rendererIndexPath, devServerUrl, isAllowedExternalUrl: forceSites.isAllowedExternalUrl });
+    const window = createSecureWindow({ preloadPath, devServerUrl, allowDevTools: !app.isPackaged });
     const stopForwarding = forwardEvents(forceSites.events, window.webContents);
     window.on('closed', stopForwarding);
     return window;

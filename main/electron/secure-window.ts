@@ -1,29 +1,19 @@
 /**
  * The one window, locked down: the renderer is untrusted.
- * contextIsolation + sandbox + no nodeIntegration; no navigation away from the app; no new
- * windows (links go to the system browser through the allowlist); no permission prompts.
+ * contextIsolation + sandbox + no nodeIntegration; the page comes from app://forcesites (never
+ * file://); DevTools only in development. Navigation, new windows, webviews and permissions
+ * are refused for every web contents by web-contents-guard.ts and session-policy.ts.
  */
-import { BrowserWindow, session, shell } from 'electron';
+import { BrowserWindow, session } from 'electron';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { APP_CSP, APP_INDEX_URL, DEV_SERVER_CSP } from './app-protocol';
 
 export interface SecureWindowOptions {
   readonly preloadPath: string;
-  /** electron-vite dev server URL, or undefined to load the built files. */
+  /** electron-vite dev server URL, or undefined to load the built files from app://. */
   readonly devServerUrl: string | undefined;
-  readonly rendererIndexPath: string;
-  readonly isAllowedExternalUrl: (url: string) => boolean;
-}
-
-/** Electron forbids every network destination except what main does itself. */
-const ELECTRON_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-/** `npm run dev` only: Fast Refresh's inline script and Vite's HMR socket (see electron.vite.config.ts). */
-const DEV_SERVER_CSP =
-  "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src ws://localhost:* http://localhost:*; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-export function rendererFileUrl(rendererIndexPath: string): string {
-  return pathToFileURL(rendererIndexPath).toString();
+  /** False in packaged builds. */
+  readonly allowDevTools: boolean;
 }
 
 export function createSecureWindow(options: SecureWindowOptions): BrowserWindow {
@@ -40,38 +30,31 @@ export function createSecureWindow(options: SecureWindowOptions): BrowserWindow 
       sandbox: true,
       nodeIntegration: false,
       nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
       webSecurity: true,
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      devTools: options.allowDevTools,
       spellcheck: false,
     },
   });
 
-  // The packaged page carries its own CSP meta; the header also covers the dev server.
+  // app:// responses carry the CSP themselves; this also covers the dev server's responses.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    const policy = options.devServerUrl ? DEV_SERVER_CSP : ELECTRON_CSP;
+    const policy = options.devServerUrl ? DEV_SERVER_CSP : APP_CSP;
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-
-  const contents = window.webContents;
-  contents.setWindowOpenHandler(({ url }) => {
-    if (options.isAllowedExternalUrl(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.on('will-redirect', (event) => event.preventDefault());
-  contents.on('will-attach-webview', (event) => event.preventDefault());
 
   window.once('ready-to-show', () => window.show());
-  if (options.devServerUrl) void window.loadURL(options.devServerUrl);
-  else void window.loadFile(options.rendererIndexPath);
+  void window.loadURL(options.devServerUrl ?? APP_INDEX_URL);
   return window;
 }
 
-export function defaultRendererPaths(mainDir: string): { preloadPath: string; rendererIndexPath: string } {
+export function defaultRendererPaths(mainDir: string): { preloadPath: string; rendererDir: string } {
   return {
     preloadPath: join(mainDir, '../preload/index.cjs'),
-    rendererIndexPath: join(mainDir, '../renderer/index.html'),
+    rendererDir: join(mainDir, '../renderer'),
   };
 }

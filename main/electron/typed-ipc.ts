@@ -1,20 +1,26 @@
 /**
  * Binds the contract's handler table to ipcMain. Every call is checked twice before work:
- * the sender must be the app's own top-level page (isTrustedSender), and dispatchInvoke
- * validates the payload against the channel's schema.
+ * the sender must be the app's own top-level page (isTrustedAppSender: app://forcesites, or
+ * the dev server when not packaged), and dispatchInvoke validates the payload against the
+ * channel's schema.
  */
 import { ipcMain, type WebContents } from 'electron';
 import { INVOKE_CHANNELS } from '../../common/contract';
 import { AppError } from '../../common/errors';
 import { dispatchInvoke, type HandlerTable } from '../app/dispatch';
 import type { EventHub } from '../app/event-hub';
-import { isTrustedSender, type SenderPolicy } from '../app/sender-policy';
+import { isTrustedAppSender } from './app-protocol';
 
-export function registerIpcHandlers(handlers: HandlerTable, policy: SenderPolicy, onUnexpectedError: (channel: string, error: unknown) => void): void {
+/** Where the app page comes from besides app://forcesites: the dev server, when not packaged. */
+export interface IpcSenderPolicy {
+  readonly devOrigin: string | undefined;
+}
+
+export function registerIpcHandlers(handlers: HandlerTable, policy: IpcSenderPolicy, onUnexpectedError: (channel: string, error: unknown) => void): void {
   for (const channel of INVOKE_CHANNELS) {
     ipcMain.handle(channel, async (event, payload: unknown) => {
       const frame = event.senderFrame;
-      const trusted = isTrustedSender({ url: frame?.url, isMainFrame: frame !== null && frame === event.sender.mainFrame }, policy);
+      const trusted = isTrustedAppSender({ url: frame?.url, isMainFrame: frame !== null && frame === event.sender.mainFrame }, policy);
       if (!trusted) {
         return { ok: false, error: new AppError('FORBIDDEN_SENDER', 'This window may not use ForceSites.').toDto() };
       }
