@@ -136,14 +136,15 @@ export function errorFromResponse(response: FailedResponse, context: RequestCont
 
 /** A 2xx answer whose body is not the JSON WordPress sends. */
 export function errorFromUnreadableSuccess(response: FailedResponse, context: RequestContext): WordpressError {
-  if (looksLikeHtml(response)) return errorFromHtml(response, context);
+  // PHP notices printed before the JSON (display_errors on): the answer is there, spoiled.
   const brace = response.body.search(/[[{]/);
-  if (brace > 0 && parseJson(response.body.slice(brace)) !== undefined) {
+  if (brace > 0 && !/Fatal error/i.test(response.body.slice(0, brace)) && parseJson(response.body.slice(brace)) !== undefined) {
     return new WordpressError('invalid-response', `${context.host} printed PHP warnings or notices before its answer, so ForceSites cannot read it.`, {
       hint: 'Hide PHP messages on the site: in wp-config.php set WP_DEBUG_DISPLAY to false (and display_errors off). The message text is in the site’s PHP error log.',
       status: response.status,
     });
   }
+  if (looksLikeHtml(response)) return errorFromHtml(response, context);
   return new WordpressError('invalid-response', `${context.host} sent an answer ForceSites cannot read while ${context.action}.`, {
     hint: 'Something in front of WordPress (a proxy, firewall or caching plugin) may be changing the REST API’s answers; allow /wp-json/ through unchanged.',
     status: response.status,

@@ -71,6 +71,22 @@ export interface TestWordpressDescription {
   readonly pid: number;
 }
 
+/** A seeded subscriber with its own application password: for "not allowed" cases. */
+export interface TestWordpressMember {
+  readonly id: number;
+  readonly username: string;
+  readonly applicationPassword: string;
+}
+
+export interface AddSiteOptions {
+  readonly permalinks: 'pretty' | 'plain';
+  /** Seeded users (default 3). */
+  readonly users?: number;
+  readonly siteName?: string;
+  /** Activate the companion plugin (default true). */
+  readonly companion?: boolean;
+}
+
 export interface TestWordpressSite {
   readonly url: string;
   /** `<url>/wp-json/` or, with plain permalinks, `<url>/?rest_route=/`. */
@@ -79,6 +95,8 @@ export interface TestWordpressSite {
   readonly adminPassword: string;
   readonly applicationPassword: string;
   readonly permalinks: 'pretty' | 'plain';
+  readonly companion: boolean;
+  readonly member: TestWordpressMember | null;
 }
 
 export interface RunningTestWordpress extends TestWordpressSite {
@@ -96,7 +114,7 @@ export interface RunningTestWordpress extends TestWordpressSite {
    * Another WordPress on the same MariaDB (its own tables, port and wp-config): e.g. one
    * with plain permalinks, to test REST discovery both ways in one run.
    */
-  addSite(options: { permalinks: 'pretty' | 'plain'; users?: number; siteName?: string }): Promise<TestWordpressSite>;
+  addSite(options: AddSiteOptions): Promise<TestWordpressSite>;
   stop(): Promise<void>;
 }
 
@@ -145,6 +163,7 @@ export async function startTestWordpress(options: TestWordpressOptions = {}): Pr
       siteName,
       users: seededUsers,
       woocommerce,
+      companion: true,
       phpWorkers: options.phpWorkers ?? 4,
       log,
     });
@@ -181,6 +200,7 @@ export async function startTestWordpress(options: TestWordpressOptions = {}): Pr
           siteName: extra.siteName ?? `ForceSites Test Site ${sites.length + 1}`,
           users: seedUsers({ count: extra.users ?? 3, seed }),
           woocommerce: null,
+          companion: extra.companion ?? true,
           phpWorkers: 2,
           log,
         });
@@ -297,6 +317,7 @@ interface SiteSpec {
   readonly siteName: string;
   readonly users: readonly SeedUser[];
   readonly woocommerce: WoocommerceSeed | null;
+  readonly companion: boolean;
   readonly phpWorkers: number;
   readonly log: (line: string) => void;
 }
@@ -329,6 +350,7 @@ async function startSite(spec: SiteSpec): Promise<SiteProcess> {
     }
     try {
       const adminPassword = randomBytes(12).toString('base64url');
+      const member = spec.users.find((user) => user.roles.length === 1 && user.roles[0] === 'subscriber');
       const installed = await install(www, siteDir, {
         url,
         title: spec.siteName,
@@ -337,9 +359,10 @@ async function startSite(spec: SiteSpec): Promise<SiteProcess> {
         adminPassword,
         permalinkStructure: spec.permalinks === 'pretty' ? '/%postname%/' : '',
         gmtOffset: TEST_GMT_OFFSET,
-        plugins: [COMPANION_PLUGIN, ...(spec.woocommerce ? [TEST_WOOCOMMERCE_PLUGIN] : [])],
+        plugins: [...(spec.companion ? [COMPANION_PLUGIN] : []), ...(spec.woocommerce ? [TEST_WOOCOMMERCE_PLUGIN] : [])],
         metaKeys: [...SEED_META_KEYS],
         users: spec.users,
+        memberId: member?.id ?? 0,
         ...(spec.woocommerce ? { woocommerce: spec.woocommerce } : {}),
       });
       spec.log(`${spec.name}: installed in ${installed.seconds} s`);
@@ -353,6 +376,8 @@ async function startSite(spec: SiteSpec): Promise<SiteProcess> {
           adminPassword,
           applicationPassword: installed.applicationPassword,
           permalinks: spec.permalinks,
+          companion: spec.companion,
+          member: member && installed.memberApplicationPassword ? { id: member.id, username: member.username, applicationPassword: installed.memberApplicationPassword } : null,
         },
       };
     } catch (error) {
@@ -427,10 +452,19 @@ interface InstallSpec {
   readonly plugins: readonly string[];
   readonly metaKeys: readonly string[];
   readonly users: readonly SeedUser[];
+  /** A seeded user who also gets an application password (0: none). */
+  readonly memberId: number;
   readonly woocommerce?: WoocommerceSeed;
 }
 
-async function install(www: string, siteDir: string, spec: InstallSpec): Promise<{ applicationPassword: string; wordpressVersion: string; seconds: number }> {
+interface Installed {
+  readonly applicationPassword: string;
+  readonly memberApplicationPassword: string | null;
+  readonly wordpressVersion: string;
+  readonly seconds: number;
+}
+
+async function install(www: string, siteDir: string, spec: InstallSpec): Promise<Installed> {
   const specFile = join(siteDir, 'install.json');
   writeFileSync(specFile, JSON.stringify(spec), { mode: 0o600 });
   const { code, stdout, stderr } = await run('/usr/bin/php', ['-d', 'display_errors=stderr', '-d', 'memory_limit=1G', INSTALLER, www, specFile], 120_000);
@@ -439,7 +473,7 @@ async function install(www: string, siteDir: string, spec: InstallSpec): Promise
   if (code !== 0 || !line.startsWith('{')) {
     throw new Error(`Installing WordPress failed (exit ${code}): ${stderr.trim() || stdout.trim() || 'no output'}`);
   }
-  return JSON.parse(line) as { applicationPassword: string; wordpressVersion: string; seconds: number };
+  return JSON.parse(line) as Installed;
 }
 
 function run(command: string, args: readonly string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -80,6 +80,14 @@ if ( is_wp_error( $forcesites_app_password ) ) {
 }
 
 forcesites_seed_users( $forcesites_spec['users'] );
+$forcesites_member_password = null;
+if ( $forcesites_spec['memberId'] > 0 ) {
+	$forcesites_member = WP_Application_Passwords::create_new_application_password( $forcesites_spec['memberId'], array( 'name' => 'ForceSites tests (member)' ) );
+	if ( is_wp_error( $forcesites_member ) ) {
+		forcesites_fail( 'Could not create the member\'s application password: ' . $forcesites_member->get_error_message() );
+	}
+	$forcesites_member_password = WP_Application_Passwords::chunk_password( $forcesites_member[0] );
+}
 if ( function_exists( 'forcesites_test_woocommerce_seed' ) && isset( $forcesites_spec['woocommerce'] ) ) {
 	forcesites_test_woocommerce_seed( $forcesites_spec['woocommerce'] );
 }
@@ -88,10 +96,11 @@ wp_cache_flush();
 ob_end_clean();
 echo wp_json_encode(
 	array(
-		'adminUserId'         => (int) $forcesites_install['user_id'],
-		'applicationPassword' => WP_Application_Passwords::chunk_password( $forcesites_app_password[0] ),
-		'wordpressVersion'    => get_bloginfo( 'version' ),
-		'seconds'             => round( microtime( true ) - $forcesites_started, 3 ),
+		'adminUserId'               => (int) $forcesites_install['user_id'],
+		'applicationPassword'       => WP_Application_Passwords::chunk_password( $forcesites_app_password[0] ),
+		'memberApplicationPassword' => $forcesites_member_password,
+		'wordpressVersion'          => get_bloginfo( 'version' ),
+		'seconds'                   => round( microtime( true ) - $forcesites_started, 3 ),
 	)
 ) . "\n";
 

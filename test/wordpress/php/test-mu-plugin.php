@@ -12,7 +12,9 @@
  *                                     handler stands aside, as it does while scraping);
  *     GET /forcesites-test/v1/slow?seconds=N  answers after N seconds (deadlines);
  *     GET /forcesites-test/v1/not-json       an HTML page with status 200 (a security
- *                                     plugin or cache answering instead of WordPress).
+ *                                     plugin or cache answering instead of WordPress);
+ *     GET /forcesites-test/v1/noisy   a PHP warning printed before the JSON answer (a
+ *                                     plugin's bug on a host with display_errors on).
  */
 
 if ( ! function_exists( 'wp_mail' ) ) {
@@ -52,6 +54,21 @@ add_action(
 					$seconds = min( 30, max( 0, (float) $request['seconds'] ) );
 					usleep( (int) ( $seconds * 1000000 ) );
 					return array( 'slept' => $seconds );
+				},
+			)
+		);
+		register_rest_route(
+			'forcesites-test/v1',
+			'/noisy',
+			array(
+				'methods'             => 'GET',
+				'permission_callback' => '__return_true',
+				'callback'            => function () {
+					ini_set( 'display_errors', '1' );
+					ini_set( 'html_errors', '1' );
+					$settings = array();
+					// A real warning from PHP: reading a key that is not there.
+					return array( 'warned' => $settings['missing_key'] );
 				},
 			)
 		);
