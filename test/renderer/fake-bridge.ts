@@ -49,6 +49,8 @@ export class FakeBridge implements ForceSitesApi {
     this.respond('activity:list', []);
     this.respond('shell:open-external', { opened: true });
     this.respond('health:report', NEVER_CHECKED);
+    // No sign-in waits in main unless a test says so.
+    this.respond('auth:pending', null);
   }
 
   /** Answer `channel` with a value, or with a function of the request. */

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { RequestOf } from '../../../../common/contract';
 import type { ErrorDto } from '../../../../common/errors';
-import type { ConnectionDto, SignInFinished } from '../../../../common/models';
+import type { ConnectionDto, PendingSignInDto, SignInFinished } from '../../../../common/models';
 import { useApp } from '../../app/app-context';
 import { invoke, on, toErrorDto } from '../../bridge';
 
@@ -34,6 +34,11 @@ export interface AuthFlowValue {
   readonly start: (request: SignInRequest) => Promise<void>;
   readonly cancel: () => Promise<void>;
   readonly reset: () => void;
+  /**
+   * Asks main for a sign-in still waiting for the browser (`auth:pending`) and, when there is
+   * one and nothing else is under way here, shows it as waiting. Resolves once main answered.
+   */
+  readonly resume: () => Promise<void>;
 }
 
 const AuthFlowContext = createContext<AuthFlowValue | undefined>(undefined);
@@ -44,7 +49,14 @@ const AuthFlowContext = createContext<AuthFlowValue | undefined>(undefined);
  */
 export function AuthFlowProvider({ children }: { readonly children: ReactNode }) {
   const { appInfo } = useApp();
-  const [state, setState] = useState<AuthFlowState>({ phase: 'idle' });
+  const [state, setShownState] = useState<AuthFlowState>({ phase: 'idle' });
+  // The phase as of the last change, readable outside render (resume must not replace a
+  // sign-in that started while main was answering).
+  const phase = useRef<AuthFlowState['phase']>('idle');
+  const setState = useCallback((next: AuthFlowState) => {
+    phase.current = next.phase;
+    setShownState(next);
+  }, []);
   const current = useRef<{ flowId: string | undefined; reauthorizing: boolean }>({ flowId: undefined, reauthorizing: false });
   // auth:finished may overtake the auth:start answer; keep early results until start answers.
   const early = useRef(new Map<string, SignInFinished>());
@@ -60,7 +72,7 @@ export function AuthFlowProvider({ children }: { readonly children: ReactNode })
         error: event.error === undefined ? { code: 'INTERNAL', message: 'Salesforce sign-in did not finish.' } : event.error,
       });
     }
-  }, []);
+  }, [setState]);
 
   useEffect(
     () =>
@@ -112,11 +124,44 @@ export function AuthFlowProvider({ children }: { readonly children: ReactNode })
         } catch {
           opened = false;
         }
-        setState((now) => (now.phase === 'waiting' && now.flowId === started.flowId ? { ...now, browserOpened: opened } : now));
+        setShownState((now) => (now.phase === 'waiting' && now.flowId === started.flowId ? { ...now, browserOpened: opened } : now));
       }
     },
-    [edition, finish],
+    [edition, finish, setState],
   );
+
+  // The flow is state in main: after a reload the page has forgotten it, main has not.
+  const resume = useCallback(async () => {
+    if (current.current.flowId !== undefined) return;
+    let pending: PendingSignInDto | null;
+    try {
+      pending = await invoke('auth:pending', {});
+    } catch {
+      // Nothing to show then: a sign-in main cannot report still finishes by itself, and
+      // auth:finished reloads the connection list.
+      return;
+    }
+    if (pending === null) return;
+    // A sign-in this page started meanwhile wins over the one main remembered.
+    if (phase.current !== 'idle' || current.current.flowId !== undefined) return;
+    current.current = { flowId: pending.flowId, reauthorizing: pending.reauthorizeConnectionId !== undefined };
+    setState({
+      phase: 'waiting',
+      flowId: pending.flowId,
+      authorizeUrl: pending.authorizeUrl,
+      redirectUri: pending.redirectUri,
+      reauthorizeConnectionId: pending.reauthorizeConnectionId,
+      acknowledgedApprovalId: undefined,
+      // Nothing is opened again after a reload: the admin may still have that tab; the link is offered.
+      browserOpened: edition === 'browser' ? false : undefined,
+    });
+    // auth:finished may have arrived while main answered.
+    const finishedAlready = early.current.get(pending.flowId);
+    if (finishedAlready !== undefined) {
+      early.current.delete(pending.flowId);
+      finish(finishedAlready);
+    }
+  }, [edition, finish, setState]);
 
   const cancel = useCallback(async () => {
     const flowId = current.current.flowId;
@@ -128,14 +173,14 @@ export function AuthFlowProvider({ children }: { readonly children: ReactNode })
     } catch {
       // The flow may have finished or timed out meanwhile; nothing is left to cancel.
     }
-  }, []);
+  }, [setState]);
 
   const reset = useCallback(() => {
     current.current.flowId = undefined;
     setState({ phase: 'idle' });
-  }, []);
+  }, [setState]);
 
-  const value = useMemo(() => ({ state, start, cancel, reset }), [state, start, cancel, reset]);
+  const value = useMemo(() => ({ state, start, cancel, reset, resume }), [state, start, cancel, reset, resume]);
   return <AuthFlowContext.Provider value={value}>{children}</AuthFlowContext.Provider>;
 }
 

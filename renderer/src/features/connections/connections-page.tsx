@@ -33,6 +33,18 @@ export function ConnectionsPage() {
   // was missed while the page was closed.
   useEffect(() => on('auth:finished', (event) => event.ok && reload()), [reload]);
 
+  // A reload forgets a sign-in that main still runs: ask main, and hold the "No connections
+  // yet" invitation until it answered so it does not flash over a waiting sign-in.
+  const { resume } = flow;
+  const [pendingAsked, setPendingAsked] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void resume().finally(() => live && setPendingAsked(true));
+    return () => {
+      live = false;
+    };
+  }, [resume]);
+
   const list = connections.data ?? [];
   const siteList = sites.data ?? [];
   const { start } = flow;
@@ -121,6 +133,7 @@ export function ConnectionsPage() {
         </p>
       ) : list.length === 0 && connections.error === undefined ? (
         !adding &&
+        pendingAsked &&
         flow.state.phase === 'idle' && (
           <EmptyState
             title="No connections yet"
