@@ -166,7 +166,11 @@ export interface SiteApiCallsDto {
 
 // ---------------------------------------------------------------- the report
 
-export type CardConnectionState = ConnectionState | { readonly kind: 'no-connection' };
+export type CardConnectionState =
+  | ConnectionState
+  | { readonly kind: 'no-connection' }
+  /** The last check could not reach Salesforce through this connection (network, deadline, 5xx). */
+  | { readonly kind: 'unreachable'; readonly detail: string };
 
 export interface SiteHealthCard {
   readonly siteId: string;
@@ -182,6 +186,8 @@ export interface SiteHealthCard {
   readonly install: InstallReportDto | null;
   readonly apiUsage: ApiUsageDto | null;
   readonly siteApiCalls: SiteApiCallsDto;
+  /** Every call made through the site's connection in the last 24 hours (health checks included). */
+  readonly connectionApiCalls?: SiteApiCallsDto;
   readonly keepAlive: KeepAlivePlanDto | null;
   readonly permissionGaps: readonly PermissionGap[];
   readonly lastSyncedAt: string | null;

@@ -48,6 +48,10 @@ export interface AppOptions {
   /** Delay between a change of sites or connections and the health check it triggers. */
   readonly healthChangeDebounceMs?: number;
   readonly timers?: Timers;
+  /** Deadline for one Salesforce request; defaults to the setting (tests shorten it below its 5 s minimum). */
+  readonly requestTimeoutMs?: number;
+  /** Deadline for one health run; defaults to four request deadlines. */
+  readonly healthRunTimeoutMs?: number;
 }
 
 export interface ForceSitesApp {
@@ -80,7 +84,13 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
   const stopRouting = routeDomainEvents({ bus, store, emit: events.emit, activity, ...(options.notify ? { notify: options.notify } : {}) });
 
   // salesforce
-  const registry = new ConnectionRegistry({ store, secrets, bus, log: logger });
+  const registry = new ConnectionRegistry({
+    store,
+    secrets,
+    bus,
+    log: logger,
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: () => options.requestTimeoutMs! }),
+  });
 
   // features
   const siteHosts = () =>
@@ -103,6 +113,7 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     logger,
     listSites: () => sites.service.list(),
     schedule: options.scheduleHealthChecks ?? true,
+    ...(options.healthRunTimeoutMs === undefined ? {} : { runTimeoutMs: options.healthRunTimeoutMs }),
     ...(options.healthChangeDebounceMs === undefined ? {} : { changeDebounceMs: options.healthChangeDebounceMs }),
     ...(options.isOnline ? { isOnline: options.isOnline } : {}),
   });
@@ -118,6 +129,7 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     // Enforced: a sign-in that would evict another site's approval starts only when the
     // admin acknowledged exactly that approval in the preflight dialog.
     preflight: health.signInPreflight,
+    afterSignIn: health.afterSignIn,
     ...(options.callbackTimeoutMs === undefined ? {} : { callbackTimeoutMs: options.callbackTimeoutMs }),
   });
 

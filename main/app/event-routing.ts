@@ -38,6 +38,9 @@ export function routeDomainEvents(targets: EventRoutingTargets): () => void {
       emit('auth:finished', finished);
       if (finished.ok && finished.connection) activity.add('info', 'auth', `Signed in to Salesforce as ${finished.connection.username}.`);
       else if (finished.error) activity.add(finished.error.code === 'AUTH_CANCELLED' ? 'info' : 'warning', 'auth', `Sign-in did not finish: ${finished.error.message}`);
+      for (const lost of finished.revokedBySignIn ?? []) {
+        activity.add('warning', 'auth', `Salesforce revoked the ${lost.appName} approval of ${lost.username} authorized ${lost.authorizedAt}, which belonged to ${lost.belongedTo}: ${lost.username} was at the approval cap.`);
+      }
     }),
     bus.on('connection.refresh-refused', ({ connection }) =>
       activity.add('error', 'auth', `Salesforce no longer accepts the authorization of ${connection.username}: reauthorize it on the Connections page.`),

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError, toErrorDto } from '../../common/errors';
-import type { ConnectionDto, SignInRequest, SignInStarted } from '../../common/models';
+import type { ConnectionDto, RevokedBySignIn, SignInRequest, SignInStarted } from '../../common/models';
 import type { EventBus } from '../platform/event-bus';
 import { silentLogger, type Logger } from '../platform/logger';
 import type { ConnectionRecord } from '../platform/profile-records';
@@ -44,9 +44,14 @@ export interface SignInPreflightContext {
 
 /**
  * Runs before the browser opens. Throw an AppError to stop the sign-in; it reaches the
- * renderer as the `auth:start` error.
+ * renderer as the `auth:start` error. What it returns is handed to `afterSignIn` unread.
  */
-export type SignInPreflight = (context: SignInPreflightContext) => Promise<void>;
+export type SignInPreflight = (context: SignInPreflightContext) => Promise<unknown>;
+
+/** Runs once a sign-in is saved: which approvals did Salesforce revoke because of it? Time-boxed. */
+export type AfterSignIn = (connection: ConnectionDto, preflightSnapshot: unknown) => Promise<readonly RevokedBySignIn[]>;
+
+const AFTER_SIGN_IN_TIMEOUT_MS = 10_000;
 
 export interface SignInServiceOptions {
   readonly registry: ConnectionRegistry;
@@ -59,6 +64,7 @@ export interface SignInServiceOptions {
   /** Demo/test mode: allow http://localhost:PORT login hosts (the emulator). */
   readonly allowLoopbackHttp?: boolean;
   readonly preflight?: SignInPreflight;
+  readonly afterSignIn?: AfterSignIn;
   /** Default 5 minutes. */
   readonly callbackTimeoutMs?: number;
   readonly timers?: Timers;
@@ -167,7 +173,7 @@ export class SignInService {
     const context = await this.#flowContext(request);
     const sameApp = this.#registry.list().filter((c) => c.loginUrl === context.loginUrl && c.clientId === context.clientId);
     const reauthorizing = context.reauthorize === undefined ? undefined : this.#registry.find(context.reauthorize.id);
-    await this.#options.preflight?.({
+    const snapshot = await this.#options.preflight?.({
       loginUrl: context.loginUrl,
       clientId: context.clientId,
       chooseAnotherUser: request.chooseAnotherUser,
@@ -191,7 +197,7 @@ export class SignInService {
       startedAt: new Date().toISOString(),
       ...(context.reauthorize === undefined ? {} : { reauthorizeConnectionId: context.reauthorize.id }),
     };
-    this.#active = { pending, flow, abort, done: this.#finishInBackground(flowId, flow, context, port) };
+    this.#active = { pending, flow, abort, done: this.#finishInBackground(flowId, flow, context, port, snapshot) };
     this.#log.info('sign-in started', { flowId, loginUrl: context.loginUrl, redirectUri: flow.redirectUri });
     this.#bus.emit('sign-in.started', {
       flowId,
@@ -260,7 +266,7 @@ export class SignInService {
     });
   }
 
-  async #finishInBackground(flowId: string, flow: OAuthFlow, context: FlowContext, port: number): Promise<void> {
+  async #finishInBackground(flowId: string, flow: OAuthFlow, context: FlowContext, port: number, snapshot: unknown): Promise<void> {
     // Let startSignIn register the flow before a very fast failure settles it.
     await Promise.resolve();
     try {
@@ -280,8 +286,9 @@ export class SignInService {
         reauthorizeConnectionId: context.reauthorize?.id,
       });
       this.#log.info('sign-in finished', { flowId, connectionId: connection.id });
+      const revokedBySignIn = await this.#revokedBy(connection, snapshot);
       this.#clearActive(flowId);
-      this.#bus.emit('sign-in.finished', { flowId, ok: true, connection });
+      this.#bus.emit('sign-in.finished', { flowId, ok: true, connection, ...(revokedBySignIn.length > 0 ? { revokedBySignIn } : {}) });
     } catch (error) {
       const dto = toErrorDto(error);
       this.#log.warn('sign-in failed', { flowId, code: dto.code, message: dto.message });
@@ -290,6 +297,25 @@ export class SignInService {
       this.#bus.emit('sign-in.finished', { flowId, ok: false, error: dto });
     } finally {
       await flow.cancel().catch(() => undefined);
+    }
+  }
+
+  /** Never fails the sign-in: a census that cannot be taken just says nothing. */
+  async #revokedBy(connection: ConnectionDto, snapshot: unknown): Promise<readonly RevokedBySignIn[]> {
+    const after = this.#options.afterSignIn;
+    if (after === undefined) return [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<readonly RevokedBySignIn[]>((resolve) => {
+      timer = setTimeout(() => resolve([]), AFTER_SIGN_IN_TIMEOUT_MS);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([after(connection, snapshot), timeout]);
+    } catch (error) {
+      this.#log.warn('could not compare approvals after the sign-in', { error });
+      return [];
+    } finally {
+      clearTimeout(timer);
     }
   }
 

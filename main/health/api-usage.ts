@@ -5,7 +5,7 @@
  */
 import type { ApiUsageDto, ApiUsageLevel, SiteApiCallsDto } from '../../common/health-models';
 import type { SalesforceApi } from '../salesforce/salesforce-api';
-import { errorCodeOf, isAuthorizationLost } from '../salesforce/salesforce-errors';
+import { errorCodeOf, isAuthorizationLost, isUnreachable } from '../salesforce/salesforce-errors';
 import { parseSforceLimitInfo } from '../salesforce/limit-info';
 
 export const API_WARN_FRACTION = 0.8;
@@ -105,8 +105,9 @@ export class ApiUsageTracker {
         return usageDto(orgId, used, daily.Max, 'limits', this.now());
       }
     } catch (error) {
-      // A dead connection is the caller's business (it marks the connection), not "usage unknown".
-      if (isAuthorizationLost(error)) throw error;
+      // A dead connection or an unreachable org is the caller's business (it marks the
+      // connection), not "usage unknown": the check must not count it as reached.
+      if (isAuthorizationLost(error) || isUnreachable(error)) throw error;
       const fromHeader = this.fromLimitInfo(api, orgId);
       if (fromHeader) return fromHeader;
       return unknownUsage(orgId, `Salesforce did not answer the limits request (${errorCodeOf(error)}).`);

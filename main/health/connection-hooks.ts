@@ -4,7 +4,7 @@
  * a unit test checks it still fits main/auth's SignInPreflight.
  */
 import type { ConnectionDto } from '../../common/models';
-import type { PreflightRequest, PreflightResult } from '../../common/health-models';
+import type { ApprovalCensusDto, PreflightRequest, PreflightResult } from '../../common/health-models';
 import { AppError } from '../../common/errors';
 import type { Logger } from '../platform/logger';
 import { silentLogger } from '../platform/logger';
@@ -34,20 +34,29 @@ export function preflightRequestFor(context: PreflightHookContext): PreflightReq
   return context.expectedUsername === undefined ? {} : { username: context.expectedUsername };
 }
 
-export function preflightHook(service: { preflight(request: PreflightRequest): Promise<PreflightResult> }, options: PreflightHookOptions = {}): (context: PreflightHookContext) => Promise<void> {
+/** What the preflight hands back through sign-in: the census it took, to compare afterwards. */
+export interface PreflightSnapshot {
+  readonly census: ApprovalCensusDto | null;
+}
+
+export type PreflightCheck = (request: PreflightRequest) => Promise<{ readonly result: PreflightResult; readonly census?: ApprovalCensusDto | null }>;
+
+export function preflightHook(check: PreflightCheck, options: PreflightHookOptions = {}): (context: PreflightHookContext) => Promise<PreflightSnapshot> {
   const logger = options.logger ?? silentLogger;
   return async (context) => {
     let result: PreflightResult;
+    let census: ApprovalCensusDto | null;
     try {
-      result = await service.preflight(preflightRequestFor(context));
+      ({ result, census = null } = await check(preflightRequestFor(context)));
     } catch {
       // A census that fails must not stop the admin from signing in.
       logger.warn('sign-in preflight could not run');
-      return;
+      return { census: null };
     }
     logger.info('sign-in preflight', { verdict: result.verdict, used: result.used, cap: result.cap });
     if (options.enforce && result.verdict === 'will-disconnect' && result.evicts && context.acknowledgedApprovalId !== result.evicts.approvalId) {
       throw new AppError('CONFLICT', result.message, { hint: result.suggestion ?? 'Choose another Salesforce user, or confirm that this site may be disconnected.' });
     }
+    return { census };
   };
 }

@@ -41,6 +41,7 @@ import { keepAliveWindow } from './keep-alive';
 import { PolicyCheck } from './policy-check';
 import type { SalesforceApi } from '../salesforce/salesforce-api';
 import { errorCodeOf, errorMessageOf, isAuthorizationLost } from '../salesforce/salesforce-errors';
+import { requestTimedOut } from '../salesforce/salesforce-transport';
 import { candidatesFrom } from './sign-in-preflight';
 import type { UserPermissions } from './user-permissions';
 import { readUserPermissions } from './user-permissions';
@@ -63,6 +64,8 @@ export interface HealthMonitorOptions {
   readonly sink: HealthSink;
   readonly now?: () => number;
   readonly timers: Timers;
+  /** Deadline for one whole run (default: four request deadlines, at least a minute). */
+  readonly runTimeoutMs?: number;
   readonly isOnline?: () => boolean;
   readonly logger?: Logger;
   /** ForceSites' connected app as named in the org (ConnectedApplication.Name). */
@@ -116,6 +119,7 @@ function headlineOf(state: CardConnectionState, approvals: UserAppApprovals | nu
   if (state.kind === 'no-connection') return 'No Salesforce connection chosen for this site.';
   if (state.kind === 'keychain-error') return 'The keychain refused to give ForceSites the saved authorization.';
   if (state.kind === 'needs-reauthorization') return `Needs reauthorization: ${state.detail}`;
+  if (state.kind === 'unreachable') return state.detail;
   if (install?.verdict === 'uninstalled') return 'The connected app is not installed: new users are blocked.';
   if (policy && (policy.severity === 'error' || policy.severity === 'warning')) return policy.summary;
   if (approvals?.level === 'at-cap') return `${approvals.used} of ${approvals.cap} approvals used: the next sign-in as ${approvals.username ?? 'this user'} disconnects a site.`;
@@ -138,6 +142,7 @@ export class HealthMonitor {
 
   private last: HealthReport;
   private running: Promise<HealthReport> | null = null;
+  private followUp: Promise<HealthReport> | null = null;
   private handle: unknown = undefined;
   private failures = 0;
   private started = false;
@@ -180,9 +185,22 @@ export class HealthMonitor {
     this.handle = undefined;
   }
 
-  /** On demand (the Health page's "Check now"); concurrent callers share one run. */
-  checkNow(): Promise<HealthReport> {
-    if (this.running) return this.running;
+  /**
+   * On demand (the Health page's "Check now"); concurrent callers share one run. `fresh`:
+   * the caller changed something (revoked an approval, added a site) that a run already in
+   * progress may not have seen, so a new run follows it.
+   */
+  checkNow(options: { readonly fresh?: boolean } = {}): Promise<HealthReport> {
+    if (this.running) {
+      if (!options.fresh) return this.running;
+      this.followUp ??= this.running.then(
+        () => this.checkNow(),
+        () => this.checkNow(),
+      ).finally(() => {
+        this.followUp = null;
+      });
+      return this.followUp;
+    }
     this.running = this.run().finally(() => {
       this.running = null;
     });
@@ -217,6 +235,35 @@ export class HealthMonitor {
     void report;
   }
 
+  private async runTimeoutMs(): Promise<number> {
+    if (this.options.runTimeoutMs !== undefined) return this.options.runTimeoutMs;
+    try {
+      const settings = await this.ports.settings();
+      return Math.max(60_000, (settings.requestTimeoutSeconds ?? 30) * 4_000);
+    } catch {
+      return 120_000;
+    }
+  }
+
+  private withRunDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const handle = this.options.timers.setTimeout(() => {
+        const seconds = Math.round(timeoutMs / 1000);
+        reject(Object.assign(requestTimedOut(timeoutMs), { message: `The health check did not finish within ${seconds} seconds: Salesforce is slow or unreachable.` }));
+      }, timeoutMs);
+      work.then(
+        (value) => {
+          this.options.timers.clearTimeout(handle);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.options.timers.clearTimeout(handle);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+
   private async intervalMs(): Promise<number> {
     try {
       const settings = await this.ports.settings();
@@ -233,7 +280,9 @@ export class HealthMonitor {
     let report: HealthReport;
     let failed = false;
     try {
-      const built = await this.build();
+      // A run has a deadline of its own: one hung answer must not stop health for good. A run
+      // past it is dropped (its findings are never published) and reported.
+      const built = await this.withRunDeadline(this.build(), await this.runTimeoutMs());
       report = built.report;
       failed = built.allFailed;
     } catch (error) {
@@ -260,10 +309,11 @@ export class HealthMonitor {
 
   private async build(): Promise<{ report: HealthReport; allFailed: boolean }> {
     const [settings, sites, connections] = await Promise.all([this.ports.settings(), this.ports.listSites(), this.ports.listConnections()]);
-    const states = new Map<string, ConnectionState>();
+    const states = new Map<string, CardConnectionState>();
     const findings = new Map<string, OrgFindings>();
     let reachedAny = connections.length === 0;
     let networkFailures = 0;
+    let lastNetworkError = '';
 
     const byOrg = new Map<string, ConnectionDto[]>();
     for (const c of connections) byOrg.set(c.orgId, [...(byOrg.get(c.orgId) ?? []), c]);
@@ -290,8 +340,10 @@ export class HealthMonitor {
           } else if (isAuthorizationLost(error)) {
             states.set(connection.id, { kind: 'needs-reauthorization', cause: 'unknown', detail: isAppError(error) ? error.message : 'Salesforce refused the saved authorization.' });
           } else {
+            // Not reached: never "Connected" on the strength of a call that did not answer.
             networkFailures += 1;
-            states.set(connection.id, connection.state);
+            lastNetworkError = isAppError(error) ? error.message : errorMessageOf(error);
+            states.set(connection.id, { kind: 'unreachable', detail: `Salesforce could not be reached: ${lastNetworkError}` });
           }
         }
       }
@@ -315,12 +367,18 @@ export class HealthMonitor {
     if (this.options.keepAlive) {
       for (const connection of connections) {
         const f = findings.get(connection.orgId);
-        if (states.get(connection.id)?.kind !== 'connected') {
+        const kind = states.get(connection.id)?.kind;
+        if (kind === 'unreachable') continue; // keep the plan: the next refresh may get through
+        if (kind !== 'connected') {
           this.options.keepAlive.unschedule(connection.id);
           continue;
         }
         const window = keepAliveWindow(f?.policy?.verdict ?? { kind: 'unknown' });
-        if (window === null) continue;
+        if (window === null) {
+          // A policy keep-alive cannot help with (or none needed): drop any earlier plan.
+          this.options.keepAlive.unschedule(connection.id);
+          continue;
+        }
         const reason = f?.policy?.verdict.kind === 'expires-if-unused' ? 'the refresh token policy expires unused tokens' : 'Salesforce may expire refresh tokens unused for 30 days';
         plans.set(connection.id, this.options.keepAlive.schedule({ connectionId: connection.id, windowMs: window, reason }));
       }
@@ -337,7 +395,7 @@ export class HealthMonitor {
         cards,
         censuses,
         nextCheckAt: null,
-        lastError: allFailed ? 'Salesforce could not be reached for any connection.' : null,
+        lastError: allFailed ? `Salesforce unreachable: no connection got an answer (${lastNetworkError})` : null,
       },
       allFailed,
     };
@@ -421,7 +479,7 @@ export class HealthMonitor {
     return { ...census, groups, notes };
   }
 
-  private card(site: SiteProfileDto, connections: readonly ConnectionDto[], states: ReadonlyMap<string, ConnectionState>, findings: ReadonlyMap<string, OrgFindings>, plans: ReadonlyMap<string, KeepAlivePlanDto>, now: string): SiteHealthCard {
+  private card(site: SiteProfileDto, connections: readonly ConnectionDto[], states: ReadonlyMap<string, CardConnectionState>, findings: ReadonlyMap<string, OrgFindings>, plans: ReadonlyMap<string, KeepAlivePlanDto>, now: string): SiteHealthCard {
     const connection = site.connectionId ? connections.find((c) => c.id === site.connectionId) : undefined;
     const siteApiCalls = this.usage.siteCalls(site.id);
     if (!connection) {
@@ -443,6 +501,7 @@ export class HealthMonitor {
         lastSyncedAt: site.lastSyncedAt,
         lastCheckedAt: now,
         problems: site.connectionId ? ['The connection this site used was removed.'] : [],
+        ...(site.detachedFromConnection ? { detachedFromConnection: site.detachedFromConnection } : {}),
       };
     }
     const state = states.get(connection.id) ?? connection.state;
@@ -465,6 +524,7 @@ export class HealthMonitor {
       install: f?.install ?? null,
       apiUsage: f?.apiUsage ?? null,
       siteApiCalls,
+      connectionApiCalls: this.usage.siteCalls(`connection:${connection.id}`),
       keepAlive: plans.get(connection.id) ?? this.options.keepAlive?.plan(connection.id) ?? null,
       permissionGaps: f?.gaps ?? [],
       lastSyncedAt: site.lastSyncedAt,

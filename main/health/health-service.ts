@@ -3,7 +3,7 @@
  * invalid_grant explainer, revocation and keep-alive, all over the same ports. health-module.ts
  * maps its public methods to IPC channels and domain events.
  */
-import type { ConnectionDto } from '../../common/models';
+import type { ConnectionDto, RevokedBySignIn } from '../../common/models';
 import type {
   ApprovalCensusDto,
   HealthReport,
@@ -22,7 +22,7 @@ import type { HealthMonitorPorts, HealthSink } from './health-monitor';
 import { countedVia, HealthMonitor } from './health-monitor';
 import { InvalidGrantExplainer } from './invalid-grant-explainer';
 import { KeepAliveScheduler } from './keep-alive';
-import { candidatesFrom, SignInPreflight } from './sign-in-preflight';
+import { candidatesFrom, revokedBetween, SignInPreflight } from './sign-in-preflight';
 
 export interface HealthServicePorts extends HealthMonitorPorts {
   /**
@@ -42,6 +42,7 @@ export interface HealthServiceOptions {
   /** ForceSites' connected app as named in the org. Default "ForceSites". */
   readonly ownAppName?: string;
   readonly ownAppDeveloperName?: string;
+  readonly runTimeoutMs?: number;
 }
 
 export class HealthService {
@@ -72,6 +73,7 @@ export class HealthService {
       usage: this.apiUsage,
       census: this.census,
       ...(options.ownAppDeveloperName ? { ownAppDeveloperName: options.ownAppDeveloperName } : {}),
+      ...(options.runTimeoutMs === undefined ? {} : { runTimeoutMs: options.runTimeoutMs }),
       ...(this.keepAlive ? { keepAlive: this.keepAlive } : {}),
       ...(options.isOnline ? { isOnline: options.isOnline } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
@@ -106,8 +108,8 @@ export class HealthService {
   }
 
   /** `health:check` */
-  check(): Promise<HealthReport> {
-    return this.monitor.checkNow();
+  check(options: { readonly fresh?: boolean } = {}): Promise<HealthReport> {
+    return this.monitor.checkNow(options);
   }
 
   /** `health:census`: a fresh census through one connection, with every watched app. */
@@ -138,13 +140,37 @@ export class HealthService {
     if (!connection) throw new AppError('NOT_FOUND', 'That connection no longer exists.');
     const api = await this.options.ports.openConnection(request.connectionId);
     const result = await this.census.revoke(api, request.approvalId, request.source, { loginUrl: connection.loginUrl });
-    if (result.revoked) void this.monitor.checkNow().catch(() => undefined);
+    if (result.revoked) void this.monitor.checkNow({ fresh: true }).catch(() => undefined);
     return result;
   }
 
   /** `auth:preflight` */
   preflight(request: PreflightRequest): Promise<PreflightResult> {
     return this.preflightCheck.check(request);
+  }
+
+  /** The preflight as sign-in runs it: the verdict and the census, kept to compare after. */
+  preflightWithCensus(request: PreflightRequest): Promise<{ readonly result: PreflightResult; readonly census: ApprovalCensusDto | null }> {
+    return this.preflightCheck.checkWithCensus(request);
+  }
+
+  /**
+   * After a sign-in: which of the user's approvals did Salesforce revoke? Compares the census
+   * taken before the browser opened with one taken now through the new connection.
+   */
+  async revokedBySignIn(connection: ConnectionDto, before: ApprovalCensusDto | null): Promise<RevokedBySignIn[]> {
+    if (before === null) return [];
+    const { ports } = this.options;
+    const [connections, sites, settings] = await Promise.all([ports.listConnections(), ports.listSites(), ports.settings()]);
+    const api = await ports.openConnection(connection.id);
+    const after = await this.census.take(api, {
+      watchedApps: [this.ownAppName],
+      approvalCap: settings.approvalCap,
+      approvalWarnAt: settings.approvalWarnAt,
+      candidates: candidatesFrom(connections.filter((c) => c.orgId === connection.orgId), sites, this.ownAppName),
+      orgId: connection.orgId,
+    });
+    return revokedBetween(before, after.dto, { connectionId: connection.id, userId: connection.userId, username: connection.username }, this.ownAppName);
   }
 
   /** Why Salesforce refused this connection's refresh token, as far as a census can tell. */

@@ -6,7 +6,7 @@
  * browser opens we say "authorizing now as USER will disconnect SITE (authorized DATE)", and
  * suggest the connector guide's fix: a dedicated integration user per group of sites.
  */
-import type { ConnectionDto, SiteProfileDto } from '../../common/models';
+import type { ConnectionDto, RevokedBySignIn, SiteProfileDto } from '../../common/models';
 import type { ApprovalCensusDto, PreflightEviction, PreflightRequest, PreflightResult, UserAppApprovals } from '../../common/health-models';
 import type { AttributionCandidate, CapSettings } from './approval-census';
 import { ApprovalCensusService } from './approval-census';
@@ -104,6 +104,27 @@ export function preflightFromCensus(input: PreflightInput): PreflightResult {
       suggestion: dedicatedUserSuggestion(appName, cap),
     };
   }
+  // Reauthorizing replaces the connection's own approval: Salesforce holds as many after as
+  // before, and the approval that goes next is the oldest OTHER one.
+  const own = input.reauthorizeConnectionId
+    ? group?.approvals.find((a) => a.attribution.kind === 'site' && a.attribution.connectionId === input.reauthorizeConnectionId)
+    : undefined;
+  if (own) {
+    const nextToGo = group?.approvals.find((a) => a !== own);
+    const atCapAfter = used >= cap - 1 && nextToGo !== undefined;
+    return {
+      ...base,
+      verdict: 'safe',
+      used,
+      evicts: null,
+      message:
+        `Reauthorizing replaces this connection's own approval: ${user.label} holds ${used} of ${cap} ${appName} approvals before and after; this sign-in disconnects nothing.` +
+        (atCapAfter && nextToGo
+          ? ` A new sign-in as ${user.label} elsewhere would disconnect ${whoseApproval({ approvalId: nextToGo.id, authorizedAt: nextToGo.createdAt, attribution: nextToGo.attribution })} (authorized ${formatWhen(nextToGo.createdAt)}).`
+          : ''),
+      suggestion: null,
+    };
+  }
   if (used + 1 >= cap || used >= input.approvalWarnAt) {
     const after = used + 1;
     return {
@@ -154,13 +175,18 @@ export class SignInPreflight {
   }
 
   async check(request: PreflightRequest): Promise<PreflightResult> {
+    return (await this.checkWithCensus(request)).result;
+  }
+
+  /** The verdict, and the census it came from (kept to compare with one taken after the sign-in). */
+  async checkWithCensus(request: PreflightRequest): Promise<{ readonly result: PreflightResult; readonly census: ApprovalCensusDto | null }> {
     const { ports } = this.options;
     const [connections, sites, settings] = await Promise.all([ports.listConnections(), ports.listSites(), ports.settings()]);
     const appName = request.appName ?? this.ownAppName;
     const target = request.connectionId ? connections.find((c) => c.id === request.connectionId) : undefined;
-    const userId = target?.userId ?? request.userId ?? null;
-    const label = target?.username ?? connections.find((c) => userId !== null && c.userId === userId)?.username ?? userId;
-    const user = userId && label ? { userId, label } : null;
+    const byUsername = request.username === undefined ? undefined : connections.find((c) => c.username.toLowerCase() === request.username!.toLowerCase());
+    let userId = target?.userId ?? request.userId ?? byUsername?.userId ?? null;
+    const label = target?.username ?? byUsername?.username ?? connections.find((c) => userId !== null && c.userId === userId)?.username ?? request.username ?? userId;
 
     // Who can count: the user's own live connections see at least their own approvals; any
     // other live connection of the org helps only if its user sees everybody's. The target may
@@ -182,7 +208,7 @@ export class SignInPreflight {
           toleranceMs: this.options.toleranceMs,
           orgId: connection.orgId,
         });
-        if (taken.dto.scope === 'all-users' || !user || sameUser(connection)) {
+        if (taken.dto.scope === 'all-users' || userId === null || sameUser(connection)) {
           census = taken.dto;
           break;
         }
@@ -190,6 +216,46 @@ export class SignInPreflight {
         continue;
       }
     }
-    return preflightFromCensus({ appName, user, census, approvalCap: settings.approvalCap, approvalWarnAt: settings.approvalWarnAt, reauthorizeConnectionId: target?.id ?? null });
+    // A username typed before a new sign-in: an admin's census names every user, so a user
+    // ForceSites holds no connection for is found there (or holds no approval at all).
+    if (userId === null && request.username !== undefined && census !== null) {
+      const wanted = request.username.toLowerCase();
+      const group = census.groups.find((g) => g.username?.toLowerCase() === wanted);
+      if (group) userId = group.userId;
+      else if (census.scope === 'all-users') userId = `username:${wanted}`;
+    }
+    const user = userId && label ? { userId, label } : null;
+    const result = preflightFromCensus({ appName, user, census, approvalCap: settings.approvalCap, approvalWarnAt: settings.approvalWarnAt, reauthorizeConnectionId: target?.id ?? null });
+    return { result, census };
   }
+}
+
+/**
+ * Approvals Salesforce revoked because of a sign-in: those of the signed-in user and app that
+ * the census before listed and the census after does not, except the connection's own previous
+ * approval (ForceSites revokes that one itself when a sign-in replaces it).
+ */
+export function revokedBetween(
+  before: ApprovalCensusDto | null,
+  after: ApprovalCensusDto | null,
+  signedIn: { readonly connectionId: string; readonly userId: string; readonly username: string },
+  appName: string,
+): RevokedBySignIn[] {
+  if (before === null || after === null) return [];
+  const app = appName.trim().toLowerCase();
+  const user = signedIn.userId.slice(0, 15);
+  const groupOf = (census: ApprovalCensusDto) => census.groups.find((g) => g.appName.trim().toLowerCase() === app && g.userId.slice(0, 15) === user);
+  const was = groupOf(before);
+  const now = groupOf(after);
+  if (was === undefined || now === undefined) return [];
+  const still = new Set(now.approvals.map((a) => a.id));
+  return was.approvals
+    .filter((a) => !still.has(a.id) && !(a.attribution.kind === 'site' && a.attribution.connectionId === signedIn.connectionId))
+    .map((a) => ({
+      appName: was.appName,
+      username: signedIn.username,
+      authorizedAt: a.createdAt,
+      belongedTo: a.attribution.kind === 'site' ? (a.attribution.siteNames.length > 0 ? `site ${a.attribution.siteNames.map((n) => `“${n}”`).join(', ')}` : 'a ForceSites connection with no site') : 'another app, device or site outside ForceSites',
+      siteIds: a.attribution.kind === 'site' ? a.attribution.siteIds : [],
+    }));
 }

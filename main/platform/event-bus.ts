@@ -9,9 +9,8 @@
  * Delivery is synchronous and in subscription order. A subscriber that throws is logged and
  * skipped: one broken listener must not stop the others or the feature that emitted.
  */
-import type { ErrorDto } from '../../common/errors';
 import type { HealthChange, HealthReport } from '../../common/health-models';
-import type { ConnectionDto, ReauthorizationCause, SiteProfileDto } from '../../common/models';
+import type { ConnectionDto, ReauthorizationCause, SignInFinished, SiteProfileDto } from '../../common/models';
 import { silentLogger, type Logger } from './logger';
 
 export interface DomainEvents {
@@ -23,7 +22,7 @@ export interface DomainEvents {
   'site.deleted': { readonly siteId: string; readonly name: string };
   'settings.saved': Record<string, never>;
   'sign-in.started': { readonly flowId: string; readonly loginUrl: string; readonly reauthorizeConnectionId?: string };
-  'sign-in.finished': { readonly flowId: string; readonly ok: boolean; readonly connection?: ConnectionDto; readonly error?: ErrorDto };
+  'sign-in.finished': SignInFinished;
   /** A token refresh succeeded (keep-alive windows restart). */
   'connection.refreshed': { readonly connectionId: string; readonly rotated: boolean };
   /**

@@ -38,6 +38,7 @@ export function toSiteDto(site: SiteRecord, connections: readonly ConnectionReco
     lastCheckedAt: site.lastCheckedAt,
     lastSyncedAt: site.lastSyncedAt,
     createdAt: site.createdAt,
+    ...(site.connectionId === null && site.detachedFromConnection !== undefined ? { detachedFromConnection: site.detachedFromConnection } : {}),
   };
 }
 

@@ -38,6 +38,8 @@ export interface SiteRecord {
   readonly lastSyncedAt: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** The username of the connection this site used until it was disconnected; cleared when a connection is chosen. */
+  readonly detachedFromConnection?: string;
 }
 
 export interface ProfileData {
@@ -106,6 +108,8 @@ const siteSchema = {
     wordpressUsername: shortText(200),
     hasWordpressPassword: { type: 'boolean' },
     connectionId: { anyOf: [id, { type: 'null' }] },
+    // Optional, added after schema 1: old files simply lack it.
+    detachedFromConnection: shortText(255),
     objectType: shortText(80),
     tagMode: { enum: ['topics', 'picklist'] },
     tagField: { anyOf: [shortText(80), { type: 'null' }] },

@@ -106,10 +106,13 @@ export class ProfileStore {
   deleteConnection(id: string): boolean {
     const { connections, sites } = this.#read();
     if (!Object.hasOwn(connections, id)) return false;
-    const { [id]: _removed, ...rest } = connections;
+    const { [id]: removed, ...rest } = connections;
     const now = new Date().toISOString();
     const detached = Object.fromEntries(
-      Object.entries(sites).map(([siteId, site]) => [siteId, site.connectionId === id ? { ...site, connectionId: null, updatedAt: now } : site]),
+      Object.entries(sites).map(([siteId, site]) => [
+        siteId,
+        site.connectionId === id ? { ...site, connectionId: null, detachedFromConnection: removed?.username ?? 'a removed connection', updatedAt: now } : site,
+      ]),
     );
     this.#write({ connections: rest, sites: detached });
     return true;

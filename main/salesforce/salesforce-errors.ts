@@ -160,3 +160,18 @@ export function isAuthorizationLost(error: unknown): boolean {
   const message = error instanceof Error ? error.message : '';
   return /Unable to refresh session|expired access\/refresh token|invalid_grant/i.test(message);
 }
+
+/**
+ * Salesforce did not answer usefully: the network failed, the deadline passed, or the server
+ * answered 5xx (often an HTML maintenance page). Nothing was learned about the org, so a
+ * caller must not report "ok" on the strength of this call.
+ */
+export function isUnreachable(error: unknown): boolean {
+  if (findNetworkCode(error) !== undefined) return true;
+  const code = errorCodeOf(error);
+  if (code === 'NETWORK_ERROR' || code === 'REQUEST_TIMEOUT' || code === 'SERVER_UNAVAILABLE' || /^ERROR_HTTP_5\d\d$/.test(code)) return true;
+  if (error instanceof Error && /^(FetchError|AbortError)$/.test(error.name)) return true;
+  // jsforce reports a non-JSON body (an HTML error page) with the status in the message.
+  const message = error instanceof Error ? error.message : '';
+  return /HTTP response contains html content|<html|status code 5\d\d/i.test(message);
+}

@@ -74,6 +74,8 @@ export class SiteService {
         salesforceField: entry.salesforceField,
         direction: entry.direction,
       })),
+      // Still without a connection: keep saying which one it lost; with one, forget it.
+      ...(input.connectionId === null && existing?.detachedFromConnection !== undefined ? { detachedFromConnection: existing.detachedFromConnection } : {}),
       lastCheckedAt: existing?.lastCheckedAt ?? null,
       lastSyncedAt: existing?.lastSyncedAt ?? null,
       createdAt: existing?.createdAt ?? now,

@@ -32,7 +32,7 @@ export interface AppHarness {
   signIn(request?: Partial<RequestOf<'auth:start'>>): Promise<SignInFinished>;
 }
 
-export async function startAppHarness(emu: RunningEmulator): Promise<AppHarness> {
+export async function startAppHarness(emu: RunningEmulator, extra: Partial<Parameters<typeof createApp>[0]> = {}): Promise<AppHarness> {
   const callbackPort = await freePort();
   emu.handle.configureApp(undefined, 'ForceSites', { redirectUris: [...FORCESITES_REDIRECT_URIS, `http://localhost:${callbackPort}/OauthRedirect`] });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'forcesites-app-'));
@@ -51,6 +51,7 @@ export async function startAppHarness(emu: RunningEmulator): Promise<AppHarness>
       void signInWithForms(url, { fill: { ...user }, press: ['approve'], callbackPrefix: `http://localhost:${callbackPort}/OauthRedirect` }).catch(() => undefined);
       return true;
     },
+    ...extra,
   });
   const wire: string[] = [];
   app.events.subscribe((channel, payload) => wire.push(JSON.stringify({ channel, payload })));

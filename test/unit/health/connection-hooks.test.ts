@@ -20,7 +20,7 @@ const disconnecting: PreflightResult = {
 
 describe('the sign-in preflight hook', () => {
   it('fits the type sign-in consumes', () => {
-    const preflight: SignInPreflight = preflightHook({ preflight: async () => disconnecting });
+    const preflight: SignInPreflight = preflightHook(async () => ({ result: disconnecting }));
     expect(typeof preflight).toBe('function');
   });
 
@@ -34,18 +34,18 @@ describe('the sign-in preflight hook', () => {
   });
 
   it('only logs by default, so a sign-in the admin confirmed in the dialog goes ahead', async () => {
-    await expect(preflightHook({ preflight: async () => disconnecting })({ chooseAnotherUser: false, connection, existingConnections: [] })).resolves.toBeUndefined();
+    await expect(preflightHook(async () => ({ result: disconnecting }))({ chooseAnotherUser: false, connection, existingConnections: [] })).resolves.toEqual({ census: null });
   });
 
   it('when enforcing, stops an unacknowledged eviction with the warning sentence and the fix', async () => {
-    const hook = preflightHook({ preflight: async () => disconnecting }, { enforce: true });
+    const hook = preflightHook(async () => ({ result: disconnecting }), { enforce: true });
     const error = await hook({ chooseAnotherUser: false, connection, existingConnections: [] }).catch((e: unknown) => e);
     expect(isAppError(error) && error.code).toBe('CONFLICT');
     expect((error as Error).message).toBe(disconnecting.message);
-    await expect(hook({ chooseAnotherUser: false, connection, existingConnections: [], acknowledgedApprovalId: '0CQ1' })).resolves.toBeUndefined();
+    await expect(hook({ chooseAnotherUser: false, connection, existingConnections: [], acknowledgedApprovalId: '0CQ1' })).resolves.toEqual({ census: null });
   });
 
   it('never blocks a sign-in because the census failed', async () => {
-    await expect(preflightHook({ preflight: async () => Promise.reject(new Error('offline')) }, { enforce: true })({ chooseAnotherUser: false, existingConnections: [] })).resolves.toBeUndefined();
+    await expect(preflightHook(async () => Promise.reject(new Error('offline')), { enforce: true })({ chooseAnotherUser: false, existingConnections: [] })).resolves.toEqual({ census: null });
   });
 });
