@@ -11,7 +11,7 @@
  * exponential back-off (1 min, 2, 4 … up to the interval); while `isOnline()` is false it does
  * not call Salesforce and polls every few minutes until it is.
  */
-import type { ConnectionDto, ConnectionState, Settings, SiteProfileDto } from '../../common/models';
+import type { ConnectionDto, Settings, SiteProfileDto } from '../../common/models';
 import type {
   ApiUsageDto,
   ApprovalCensusDto,
