@@ -4,7 +4,7 @@
  */
 import type { SimulatedClock } from './clock';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './clock';
-import type { BulkQuerySettings, CustomFieldSpec, OrgData, OrgDataOptions } from './data/seam';
+import type { BulkQuerySettings, CustomFieldSpec, CustomObjectSpec, OrgData, OrgDataOptions } from './data/seam';
 import { Faults } from './faults';
 import type { FaultSettings } from './faults';
 import { makeId, sfDateTime } from './ids';
@@ -352,8 +352,9 @@ export class Emulator {
     this.org(orgId).data.addCustomField(sobject, field);
   }
 
-  addCustomObject(orgId: string | undefined, name: string, label: string): void {
-    this.org(orgId).data.addCustomObject(name, label);
+  /** `(orgId, name, label)` or `(orgId, {name, label, labelPlural?, nameField?, fields?, topicsEnabled?})`. */
+  addCustomObject(orgId: string | undefined, nameOrSpec: string | CustomObjectSpec, label?: string): void {
+    this.org(orgId).data.addCustomObject(nameOrSpec, label);
   }
 
   setTopicsEnabled(orgId: string | undefined, sobject: string, enabled: boolean): void {

@@ -57,7 +57,7 @@ export const CONTROL_ROUTES = [
   'GET    /__emulator/orgs/{orgId}/records/{sObject}     records as stored',
   'DELETE /__emulator/orgs/{orgId}/records               drop all records (?schema=true also customisations)',
   'POST   /__emulator/orgs/{orgId}/fields/{sObject}      add a custom field (CustomFieldSpec)',
-  'POST   /__emulator/orgs/{orgId}/objects               add a custom object {name, label}',
+  'POST   /__emulator/orgs/{orgId}/objects               add a custom object {name, label, labelPlural?, nameField?, fields?, topicsEnabled?}',
   'PUT    /__emulator/orgs/{orgId}/topics/{sObject}      {enabled}',
   'GET    /__emulator/clock                              {now}',
   'POST   /__emulator/clock                              advance {ms?|seconds?|minutes?|hours?|days?} → {now}',
@@ -207,7 +207,7 @@ function orgRoute(emulator: Emulator, method: string, orgId: string, resource: s
     case 'POST objects': {
       const spec = parseJson(body);
       if (typeof spec.name !== 'string' || typeof spec.label !== 'string') throw new ControlError(400, 'name and label are required');
-      emulator.addCustomObject(orgId, spec.name, spec.label);
+      emulator.addCustomObject(orgId, spec as never);
       return { ok: true };
     }
     case 'PUT topics':

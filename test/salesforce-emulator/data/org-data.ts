@@ -13,7 +13,7 @@ import { orderRules, standardPricebook } from './rules/orders';
 import { topicRules } from './rules/topics';
 import { buildField, customFieldSpec } from './schema/field-template';
 import { SchemaRegistry } from './schema/registry';
-import type { BulkQuerySettings, CustomFieldSpec, DataRequest, DataResponse, OrgData, OrgDataOptions, VirtualSObject } from './seam';
+import type { BulkQuerySettings, CustomFieldSpec, CustomObjectSpec, DataRequest, DataResponse, OrgData, OrgDataOptions, VirtualSObject } from './seam';
 import { RecordStore } from './store/record-store';
 
 class OrgDataImpl implements OrgData {
@@ -111,8 +111,9 @@ class OrgDataImpl implements OrgData {
     this.store.table(schema.name)?.rebuildIndexes();
   }
 
-  addCustomObject(name: string, label: string): void {
-    const schema = this.registry.addCustomObject(name, label);
+  addCustomObject(nameOrSpec: string | CustomObjectSpec, label?: string): void {
+    const spec: CustomObjectSpec = typeof nameOrSpec === 'string' ? { name: nameOrSpec, label: label ?? nameOrSpec.replace(/__c$/, '') } : nameOrSpec;
+    const schema = this.registry.addCustomObject(spec);
     if (!this.store.table(schema.name)) this.store.addTable(schema);
   }
 

@@ -59,6 +59,19 @@ export interface CustomFieldSpec {
   readonly referenceTo?: readonly string[];
 }
 
+/** A custom object's declarative definition (`addCustomObject`). */
+export interface CustomObjectSpec {
+  /** Ends with __c. */
+  readonly name: string;
+  readonly label: string;
+  readonly labelPlural?: string;
+  /** The Name field: text (default, 80 characters) or an auto number. */
+  readonly nameField?: { readonly label?: string; readonly type?: 'text' | 'autonumber' };
+  readonly fields?: readonly CustomFieldSpec[];
+  /** Topics for the object (Setup → Topics for Objects); off by default as in Salesforce. */
+  readonly topicsEnabled?: boolean;
+}
+
 export interface VirtualSObject {
   /** A describe in the same shape as `sobjects/{name}/describe`. */
   readonly describe: Record<string, unknown>;
@@ -88,8 +101,11 @@ export interface OrgData {
   /** Drop every record (keeps schema customisations unless `schema` is true). */
   reset(options?: { schema?: boolean }): void;
   addCustomField(sobject: string, field: CustomFieldSpec): void;
-  /** Define a custom object `Name__c` with the standard system fields. */
-  addCustomObject(name: string, label: string): void;
+  /**
+   * Define a custom object `Name__c` with the standard system fields: `(name, label)`, or a
+   * declarative definition with its Name field and custom fields.
+   */
+  addCustomObject(nameOrSpec: string | CustomObjectSpec, label?: string): void;
   setTopicsEnabled(sobject: string, enabled: boolean): void;
   registerVirtualSObject(name: string, virtual: VirtualSObject): void;
   /** Records of an object (for tests and the control API), in insertion order. */

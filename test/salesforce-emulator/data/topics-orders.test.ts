@@ -98,7 +98,10 @@ describe('Orders', () => {
   });
 
   it('reports the order errors Salesforce gives', async () => {
-    expect((await create('Order', { AccountId: account })).errors?.[0]?.message).toBe('Required fields are missing: [EffectiveDate, Status]');
+    expect((await create('Order', { AccountId: account })).errors?.[0]?.message).toBe('Required fields are missing: [EffectiveDate]');
+    // Status is a required picklist whose default (a new org's) is Draft.
+    const defaulted = await create('Order', { AccountId: account, EffectiveDate: '2026-11-29' });
+    expect(t.org.records('Order').find((o) => o.Id === defaulted.id)).toMatchObject({ Status: 'Draft', StatusCode: 'Draft' });
     expect((await create('Order', { AccountId: account, EffectiveDate: '2026-11-29', Status: 'Shipped' })).errors?.[0]?.errorCode).toBe('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
     const entry = await create('PricebookEntry', { Pricebook2Id: standardBook, Product2Id: product, UnitPrice: 5, IsActive: true });
     const noBook = await create('Order', { AccountId: account, EffectiveDate: '2026-11-29', Status: 'Draft' });

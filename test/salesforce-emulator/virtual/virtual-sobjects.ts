@@ -9,6 +9,7 @@ import type { DataUser } from '../data/seam';
 import { policyPeriodMs } from '../model';
 import { HOUR_MS } from '../clock';
 import { buildVirtualDescribe } from './describe-builder';
+import { describeJson, standardSchema } from '../data/schema/standard-objects';
 
 export const OAUTH_TOKEN_DESCRIBE = buildVirtualDescribe({
   name: 'OauthToken',
@@ -55,23 +56,11 @@ export const CONNECTED_APPLICATION_DESCRIBE = buildVirtualDescribe({
   ],
 });
 
-export const USER_DESCRIBE = buildVirtualDescribe({
-  name: 'User',
-  label: 'User',
-  labelPlural: 'Users',
-  keyPrefix: '005',
-  fields: [
-    { name: 'Id', label: 'User ID', type: 'id', nillable: false },
-    { name: 'Username', label: 'Username', type: 'string', length: 80, nillable: false },
-    { name: 'Name', label: 'Full Name', type: 'string', length: 121, nameField: true, nillable: false },
-    { name: 'FirstName', label: 'First Name', type: 'string', length: 40 },
-    { name: 'LastName', label: 'Last Name', type: 'string', length: 80, nillable: false },
-    { name: 'Email', label: 'Email', type: 'email', length: 128, nillable: false },
-    { name: 'IsActive', label: 'Active', type: 'boolean' },
-    { name: 'ProfileId', label: 'Profile ID', type: 'reference', referenceTo: ['Profile'], relationshipName: 'Profile', nillable: false },
-    { name: 'UserType', label: 'User Type', type: 'picklist', length: 40, picklistValues: ['Standard', 'PowerPartner', 'CspLitePortal', 'CustomerSuccess', 'PowerCustomerSuccess', 'CsnOnly', 'Guest'] },
-  ],
-});
+/**
+ * User is served from its reference list (fixtures/reference/User.json: every field of
+ * Salesforce's Field Reference), its rows from the core's users.
+ */
+export const USER_DESCRIBE = describeJson(standardSchema('User'));
 
 /** The stored value is never shown; Salesforce masks it too. */
 function mask(token: string | undefined): string | null {

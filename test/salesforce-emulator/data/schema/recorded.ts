@@ -2,18 +2,21 @@
  * The recorded describes (fixtures/recorded/, read-only). Loaded once per process and cloned
  * per org, so an org's custom fields never leak into another org or into the fixture.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 type Json = Record<string, unknown>;
 
 const cache = new Map<string, Json>();
 
+function fixturePath(file: string): string {
+  return fileURLToPath(new URL(`../../fixtures/recorded/${file}`, import.meta.url));
+}
+
 function shared(file: string): Json {
   let json = cache.get(file);
   if (!json) {
-    const path = fileURLToPath(new URL(`../../fixtures/recorded/${file}`, import.meta.url));
-    json = JSON.parse(readFileSync(path, 'utf8')) as Json;
+    json = JSON.parse(readFileSync(fixturePath(file), 'utf8')) as Json;
     cache.set(file, json);
   }
   return json;
@@ -23,12 +26,14 @@ function load(file: string): Json {
   return structuredClone(shared(file));
 }
 
-export function recordedContact(): Json {
-  return load('Contact.describe.json');
+/** True when fixtures/recorded/<Name>.describe.json exists: a recording wins over a reference list. */
+export function hasRecording(name: string): boolean {
+  return cache.has(`${name}.describe.json`) || existsSync(fixturePath(`${name}.describe.json`));
 }
 
-export function recordedAccount(): Json {
-  return load('Account.describe.json');
+/** A recorded describe, cloned (an org may add fields to it). */
+export function recordedDescribe(name: string): Json {
+  return load(`${name}.describe.json`);
 }
 
 export function recordedGlobal(): Json {

@@ -1,5 +1,5 @@
 /** The sObjects one org knows: built-in, custom (`X__c`) and virtual (rows owned by the core). */
-import type { VirtualSObject } from '../seam';
+import type { CustomObjectSpec, VirtualSObject } from '../seam';
 import { customKeyPrefix } from '../ids';
 import { buildGlobalEntry, customObject, standardSchemas } from './standard-objects';
 import { SObjectSchema } from './sobject-schema';
@@ -20,11 +20,13 @@ export class SchemaRegistry {
     return this.byLower.values();
   }
 
-  addCustomObject(name: string, label: string): SObjectSchema {
-    if (!name.endsWith('__c')) throw new Error(`custom object name must end with __c: ${name}`);
+  addCustomObject(spec: CustomObjectSpec): SObjectSchema {
+    const name = spec.name;
+    if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*__c$/.test(name)) throw new Error(`custom object name must be an API name ending with __c: ${String(name)}`);
+    if (typeof spec.label !== 'string' || spec.label.trim() === '') throw new Error(`custom object ${name} needs a label`);
     const existing = this.get(name);
     if (existing) return existing;
-    const schema = customObject(name, label, customKeyPrefix(this.customObjects));
+    const schema = customObject(spec, customKeyPrefix(this.customObjects));
     this.customObjects += 1;
     this.byLower.set(schema.lower, schema);
     return schema;
