@@ -238,7 +238,7 @@ function errorFromHtml(response: FailedResponse, context: RequestContext): Wordp
       hint: 'A plugin or theme crashed. WordPress emails the site admin the details; the site’s PHP error log has them too. Deactivating the plugin named there usually fixes it.',
     });
   }
-  const fatal = /(?:PHP )?(Fatal error|Parse error):\s*(.{0,200})/i.exec(text);
+  const fatal = /(?:PHP )?(Fatal error|Parse error)\s*:\s*(.{0,200})/i.exec(text);
   if (fatal) {
     return new WordpressError('html-error-page', `PHP failed on ${context.host} while ${context.action}: ${fatal[1]}: ${truncate(fatal[2]!.trim(), 160)}`, {
       status,

@@ -58,13 +58,15 @@ if ( empty( $forcesites_install['user_id'] ) ) {
 
 // wp_install() turns pretty permalinks on only when a request to the (not yet running) site
 // proves they work; the router makes them work, so set the structure directly.
-update_option( 'permalink_structure', $forcesites_spec['permalinkStructure'] );
+// Through $wp_rewrite, not update_option(): the rules are built from its in-memory copy,
+// which wp_install() already set.
+$GLOBALS['wp_rewrite']->set_permalink_structure( $forcesites_spec['permalinkStructure'] );
 // A fixed offset from UTC, not UTC itself: mixing local and GMT dates must show in tests.
 update_option( 'timezone_string', '' );
 update_option( 'gmt_offset', $forcesites_spec['gmtOffset'] );
 // Roles a shop plugin leaves behind; seeded users hold them whether or not WooCommerce runs.
 add_role( 'customer', 'Customer', array( 'read' => true ) );
-flush_rewrite_rules( false );
+$GLOBALS['wp_rewrite']->flush_rules( false );
 
 foreach ( $forcesites_spec['plugins'] as $forcesites_plugin ) {
 	$forcesites_result = activate_plugin( $forcesites_plugin, '', false, false );
