@@ -18,6 +18,23 @@ type Empty = Record<string, never>;
 
 // ---- runtime schemas: one per request, strict so unknown keys are rejected ----
 
+/**
+ * A WordPress site address: https, or http on a loopback host (a local test site). Anything
+ * else — javascript:, file:, data:, credentials in the URL — is refused, because main opens
+ * and calls these addresses.
+ */
+export function isWordpressSiteUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.username !== '' || url.password !== '') return false;
+  if (url.protocol === 'https:') return url.hostname !== '';
+  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname.toLowerCase());
+}
+
 const empty: z.ZodType<Empty> = z.object({}).strict() as unknown as z.ZodType<Empty>;
 const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, _ and -');
 const nonEmpty = (max: number) => z.string().trim().min(1).max(max);
@@ -34,7 +51,11 @@ export const siteSaveSchema = z
   .object({
     id: id.optional(),
     name: nonEmpty(120),
-    wordpressUrl: z.string().trim().url().max(2048),
+    wordpressUrl: z
+      .string()
+      .trim()
+      .max(2048)
+      .refine(isWordpressSiteUrl, 'enter the site address with https:// (plain http:// only for a site on this computer, such as http://localhost:8080)'),
     wordpressUsername: nonEmpty(200),
     wordpressPassword: z.string().min(1).max(200).optional(),
     connectionId: id.nullable(),

@@ -21,7 +21,7 @@ import { ActivityLog } from './activity-log';
 import { createAppHandlers } from './app-handlers';
 import { routeDomainEvents } from './event-routing';
 import { EventHub } from './event-hub';
-import { isAllowedExternalUrl } from './external-url-policy';
+import { externalUrlVerdict } from './external-url-policy';
 
 export interface AppOptions {
   readonly edition: Edition;
@@ -32,6 +32,12 @@ export interface AppOptions {
   readonly allowLoopbackHttp: boolean;
   /** Opens a URL in the system browser; answers false when this edition cannot. */
   readonly openExternal: (url: string) => Promise<boolean>;
+  /**
+   * Asks the admin, in main's own UI, before opening a host that only a renderer-saved value
+   * vouches for (a WordPress site URL) or a login host no connection uses yet. Without it
+   * such URLs are not opened (the browser edition shows them as links instead).
+   */
+  readonly confirmOpenExternal?: (url: string) => Promise<boolean>;
   readonly notify?: (title: string, body: string) => void;
   /** Defaults to the OS keychain. The demo passes an in-memory store (its tokens are worthless). */
   readonly secrets?: SecretStore;
@@ -65,6 +71,8 @@ export interface ForceSitesApp {
   readonly health: HealthModule;
   readonly store: ProfileStore;
   isAllowedExternalUrl(url: string): boolean;
+  /** Opens a URL the policy allows, asking first where it says so (Electron's window.open guard uses it). */
+  openExternal(url: string): Promise<boolean>;
   /** For errors that are not AppErrors: main's log, never the renderer. */
   logUnexpected(channel: string, error: unknown): void;
   close(): Promise<void>;
@@ -101,8 +109,20 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
         return [];
       }
     });
-  const urlAllowed = (url: string) => isAllowedExternalUrl(url, { siteHosts, allowLoopbackHttp: options.allowLoopbackHttp });
-  const openExternal = async (url: string) => (urlAllowed(url) ? options.openExternal(url) : false);
+  const verdict = (url: string) =>
+    externalUrlVerdict(url, {
+      siteHosts,
+      connectionUrls: () => registry.list().flatMap((c) => [c.instanceUrl, c.loginUrl]),
+      allowLoopbackHttp: options.allowLoopbackHttp,
+    });
+  const urlAllowed = (url: string) => verdict(url) !== 'refuse';
+  const openExternal = async (url: string, asked: 'confirm-unknown' | 'refuse-unknown' = 'refuse-unknown'): Promise<boolean> => {
+    const decision = verdict(url);
+    const mayAsk = decision === 'confirm' || (decision === 'refuse' && asked === 'confirm-unknown' && url.startsWith('https://'));
+    if (decision === 'open') return options.openExternal(url);
+    if (mayAsk && options.confirmOpenExternal !== undefined && (await options.confirmOpenExternal(url))) return options.openExternal(url);
+    return false;
+  };
 
   const sites = createSitesModule({ store, secrets, bus, log: logger });
   const health = createHealthModule({
@@ -123,8 +143,10 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     log: logger,
     allowLoopbackHttp: options.allowLoopbackHttp,
     callbackPorts: () => store.getSettings().callbackPorts,
+    // The authorize URL is built by main from a validated login host; a custom host no
+    // connection uses yet is opened only after the admin confirms it in main's own dialog.
     openExternal: async (url) => {
-      await openExternal(url);
+      await openExternal(url, 'confirm-unknown');
     },
     // Enforced: a sign-in that would evict another site's approval starts only when the
     // admin acknowledged exactly that approval in the preflight dialog.
@@ -141,7 +163,7 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     ...(options.demoOrg ? { demoOrg: options.demoOrg } : {}),
   };
   const handlers: HandlerTable = {
-    ...createAppHandlers({ info, store, registry, bus, activity, isAllowedExternalUrl: urlAllowed, openExternal }),
+    ...createAppHandlers({ info, store, registry, bus, activity, isAllowedExternalUrl: urlAllowed, openExternal: (url) => openExternal(url) }),
     ...sites.handlers,
     ...auth.handlers,
     ...health.handlers,
@@ -162,6 +184,7 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     health,
     store,
     isAllowedExternalUrl: urlAllowed,
+    openExternal: (url) => openExternal(url),
     logUnexpected: (channel, error) => logger.error('Unexpected error in a request handler.', { channel, error }),
     close: async () => {
       // The profile store writes synchronously and secrets live in the keychain; what is

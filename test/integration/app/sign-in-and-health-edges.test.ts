@@ -3,6 +3,7 @@
  * against the Salesforce emulator: each test failed on the code before its fix.
  */
 import { describe, expect, it } from 'vitest';
+import type { RequestOf } from '../../../common/contract';
 import type { HealthReport } from '../../../common/health-models';
 import { browserLogin, exchange } from '../../salesforce-emulator/test-support';
 import { useEmulator } from '../../salesforce-emulator/use-emulator';
@@ -29,17 +30,16 @@ function nextHealthChange(h: AppHarness, until: (report: HealthReport) => boolea
   });
 }
 
-const site = (connectionId: string | null, name = 'Members') =>
-  ({
-    name,
-    wordpressUrl: 'https://members.example.org',
-    wordpressUsername: 'admin',
-    connectionId,
-    objectType: 'Contact',
-    tagMode: 'topics',
-    tagField: null,
-    fieldMapping: [],
-  }) as const;
+const site = (connectionId: string | null, name = 'Members'): RequestOf<'sites:save'> => ({
+  name,
+  wordpressUrl: 'https://members.example.org',
+  wordpressUsername: 'admin',
+  connectionId,
+  objectType: 'Contact',
+  tagMode: 'topics',
+  tagField: null,
+  fieldMapping: [],
+});
 
 describe('sign-in preflight', () => {
   it('does not warn when reauthorizing at 4 of 5: the connection replaces its own approval', async () => {
