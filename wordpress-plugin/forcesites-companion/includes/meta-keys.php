@@ -65,7 +65,7 @@ function forcesites_companion_key_problem( $key ) {
 	if ( preg_match( '/capabilities$|user_level$|application_passwords$/i', $key ) || 0 === strpos( $key, $wpdb->base_prefix ) ) {
 		return __( 'Keys like this one (ending in capabilities or user_level, or starting with the database prefix) hold roles, logins and per-site settings; exposing them could change who may do what.', 'forcesites-companion' );
 	}
-	if ( preg_match( '/passw|passwd|pass_?phrase|pwd|token|secret|session|api[_-]?key|private[_-]?key|nonce|salt|totp|2fa|mfa/i', $key ) ) {
+	if ( preg_match( '/passw|pass_?phrase|(^|[_.:-])pass($|[_.:-])|pwd|token|secret|session|api[_-]?key|private[_-]?key|nonce|salt|totp|2fa|mfa/i', $key ) ) {
 		return __( 'The name looks like a password, token or session; ForceSites never reads secrets.', 'forcesites-companion' );
 	}
 	return null;
