@@ -36,6 +36,13 @@ type Sections = Omit<ProfileData, 'schemaVersion'>;
 export class ProfileStore {
   readonly path: string;
   readonly #conf: Conf<ProfileData>;
+  readonly #defaults: ProfileData;
+  /**
+   * The last content read or written. If the file disappears while ForceSites runs (deleted
+   * by hand, a cleaner, a synced folder), the next access writes this back instead of
+   * treating the profile as empty: nothing the admin saved is lost.
+   */
+  #last: ProfileData | undefined;
 
   constructor(options: ProfileStoreOptions) {
     const configName = options.configName ?? 'profile';
@@ -58,6 +65,8 @@ export class ProfileStore {
     } catch (error) {
       throw unreadable(this.path, error);
     }
+    this.#defaults = { schemaVersion: target, settings: DEFAULT_SETTINGS, connections: {}, sites: {} };
+    this.#last = this.#read();
   }
 
   // ---- settings ----
@@ -153,16 +162,35 @@ export class ProfileStore {
   // ---- internals ----
 
   #read(): ProfileData {
+    if (this.#last !== undefined && !existsSync(this.path)) {
+      // The file vanished under us: put back what we had rather than start empty.
+      this.#store(this.#last);
+      return this.#last;
+    }
+    let data: Partial<ProfileData>;
     try {
-      return this.#conf.store;
+      data = this.#conf.store;
     } catch (error) {
       throw unreadable(this.path, error);
     }
+    const complete = { ...this.#defaults, ...data };
+    this.#last = complete;
+    return complete;
   }
 
   #write(patch: Partial<Sections>): void {
-    // One `store` assignment = one validated, atomic write of the whole file.
-    this.#conf.store = { ...this.#read(), ...patch };
+    this.#store({ ...this.#read(), ...patch });
+  }
+
+  /** One `store` assignment = one validated, atomic write of the whole file. */
+  #store(data: ProfileData): void {
+    try {
+      this.#conf.store = data;
+    } catch (error) {
+      // A schema violation is a bug (or a secret about to be written): keep conf's own error.
+      throw typeof (error as { code?: unknown } | null)?.code === 'string' ? unwritable(this.path, error) : error;
+    }
+    this.#last = data;
   }
 }
 
@@ -195,10 +223,43 @@ function migrateFileInPlace(file: string, target: number, migrations: readonly P
   renameSync(temp, file);
 }
 
+/** Says which file, what went wrong, and what to do; nothing was written. */
+function unwritable(file: string, cause: unknown): AppError {
+  if (cause instanceof AppError) return cause;
+  const code = (cause as { code?: unknown } | null)?.code;
+  const folder = path.dirname(file);
+  const [what, fix] =
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? ['the disk is full', 'Free some space on that disk, then save again.']
+      : code === 'EACCES' || code === 'EPERM'
+        ? [`the folder ${folder} is not writable for your user`, `Give your user write access to ${folder} (or move the file back where ForceSites can write it), then save again.`]
+        : code === 'EROFS'
+          ? ['the disk is read-only', `Make ${folder} writable (remount the disk, or check the sync tool that owns it), then save again.`]
+          : code === 'EISDIR'
+            ? [`${file} is a folder, not a file`, `Move that folder out of the way, then save again; ForceSites recreates the file.`]
+            : code === 'ENOENT' || code === 'ENOTDIR'
+              ? [`the folder ${folder} no longer exists and could not be recreated`, `Recreate ${folder} (or check the drive it is on is connected), then save again.`]
+              : ['the file could not be written', `Check that ${folder} exists and is writable, then save again.`];
+  return new AppError('PROFILE_FILE_ERROR', `ForceSites could not save its profile file ${file}: ${what}. Nothing was changed.`, { hint: fix, cause });
+}
+
 function unreadable(file: string, cause: unknown): AppError {
   if (cause instanceof AppError) return cause;
-  return new AppError('INTERNAL', 'ForceSites could not read its profile file.', {
-    hint: `The file ${file} is damaged. Restore it from a backup, or move it aside to start with an empty profile.`,
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new AppError('PROFILE_FILE_ERROR', `ForceSites could not read its profile file ${file}: your user may not read it.`, {
+      hint: `Give your user read and write access to ${file}, then try again.`,
+      cause,
+    });
+  }
+  if (code === 'EISDIR') {
+    return new AppError('PROFILE_FILE_ERROR', `ForceSites could not read its profile file ${file}: it is a folder, not a file.`, {
+      hint: 'Move that folder out of the way, then try again; ForceSites recreates the file.',
+      cause,
+    });
+  }
+  return new AppError('PROFILE_FILE_ERROR', `ForceSites could not read its profile file ${file}: it is damaged (not the JSON ForceSites writes).`, {
+    hint: `Restore ${file} from a backup, or move it aside to start with an empty profile.`,
     cause,
   });
 }
