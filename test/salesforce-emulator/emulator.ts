@@ -4,7 +4,7 @@
  */
 import type { SimulatedClock } from './clock';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './clock';
-import type { BulkQuerySettings, CustomFieldSpec, CustomObjectSpec, OrgData, OrgDataOptions } from './data/seam';
+import type { BulkQuerySettings, CustomFieldSpec, CustomObjectSpec, OrgData, OrgDataOptions, RecordTypeSpec } from './data/seam';
 import { Faults } from './faults';
 import type { FaultSettings } from './faults';
 import { makeId, sfDateTime } from './ids';
@@ -355,6 +355,13 @@ export class Emulator {
   /** `(orgId, name, label)` or `(orgId, {name, label, labelPlural?, nameField?, fields?, topicsEnabled?})`. */
   addCustomObject(orgId: string | undefined, nameOrSpec: string | CustomObjectSpec, label?: string): void {
     this.org(orgId).data.addCustomObject(nameOrSpec, label);
+  }
+
+  /** An admin adds a record type to an object (Setup); returns its 012 id. */
+  addRecordType(orgId: string | undefined, sobject: string, spec: RecordTypeSpec): string {
+    const data = this.org(orgId).data;
+    if (!data.addRecordType) throw new RangeError('this org\'s data half has no record types');
+    return data.addRecordType(sobject, spec);
   }
 
   setTopicsEnabled(orgId: string | undefined, sobject: string, enabled: boolean): void {

@@ -213,6 +213,24 @@ describe('control API over HTTP', () => {
     expect(stored).toMatchObject({ LastName: "O'Brien", OwnerId: emu.users[0]!.userId });
   });
 
+  it('adds a declarative custom object and a record type', async () => {
+    const object = await fetch(`${emu.controlUrl}/orgs/default/objects`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'Site__c', label: 'Site', fields: [{ name: 'Url__c', label: 'URL', type: 'string', length: 255, externalId: true }] }),
+    });
+    expect(object.status).toBe(200);
+    const recordType = await fetch(`${emu.controlUrl}/orgs/default/record-types/Site__c`, { method: 'POST', body: JSON.stringify({ name: 'Shop', default: true }) });
+    const { id } = (await recordType.json()) as { id: string };
+    expect(id).toMatch(/^012/);
+    const { conn } = await connectWithPkce(emu);
+    const site = await conn.sobject('Site__c').describe();
+    expect(site.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['Url__c', 'RecordTypeId']));
+    expect(site.recordTypeInfos.find((r) => r.recordTypeId === id)).toMatchObject({ name: 'Shop', defaultRecordTypeMapping: true });
+    const bad = await fetch(`${emu.controlUrl}/orgs/default/record-types/Site__c`, { method: 'POST', body: JSON.stringify({}) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/name/);
+  });
+
   it('expires sessions and revokes tokens', async () => {
     const { conn } = await connectWithPkce(emu);
     await fetch(`${emu.controlUrl}/sessions/expire`, { method: 'POST' });

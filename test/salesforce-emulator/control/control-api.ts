@@ -59,6 +59,7 @@ export const CONTROL_ROUTES = [
   'POST   /__emulator/orgs/{orgId}/fields/{sObject}      add a custom field (CustomFieldSpec)',
   'POST   /__emulator/orgs/{orgId}/objects               add a custom object {name, label, labelPlural?, nameField?, fields?, topicsEnabled?}',
   'PUT    /__emulator/orgs/{orgId}/topics/{sObject}      {enabled}',
+  'POST   /__emulator/orgs/{orgId}/record-types/{sObject} add a record type {name, developerName?, description?, active?, default?} → {id}',
   'GET    /__emulator/clock                              {now}',
   'POST   /__emulator/clock                              advance {ms?|seconds?|minutes?|hours?|days?} → {now}',
   'GET    /__emulator/faults                             current fault settings',
@@ -210,6 +211,9 @@ function orgRoute(emulator: Emulator, method: string, orgId: string, resource: s
       emulator.addCustomObject(orgId, spec as never);
       return { ok: true };
     }
+    case 'POST record-types':
+      if (!name) return undefined;
+      return { id: emulator.addRecordType(orgId, name, parseJson(body) as never) };
     case 'PUT topics':
     case 'POST topics':
       if (!name) return undefined;

@@ -10,10 +10,11 @@ import { BulkJobs } from './rest/bulk-jobs';
 import { QueryCursors } from './rest/query-cursors';
 import { dispatch } from './rest/router';
 import { orderRules, standardPricebook } from './rules/orders';
+import { describeRecordType, recordTypeRules } from './rules/record-types';
 import { topicRules } from './rules/topics';
 import { buildField, customFieldSpec } from './schema/field-template';
 import { SchemaRegistry } from './schema/registry';
-import type { BulkQuerySettings, CustomFieldSpec, CustomObjectSpec, DataRequest, DataResponse, OrgData, OrgDataOptions, VirtualSObject } from './seam';
+import type { BulkQuerySettings, CustomFieldSpec, CustomObjectSpec, DataRequest, DataResponse, OrgData, OrgDataOptions, RecordTypeSpec, VirtualSObject } from './seam';
 import { RecordStore } from './store/record-store';
 
 class OrgDataImpl implements OrgData {
@@ -22,6 +23,8 @@ class OrgDataImpl implements OrgData {
   private readonly ids: IdGenerator;
   private engine: DmlEngine;
   private readonly state: OrgState;
+  /** RecordType rows added by addRecordType: put back after a data reset, dropped with the schema. */
+  private recordTypeRows: Record<string, unknown>[] = [];
 
   constructor(private readonly options: OrgDataOptions) {
     this.ids = new IdGenerator(options.orgId);
@@ -52,10 +55,13 @@ class OrgDataImpl implements OrgData {
     const engine = new DmlEngine(this.store, this.registry, this.ids);
     engine.addRules(topicRules());
     engine.addRules(orderRules());
+    engine.addRules(recordTypeRules());
     return engine;
   }
 
   private seedStandardData(): void {
+    const recordTypes = this.store.table('RecordType');
+    if (recordTypes) for (const row of this.recordTypeRows) this.store.put(recordTypes, row);
     const table = this.store.table('Pricebook2');
     if (!table) return;
     // The standard price book exists in every org; IsStandard is read-only, so it is put directly.
@@ -90,6 +96,7 @@ class OrgDataImpl implements OrgData {
 
   reset(options?: { schema?: boolean }): void {
     if (options?.schema) {
+      this.recordTypeRows = [];
       const virtuals = [...this.registry.all()].filter((s) => s.virtual);
       this.registry = new SchemaRegistry();
       for (const v of virtuals) this.registry.registerVirtual(v.name, v.virtual as VirtualSObject);
@@ -125,6 +132,33 @@ class OrgDataImpl implements OrgData {
 
   registerVirtualSObject(name: string, virtual: VirtualSObject): void {
     this.registry.registerVirtual(name, virtual);
+  }
+
+  addRecordType(sobject: string, spec: RecordTypeSpec): string {
+    const schema = this.registry.get(sobject);
+    if (!schema || schema.virtual || schema.name === 'RecordType') throw new Error(`addRecordType: unknown sObject ${sobject}`);
+    if (!spec || typeof spec.name !== 'string' || spec.name.trim() === '') throw new Error('addRecordType: name (the record type label) is required');
+    const developerName = spec.developerName ?? spec.name.trim().replace(/\W+/g, '_');
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(developerName) || developerName.endsWith('_') || developerName.includes('__')) {
+      throw new Error(`addRecordType: developerName ${developerName} must start with a letter and hold only letters, digits and single underscores`);
+    }
+    if (this.recordTypeRows.some((r) => r.SobjectType === schema.name && String(r.DeveloperName).toLowerCase() === developerName.toLowerCase())) {
+      throw new Error(`addRecordType: ${schema.name} already has a record type ${developerName}`);
+    }
+    const id = this.ids.next('012');
+    const stamp = new Date(this.options.now()).toISOString().replace('Z', '+0000');
+    const user = this.state.defaultUserId;
+    const row = {
+      Id: id, Name: spec.name.trim(), DeveloperName: developerName, NamespacePrefix: null, Description: spec.description ?? null, BusinessProcessId: null,
+      SobjectType: schema.name, IsActive: spec.active !== false, IsPersonType: false,
+      CreatedById: user, CreatedDate: stamp, LastModifiedById: user, LastModifiedDate: stamp, SystemModstamp: stamp,
+    };
+    this.recordTypeRows.push(row);
+    const table = this.store.table('RecordType');
+    if (table) this.store.put(table, row);
+    describeRecordType(schema, id, spec, developerName);
+    this.store.table(schema.name)?.rebuildIndexes();
+    return id;
   }
 
   configureBulkQueries(patch: Partial<BulkQuerySettings>): BulkQuerySettings {

@@ -115,6 +115,23 @@ export interface OrgData {
    * behaviour the reference could not confirm. Returns the settings now in force.
    */
   configureBulkQueries?(patch: Partial<BulkQuerySettings>): BulkQuerySettings;
+  /**
+   * Optional (added by the data half, backward compatible): an admin adds a record type to an
+   * object (Setup). Returns its 012 id. See data/rules/record-types.ts.
+   */
+  addRecordType?(sobject: string, spec: RecordTypeSpec): string;
+}
+
+export interface RecordTypeSpec {
+  /** The label, e.g. "Wholesale". */
+  readonly name: string;
+  /** API name; defaults to the label with non-word characters as `_`. */
+  readonly developerName?: string;
+  readonly description?: string;
+  /** Default true. */
+  readonly active?: boolean;
+  /** The default record type for new records (and `defaultRecordTypeMapping` in the describe). */
+  readonly default?: boolean;
 }
 
 /**
