@@ -51,7 +51,7 @@ describe('WooCommerce through the client', () => {
     expect(orders.some((order) => order.lineItems.some((item) => item.variationId > 0))).toBe(true);
     const [deletedId] = seed.deletedProductIds;
     expect(orders.some((order) => order.lineItems.some((item) => item.productId === deletedId))).toBe(true);
-    expect(orders.some((order) => /[^\x00-\x7f]/.test(`${order.billing.firstName}${order.billing.lastName}`))).toBe(true);
+    expect(orders.some((order) => /[^ -~]/.test(`${order.billing.firstName}${order.billing.lastName}`))).toBe(true);
   });
 
   it('lists products without trashed ones or variations, and reads any by id', async () => {
