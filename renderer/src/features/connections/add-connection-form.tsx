@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ConnectionDto, LoginHostKind } from '../../../../common/models';
 import { useApp } from '../../app/app-context';
 import { FieldShell, TextField } from '../../ui/field';
@@ -13,6 +13,8 @@ interface Values {
   /** '' until settings are known. */
   readonly callbackPort: string;
   readonly chooseAnotherUser: boolean;
+  /** Optional: who the admin will sign in as, so the approvals can be checked first. */
+  readonly expectedUsername: string;
 }
 
 export interface AddConnectionFormProps {
@@ -20,9 +22,14 @@ export interface AddConnectionFormProps {
   readonly busy: boolean;
   readonly onSubmit: (request: SignInRequest) => void;
   readonly onCancel: () => void;
+  /**
+   * Changes when the admin chose another user in the preflight dialog: the username field is
+   * focused and selected so they can type that user.
+   */
+  readonly askForAnotherUsername?: number;
 }
 
-export function AddConnectionForm({ connections, busy, onSubmit, onCancel }: AddConnectionFormProps) {
+export function AddConnectionForm({ connections, busy, onSubmit, onCancel, askForAnotherUsername = 0 }: AddConnectionFormProps) {
   const { appInfo, settings } = useApp();
   const demo = appInfo?.demoOrg;
   const headingId = useId();
@@ -35,8 +42,16 @@ export function AddConnectionForm({ connections, busy, onSubmit, onCancel }: Add
     callbackPort: '',
     // A second connection is usually for another Salesforce user: let the admin pick one.
     chooseAnotherUser: connections.length > 0,
+    expectedUsername: '',
   }));
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
+
+  useEffect(() => {
+    if (askForAnotherUsername === 0) return;
+    const input = form.current?.querySelector<HTMLInputElement>('input[name="expectedUsername"]');
+    input?.focus();
+    input?.select();
+  }, [askForAnotherUsername]);
 
   const ports = settings?.callbackPorts ?? [];
   const port = values.callbackPort !== '' ? values.callbackPort : String(ports[0] ?? '');
@@ -57,6 +72,9 @@ export function AddConnectionForm({ connections, busy, onSubmit, onCancel }: Add
     if (clientId === '') found.clientId = 'Paste the consumer key from your External Client App (Settings → OAuth Settings → Consumer Key and Secret).';
     else if (clientId.length > 255) found.clientId = 'A consumer key is at most 255 characters.';
     if (values.clientSecret.length > 255) found.clientSecret = 'A consumer secret is at most 255 characters.';
+    const expectedUsername = values.expectedUsername.trim();
+    const usernameError = validateUsername(expectedUsername);
+    if (usernameError !== undefined) found.expectedUsername = usernameError;
     setErrors(found);
     if (Object.keys(found).length > 0) {
       requestAnimationFrame(() => form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
@@ -70,6 +88,7 @@ export function AddConnectionForm({ connections, busy, onSubmit, onCancel }: Add
       ...(values.clientSecret === '' ? {} : { clientSecret: values.clientSecret }),
       ...(port !== '' && Number.isInteger(portNumber) ? { callbackPort: portNumber } : {}),
       chooseAnotherUser: values.chooseAnotherUser,
+      ...(expectedUsername === '' ? {} : { expectedUsername }),
     });
   }
 
@@ -142,6 +161,16 @@ export function AddConnectionForm({ connections, busy, onSubmit, onCancel }: Add
             error={errors.clientSecret}
             hint="Only for apps that require a secret for the web server flow. Kept in the keychain."
           />
+          <TextField
+            label="Salesforce username you will sign in as (optional)"
+            name="expectedUsername"
+            autoComplete="username"
+            value={values.expectedUsername}
+            onChange={(value) => update('expectedUsername', value)}
+            error={errors.expectedUsername}
+            placeholder="integration@acme.org"
+            hint="ForceSites then checks this user’s approvals before the login page opens, and warns if signing in would make Salesforce revoke one of them. Salesforce’s login page is prefilled with it; if your browser is signed in to Salesforce as someone else, also tick Choose another user."
+          />
           <FieldShell label="Callback port" hint={ports.length === 0 ? 'Loading the ports from Settings…' : `Salesforce returns to http://localhost:${port}/OauthRedirect. Change the list under Settings.`}>
             {({ id, describedBy }) => (
               <select id={id} name="callbackPort" className="input" value={port} aria-describedby={describedBy} onChange={(event) => update('callbackPort', event.target.value)} disabled={ports.length === 0}>
@@ -169,4 +198,12 @@ export function AddConnectionForm({ connections, busy, onSubmit, onCancel }: Add
       </form>
     </section>
   );
+}
+
+/** Salesforce usernames have the form of an email address (they need not receive mail). */
+function validateUsername(username: string): string | undefined {
+  if (username === '') return undefined;
+  if (username.length > 255) return 'A Salesforce username is at most 255 characters.';
+  if (!/^[^\s@]+@[^\s@]+$/.test(username)) return 'A Salesforce username looks like an email address, such as integration@acme.org. Leave the field empty if you do not know it yet.';
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { RequestOf } from '../../../../common/contract';
 import type { ErrorDto } from '../../../../common/errors';
-import type { ConnectionDto, PendingSignInDto, SignInFinished } from '../../../../common/models';
+import type { ConnectionDto, PendingSignInDto, RevokedBySignIn, SignInFinished } from '../../../../common/models';
 import { useApp } from '../../app/app-context';
 import { invoke, on, toErrorDto } from '../../bridge';
 
@@ -39,6 +39,17 @@ export interface AuthFlowValue {
    * one and nothing else is under way here, shows it as waiting. Resolves once main answered.
    */
   readonly resume: () => Promise<void>;
+  /**
+   * Approvals Salesforce revoked because of a sign-in (`auth:finished` `revokedBySignIn`), kept
+   * until the admin dismisses them: the admin must learn which site or app just lost its access.
+   */
+  readonly revocations: readonly SignInRevocations[];
+  readonly dismissRevocations: (flowId: string) => void;
+}
+
+export interface SignInRevocations {
+  readonly flowId: string;
+  readonly revoked: readonly RevokedBySignIn[];
 }
 
 const AuthFlowContext = createContext<AuthFlowValue | undefined>(undefined);
@@ -61,6 +72,7 @@ export function AuthFlowProvider({ children }: { readonly children: ReactNode })
   // auth:finished may overtake the auth:start answer; keep early results until start answers.
   const early = useRef(new Map<string, SignInFinished>());
   const edition = appInfo?.edition;
+  const [revocations, setRevocations] = useState<readonly SignInRevocations[]>([]);
 
   const finish = useCallback((event: SignInFinished) => {
     current.current.flowId = undefined;
@@ -77,6 +89,10 @@ export function AuthFlowProvider({ children }: { readonly children: ReactNode })
   useEffect(
     () =>
       on('auth:finished', (event) => {
+        // Whichever flow it was (this page's, one from before a reload, another window's):
+        // what Salesforce revoked is news the admin must see.
+        const revoked = event.revokedBySignIn ?? [];
+        if (revoked.length > 0) setRevocations((now) => [...now.filter((entry) => entry.flowId !== event.flowId), { flowId: event.flowId, revoked }]);
         if (event.flowId === current.current.flowId) {
           finish(event);
         } else {
@@ -180,7 +196,12 @@ export function AuthFlowProvider({ children }: { readonly children: ReactNode })
     setState({ phase: 'idle' });
   }, [setState]);
 
-  const value = useMemo(() => ({ state, start, cancel, reset, resume }), [state, start, cancel, reset, resume]);
+  const dismissRevocations = useCallback((flowId: string) => setRevocations((now) => now.filter((entry) => entry.flowId !== flowId)), []);
+
+  const value = useMemo(
+    () => ({ state, start, cancel, reset, resume, revocations, dismissRevocations }),
+    [state, start, cancel, reset, resume, revocations, dismissRevocations],
+  );
   return <AuthFlowContext.Provider value={value}>{children}</AuthFlowContext.Provider>;
 }
 

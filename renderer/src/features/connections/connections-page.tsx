@@ -14,6 +14,7 @@ import { AddConnectionForm } from './add-connection-form';
 import { useAuthFlow, type SignInRequest } from './auth-flow';
 import { DisconnectDialog } from './disconnect-dialog';
 import { causeText, reauthorizeRequest, shortKey } from './login-host';
+import { RevokedBySignInNotice } from './revoked-by-sign-in-notice';
 import { SetupGuide } from './setup-guide';
 import { SignInStatus } from './sign-in-status';
 import { likelyReusedConnection, useSignInPreflight } from './use-sign-in-preflight';
@@ -57,20 +58,25 @@ export function ConnectionsPage() {
     },
     [start],
   );
-  const preflight = useSignInPreflight(startSignIn);
+  const [askForAnotherUsername, setAskForAnotherUsername] = useState(0);
+  const onChooseAnotherUsername = useCallback(() => setAskForAnotherUsername((n) => n + 1), []);
+  const preflight = useSignInPreflight(startSignIn, { onChooseAnotherUsername });
   const flowBusy = flow.state.phase === 'starting' || flow.state.phase === 'waiting' || preflight.checking || preflight.pending !== undefined;
   const cap = settings?.approvalCap ?? 5;
 
   function startAdd(request: SignInRequest) {
     setStatus('');
     setDetached([]);
-    void preflight.begin(request, likelyReusedConnection(request, list)?.id);
+    // A typed username says who signs in; otherwise the browser most likely reuses the session
+    // of the newest connection for the same app (unless the admin chose another user).
+    const reused = likelyReusedConnection(request, list);
+    void preflight.begin(request, request.expectedUsername !== undefined ? { username: request.expectedUsername } : reused === undefined ? undefined : { connectionId: reused.id });
   }
 
   function reauthorize(connection: ConnectionDto) {
     setStatus('');
     setDetached([]);
-    void preflight.begin(reauthorizeRequest(connection), connection.id);
+    void preflight.begin(reauthorizeRequest(connection), { connectionId: connection.id });
   }
 
   const namesOf = (connection: ConnectionDto) => siteNames(connection, siteList);
@@ -103,6 +109,10 @@ export function ConnectionsPage() {
         </p>
       </div>
 
+      {flow.revocations.map((entry) => (
+        <RevokedBySignInNotice key={entry.flowId} entry={entry} sites={siteList} onDismiss={() => flow.dismissRevocations(entry.flowId)} />
+      ))}
+
       {detached.length > 0 && <DetachedSitesNotice names={detached} onDismiss={() => setDetached([])} />}
 
       {preflight.note !== undefined && (
@@ -122,6 +132,7 @@ export function ConnectionsPage() {
           busy={flowBusy}
           onSubmit={startAdd}
           onCancel={() => setAdding(false)}
+          askForAnotherUsername={askForAnotherUsername}
         />
       )}
 
