@@ -132,6 +132,11 @@ export type RequestOf<C extends InvokeChannel> = z.infer<(typeof requestSchemas)
 
 export type InvokeMap = { [C in InvokeChannel]: { request: RequestOf<C>; response: ResponseOf<C> } };
 
+/** `auth:start`'s request. */
+export type SignInRequest = RequestOf<'auth:start'>;
+/** `sites:save`'s request (no id: a new profile). */
+export type SiteProfileInput = RequestOf<'sites:save'>;
+
 export { EVENT_CHANNELS, INVOKE_CHANNELS, isEventChannel, isInvokeChannel };
 
 /** What `window.forcesites` is, in both editions. */

@@ -2,7 +2,6 @@
  * Data that crosses the process boundary. Everything here is readonly and holds no secret:
  * refresh tokens, access tokens and WordPress application passwords never appear in a DTO.
  */
-import type { RequestOf } from './contract';
 import type { ErrorDto } from './errors';
 
 export type Edition = 'electron' | 'browser';
@@ -92,12 +91,6 @@ export interface SiteProfileDto {
    */
   readonly detachedFromConnection?: string;
 }
-
-/** `sites:save`: derived from its schema in contract.ts. */
-export type SiteProfileInput = RequestOf<'sites:save'>;
-
-/** `auth:start`: derived from its schema in contract.ts. */
-export type SignInRequest = RequestOf<'auth:start'>;
 
 /** The sign-in waiting for Salesforce in the browser (`auth:pending`). */
 export interface PendingSignInDto {

@@ -9,7 +9,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError, toErrorDto } from '../../common/errors';
-import type { ConnectionDto, RevokedBySignIn, SignInRequest, SignInStarted } from '../../common/models';
+import type { SignInRequest } from '../../common/contract';
+import type { ConnectionDto, RevokedBySignIn, SignInStarted } from '../../common/models';
 import type { EventBus } from '../platform/event-bus';
 import { silentLogger, type Logger } from '../platform/logger';
 import type { ConnectionRecord } from '../platform/profile-records';

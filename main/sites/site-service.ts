@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../common/errors';
-import type { SiteProfileDto, SiteProfileInput } from '../../common/models';
+import type { SiteProfileInput } from '../../common/contract';
+import type { SiteProfileDto } from '../../common/models';
 import { silentLogger, type Logger } from '../platform/logger';
 import { TokenVault, type SecretStore } from '../platform/token-vault';
 import type { EventBus } from '../platform/event-bus';
