@@ -109,7 +109,7 @@ describe('Orders', () => {
       errorCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [PricebookEntryId]',
     });
     expect((await create('OrderItem', { OrderId: noBook.id, PricebookEntryId: entry.id, Quantity: 1, UnitPrice: 5 })).errors?.[0]).toMatchObject({
-      errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'Order Products must have a Price Book Entry that belongs to the Price Book related to the parent Order.',
+      errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'Order Products must have a Price Book Entry that belongs to the Price Book related to the parent Order.: Price Book Entry ID', fields: ['PricebookEntryId'],
     });
     const activate = await t.call('PATCH', `sobjects/Order/${noBook.id}`, { Status: 'Activated' });
     expect((activate.body as Err)[0]?.errorCode).toBe('FIELD_INTEGRITY_EXCEPTION');

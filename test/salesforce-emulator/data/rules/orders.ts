@@ -1,13 +1,25 @@
 /**
- * Order, OrderItem, Pricebook2 and PricebookEntry rules (reference section 8). Wording marked
- * UNCONFIRMED in data/README.md is a best guess; the rest is Salesforce's.
+ * Order, OrderItem, Pricebook2 and PricebookEntry rules (reference section 8 and the Order
+ * Object Reference's "Usage"). Every message marked UNCONFIRMED is listed in data/README.md;
+ * the others were seen in real Salesforce responses:
+ * - `REQUIRED_FIELD_MISSING` "Required fields are missing: [PricebookEntryId]" comes from the
+ *   describe (PricebookEntryId is not nillable), not from here;
+ * - `FIELD_INTEGRITY_EXCEPTION` "Order Products must have a Price Book Entry that belongs to the
+ *   Price Book related to the parent Order.: Price Book Entry ID" with `fields: [PricebookEntryId]`
+ *   (a real REST response posted by the WP Fusion developers; Salesforce appends the field label
+ *   to FIELD_INTEGRITY_EXCEPTION messages).
  */
 import { formatDateTime } from '../datetime';
 import { dmlError } from '../errors';
 import type { RuleContext, RuleHooks } from '../dml/dml-engine';
 import type { Rec, Table } from '../store/record-store';
 
-const ORDER_PRICEBOOK_MISMATCH = 'Order Products must have a Price Book Entry that belongs to the Price Book related to the parent Order.';
+export const ORDER_PRICEBOOK_MISMATCH = 'Order Products must have a Price Book Entry that belongs to the Price Book related to the parent Order.: Price Book Entry ID';
+/** Seen in a third-party emulator's copy of a real DmlException, and in a real run's log (lower-cased); code UNCONFIRMED. */
+export const ACTIVATED_ORDER_LOCKED = 'Unable to modify activated or superseded Order:  cannot delete Order, or add or remove Order Products';
+
+/** Fields an activating update may carry besides Status (the system sets these). */
+const ACTIVATION_FIELDS = new Set(['Status', 'StatusCode', 'ActivatedDate', 'ActivatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp']);
 
 function table(ctx: RuleContext, name: string): Table {
   const schema = ctx.registry.get(name);
@@ -32,6 +44,18 @@ function recomputeOrderTotal(ctx: RuleContext, orderId: unknown): void {
   ctx.store.put(orders, { ...order, TotalAmount: Math.round(total * 100) / 100, SystemModstamp: formatDateTime(ctx.dml.now) });
 }
 
+function isActivated(order: Rec | Record<string, unknown> | undefined): boolean {
+  return order?.StatusCode === 'Activated';
+}
+
+function locked(): Error {
+  return dmlError('ENTITY_IS_LOCKED', ACTIVATED_ORDER_LOCKED, []);
+}
+
+function changed(old: Rec, rec: Record<string, unknown>, name: string): boolean {
+  return (old[name] ?? null) !== (rec[name] ?? null);
+}
+
 export function orderRules(): RuleHooks {
   return {
     beforeInsert(schema, rec, ctx) {
@@ -39,8 +63,11 @@ export function orderRules(): RuleHooks {
         case 'PricebookEntry':
           return checkPricebookEntry(rec, ctx);
         case 'Order':
+          // The describe marks AccountId nillable; the Object Reference says "Required". UNCONFIRMED wording.
+          if (rec.AccountId === undefined || rec.AccountId === null) throw dmlError('REQUIRED_FIELD_MISSING', 'Required fields are missing: [AccountId]', ['AccountId']);
           rec.TotalAmount = 0;
           rec.StatusCode = 'Draft';
+          // "When a client application creates an order, the Status Code must be Draft" (Object Reference).
           if (rec.Status === 'Activated') throw noProducts();
           return;
         case 'OrderItem':
@@ -51,19 +78,35 @@ export function orderRules(): RuleHooks {
     beforeUpdate(schema, old, rec, ctx) {
       if (schema.name === 'OrderItem') {
         rec.TotalPrice = Number(rec.Quantity) * Number(rec.UnitPrice);
+        return;
       }
       if (schema.name !== 'Order') return;
       const items = childIds(ctx, 'OrderItem', 'OrderId', old.Id);
-      if (rec.Pricebook2Id !== old.Pricebook2Id && items.length > 0) {
-        // UNCONFIRMED wording.
-        throw dmlError('FIELD_INTEGRITY_EXCEPTION', "You can't change the price book of an order that has order products.", ['Pricebook2Id']);
+      if (changed(old, rec, 'Pricebook2Id') && items.length > 0) {
+        // UNCONFIRMED wording; Salesforce Help: "After a price book is assigned to an order, you can't change or remove the price book assignment."
+        throw dmlError('FIELD_INTEGRITY_EXCEPTION', "You can't change the price book of an order that has order products.: Price Book ID", ['Pricebook2Id']);
       }
-      if (rec.Status === 'Activated' && old.Status !== 'Activated') {
+      const activating = rec.Status === 'Activated' && old.StatusCode !== 'Activated';
+      if (activating) {
+        // "The Status field is the only field you can update when activating the order" (Object Reference). UNCONFIRMED wording.
+        const others = Object.keys(rec).filter((name) => !ACTIVATION_FIELDS.has(name) && changed(old, rec, name));
+        if (others.length > 0) {
+          throw dmlError('FIELD_INTEGRITY_EXCEPTION', `You can only change the Status field when you activate an order.: ${others.join(', ')}`, others);
+        }
         if (items.length === 0) throw noProducts();
         rec.StatusCode = 'Activated';
         rec.ActivatedDate ??= formatDateTime(ctx.dml.now);
         rec.ActivatedById ??= ctx.dml.userId;
-      } else if (rec.Status === 'Draft') rec.StatusCode = 'Draft';
+        return;
+      }
+      if (isActivated(old)) {
+        // AccountId and ContractId "can only be updated when the order's StatusCode value is Draft" (Object Reference). UNCONFIRMED wording.
+        const draftOnly = ['AccountId', 'ContractId'].filter((name) => changed(old, rec, name));
+        if (draftOnly.length > 0 && rec.Status !== 'Draft') {
+          throw dmlError('FIELD_INTEGRITY_EXCEPTION', `You can't change this field on an activated order.: ${draftOnly.join(', ')}`, draftOnly);
+        }
+      }
+      if (rec.Status === 'Draft') rec.StatusCode = 'Draft';
     },
     afterInsert(schema, rec, ctx) {
       if (schema.name === 'OrderItem') recomputeOrderTotal(ctx, rec.OrderId);
@@ -72,11 +115,14 @@ export function orderRules(): RuleHooks {
       if (schema.name === 'OrderItem') recomputeOrderTotal(ctx, rec.OrderId);
     },
     // Order → OrderItem cascade comes from Order's childRelationships (see DmlEngine.delete).
-    beforeDelete(schema) {
+    beforeDelete(schema, rec, ctx) {
       if (schema.name === 'PricebookEntry') {
         // UNCONFIRMED wording: the reference says entries can only be deactivated.
         throw dmlError('DELETE_FAILED', 'Price book entries cannot be deleted. Deactivate the entry instead (IsActive = false).', []);
       }
+      // "Your client application can delete orders when the Status is Draft but not when its Status is Activated."
+      if (schema.name === 'Order' && isActivated(rec)) throw locked();
+      if (schema.name === 'OrderItem' && isActivated(table(ctx, 'Order').live.get(String(rec.OrderId)))) throw locked();
     },
     afterDelete(schema, rec, ctx) {
       if (schema.name === 'OrderItem') recomputeOrderTotal(ctx, rec.OrderId);
@@ -86,7 +132,7 @@ export function orderRules(): RuleHooks {
 
 function noProducts(): Error {
   // UNCONFIRMED wording.
-  return dmlError('FIELD_INTEGRITY_EXCEPTION', "You can't activate an order that has no order products.", ['Status']);
+  return dmlError('FIELD_INTEGRITY_EXCEPTION', "You can't activate an order that has no order products.: Status", ['Status']);
 }
 
 function checkPricebookEntry(rec: Record<string, unknown>, ctx: RuleContext): void {
@@ -99,6 +145,7 @@ function checkPricebookEntry(rec: Record<string, unknown>, ctx: RuleContext): vo
   if (existing.some((e) => e.Pricebook2Id === rec.Pricebook2Id)) {
     throw dmlError('DUPLICATE_VALUE', 'This price definition already exists in this price book', []);
   }
+  // "You must load the standard price for a product before you're permitted to load its custom prices" (Object Reference).
   if (pricebook.IsStandard !== true) {
     const standard = existing.find((e) => pricebooks.live.get(String(e.Pricebook2Id))?.IsStandard === true);
     if (!standard || standard.IsActive !== true) {
@@ -113,14 +160,12 @@ function checkOrderItem(rec: Record<string, unknown>, ctx: RuleContext): void {
   const order = table(ctx, 'Order').live.get(String(rec.OrderId));
   const entry = table(ctx, 'PricebookEntry').live.get(String(rec.PricebookEntryId));
   if (!order || !entry) return;
-  if (order.Status === 'Activated') {
-    // UNCONFIRMED wording.
-    throw dmlError('FIELD_INTEGRITY_EXCEPTION', "You can't add products to an activated order.", ['OrderId']);
-  }
+  if (isActivated(order)) throw locked();
   if (!order.Pricebook2Id || order.Pricebook2Id !== entry.Pricebook2Id) {
-    throw dmlError('FIELD_INTEGRITY_EXCEPTION', ORDER_PRICEBOOK_MISMATCH, []);
+    throw dmlError('FIELD_INTEGRITY_EXCEPTION', ORDER_PRICEBOOK_MISMATCH, ['PricebookEntryId']);
   }
   if (entry.IsActive !== true) {
+    // UNCONFIRMED wording (the OpportunityLineItem one).
     throw dmlError('FIELD_INTEGRITY_EXCEPTION', 'field integrity exception: PricebookEntryId (pricebook entry is inactive)', ['PricebookEntryId']);
   }
   rec.Product2Id = entry.Product2Id;
