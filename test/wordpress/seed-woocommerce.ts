@@ -54,6 +54,7 @@ export type WooOrder = Record<string, unknown> & {
   readonly customer_id: number;
   readonly date_created: string;
   readonly date_created_gmt: string;
+  readonly date_modified: string;
   readonly date_modified_gmt: string;
   readonly total: string;
   readonly line_items: readonly WooLineItem[];
