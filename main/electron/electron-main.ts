@@ -7,7 +7,7 @@
  * module: sandbox for every renderer, the privileged app:// scheme, and the global
  * web-contents guard (docs/threat-model.md lists each with its test).
  */
-import { app, dialog, net, Notification, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, net, Notification, protocol, session, shell } from 'electron';
 import ElectronStore from 'electron-store';
 import { promises as fs } from 'node:fs';
 import { isAppError } from '../../common/errors';
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { createConsoleLogger } from '../platform/logger';
 import { createApp, type ForceSitesApp } from '../app/create-app';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
+import { externalConfirmation } from './external-confirmation';
 import { createSecureWindow, defaultRendererPaths } from './secure-window';
 import { lockDownSession } from './session-policy';
 import { forwardEvents, registerIpcHandlers } from './typed-ipc';
@@ -28,9 +29,11 @@ app.enableSandbox();
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
 // The allowlist exists once the app is open; until then no link may leave the app.
 let isAllowedExternalUrl: (url: string) => boolean = () => false;
+let openAllowedExternal: (url: string) => Promise<boolean> = async () => false;
 guardAllWebContents(app, {
   isAllowedExternalUrl: (url) => isAllowedExternalUrl(url),
-  openExternal: (url) => void shell.openExternal(url),
+  // The app's openExternal applies the policy again and asks first where it says 'confirm'.
+  openExternal: (url) => void openAllowedExternal(url),
   allowDevTools: !app.isPackaged,
 });
 
@@ -73,6 +76,13 @@ function openApp(): Promise<ForceSitesApp> {
       await shell.openExternal(url);
       return true;
     },
+    confirmOpenExternal: async (url) => {
+      const question = externalConfirmation(url);
+      const parent = BrowserWindow.getFocusedWindow();
+      const options = { ...question, buttons: [...question.buttons] };
+      const answer = parent === null ? await dialog.showMessageBox(options) : await dialog.showMessageBox(parent, options);
+      return answer.response === question.openButton;
+    },
     isOnline: () => net.isOnline(),
     notify: (title, body) => {
       if (Notification.isSupported()) new Notification({ title, body }).show();
@@ -83,7 +93,8 @@ function openApp(): Promise<ForceSitesApp> {
 function showWindows(forceSites: ForceSitesApp): void {
   const { preloadPath } = defaultRendererPaths(mainDir);
   const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
-  isAllowedExternalUrl = forceSites.isAllowedExternalUrl;
+  isAllowedExternalUrl = (url) => forceSites.isAllowedExternalUrl(url);
+  openAllowedExternal = (url) => forceSites.openExternal(url);
   registerIpcHandlers(forceSites.handlers, { devOrigin: devServerUrl }, (channel, error) => forceSites.logUnexpected(channel, error));
 
   const openWindow = () => {
