@@ -115,6 +115,7 @@ describe('Health page: site cards', () => {
             },
             apiUsage: { orgId: '00D000000000001', used: 14_400, max: 15_000, fraction: 0.96, level: 'critical', source: 'limits', observedAt: iso(21), message: 'The org has used 96 % of its daily API requests.' },
             siteApiCalls: { siteId: 'site-1', last24h: 1234 },
+            connectionApiCalls: { siteId: 'connection:conn-1', last24h: 1301 },
             keepAlive: { windowMs: 90 * 86_400_000, intervalMs: 30 * 86_400_000, nextRunAt: iso(25), reason: 'the refresh token policy expires unused tokens' },
             permissionGaps: [{ permission: 'Customize Application', wouldShow: 'every user’s approvals, not only yours' }],
           }),
@@ -148,7 +149,7 @@ describe('Health page: site cards', () => {
     expect(api.textContent).toContain('96%');
     expect(within(api).getByText('Above 95 %')).toBeTruthy();
     expect(within(api).getByRole('meter', { name: 'Daily API requests used' }).getAttribute('aria-valuenow')).toBe('14400');
-    expect(api.textContent).toContain('ForceSites made 1,234 calls for this site in the last 24 hours.');
+    expect(api.textContent).toContain('ForceSites made 1,234 calls for this site in the last 24 hours, and 1,301 calls in all through its connection (health checks included).');
 
     const keepAlive = within(card).getByRole('region', { name: 'Keep-alive' });
     expect(keepAlive.textContent).toContain(`Next refresh: ${formatTime(iso(25))}`);

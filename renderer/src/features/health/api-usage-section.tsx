@@ -3,8 +3,12 @@ import type { ApiUsageDto, SiteApiCallsDto } from '../../../../common/health-mod
 import { formatTime } from '../../ui/format';
 import { API_LEVEL_LABELS, formatCount, formatPercent } from './health-format';
 
-/** The org's daily API allowance (main's level says warning from 80 %, critical from 95 %) and this site's share. */
-export function ApiUsageSection({ usage, calls }: { readonly usage: ApiUsageDto | null; readonly calls: SiteApiCallsDto }) {
+/**
+ * The org's daily API allowance (main's level says warning from 80 %, critical from 95 %),
+ * this site's share (calls made for it: syncs, field refreshes), and all calls through its
+ * connection (health checks and keep-alive included; shared by the sites on that connection).
+ */
+export function ApiUsageSection({ usage, calls, connectionCalls }: { readonly usage: ApiUsageDto | null; readonly calls: SiteApiCallsDto; readonly connectionCalls?: SiteApiCallsDto | undefined }) {
   const headingId = useId();
   return (
     <section className="health-section" aria-labelledby={headingId}>
@@ -12,7 +16,10 @@ export function ApiUsageSection({ usage, calls }: { readonly usage: ApiUsageDto 
         API usage
       </h4>
       <OrgAllowance usage={usage} />
-      <p>ForceSites made {calls.last24h === 1 ? '1 call' : `${formatCount(calls.last24h)} calls`} for this site in the last 24 hours.</p>
+      <p>
+        ForceSites made {callCount(calls.last24h)} for this site in the last 24 hours
+        {connectionCalls !== undefined && <>, and {callCount(connectionCalls.last24h)} in all through its connection (health checks included)</>}.
+      </p>
     </section>
   );
 }
@@ -48,4 +55,8 @@ function OrgAllowance({ usage }: { readonly usage: ApiUsageDto | null }) {
       {usage.observedAt !== null && <p className="muted">Read {formatTime(usage.observedAt)}.</p>}
     </>
   );
+}
+
+function callCount(n: number): string {
+  return n === 1 ? '1 call' : `${formatCount(n)} calls`;
 }

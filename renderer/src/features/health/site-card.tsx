@@ -61,7 +61,7 @@ export function SiteCard({ card, onRevoke }: SiteCardProps) {
             <InstallSection install={card.install} />
           </>
         )}
-        <ApiUsageSection usage={card.apiUsage} calls={card.siteApiCalls} />
+        <ApiUsageSection usage={card.apiUsage} calls={card.siteApiCalls} connectionCalls={card.connectionApiCalls} />
         <KeepAliveSection plan={card.keepAlive} policy={card.policy?.verdict ?? null} />
       </div>
       <PermissionGaps gaps={card.permissionGaps} />
