@@ -8,6 +8,8 @@ import { PermissionGaps } from './permission-gaps';
 export interface ApprovalsByUserProps {
   readonly censuses: readonly ApprovalCensusDto[];
   readonly connections: readonly ConnectionDto[];
+  /** The report predates the current connections: no census says nothing about them. */
+  readonly outdated?: boolean;
   readonly onRevoke: (approval: ApprovalDto, group: UserAppApprovals, connectionId: string) => void;
 }
 
@@ -45,7 +47,7 @@ const SCOPE_TEXT: Readonly<Record<ApprovalCensusDto['scope'], string>> = {
 };
 
 /** Every user+app group the censuses found, including other apps' and unknown sites' approvals. */
-export function ApprovalsByUser({ censuses, connections, onRevoke }: ApprovalsByUserProps) {
+export function ApprovalsByUser({ censuses, connections, outdated = false, onRevoke }: ApprovalsByUserProps) {
   const headingId = useId();
   return (
     <section className="health-block" aria-labelledby={headingId}>
@@ -56,7 +58,9 @@ export function ApprovalsByUser({ censuses, connections, onRevoke }: ApprovalsBy
         Every approval the last check found, oldest first: ForceSites’ own, the watched apps’ (such as WordPress sites running WP Fusion) and approvals no
         site here accounts for.
       </p>
-      {censuses.length === 0 ? (
+      {censuses.length === 0 && outdated ? (
+        <p className="muted">This report counted no approvals because it was made before your current connections. Check now to count them.</p>
+      ) : censuses.length === 0 ? (
         <p className="muted">No approvals were counted: the last check had no working connection to count them with.</p>
       ) : (
         censuses.map((census, index) => <CensusView key={`${census.orgId ?? 'org'}-${index}`} census={census} connections={connections} onRevoke={onRevoke} />)
@@ -65,7 +69,7 @@ export function ApprovalsByUser({ censuses, connections, onRevoke }: ApprovalsBy
   );
 }
 
-function CensusView({ census, connections, onRevoke }: { readonly census: ApprovalCensusDto } & Omit<ApprovalsByUserProps, 'censuses'>) {
+function CensusView({ census, connections, onRevoke }: { readonly census: ApprovalCensusDto } & Omit<ApprovalsByUserProps, 'censuses' | 'outdated'>) {
   const headingId = useId();
   return (
     <section className="panel health-census" aria-labelledby={headingId}>

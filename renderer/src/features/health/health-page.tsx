@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import type { HealthReport } from '../../../../common/health-models';
 import { useApp } from '../../app/app-context';
 import { routeHref } from '../../app/routes';
@@ -65,18 +65,19 @@ export function HealthPage() {
 
   const hasResults = report !== undefined && (report.cards.length > 0 || report.censuses.length > 0);
   const noConnections = !progress.loading && progress.connections === 0;
+  const stale = report === undefined ? undefined : staleness(report, progress.sites);
+  const checkButton = (
+    <button type="button" className="button button-primary" onClick={() => void checkNow()} disabled={health.checking} aria-describedby="health-check-status">
+      {health.checking ? 'Checking…' : 'Check now'}
+    </button>
+  );
 
   return (
     <div className="page">
       <PageHeader
         title="Health"
-        actions={
-          !noConnections && (
-            <button type="button" className="button button-primary" onClick={() => void checkNow()} disabled={health.checking} aria-describedby="health-check-status">
-              {health.checking ? 'Checking…' : 'Check now'}
-            </button>
-          )
-        }
+        // While the report is stale its notice carries Check now; one such button is enough.
+        actions={!noConnections && stale === undefined && checkButton}
       >
         Whether every site can still reach Salesforce, and how close each user is to the approval limit.
       </PageHeader>
@@ -104,7 +105,8 @@ export function HealthPage() {
       ) : (
         <>
           <ReportStatus report={report} />
-          {!hasResults && report.status === 'never-checked' ? (
+          {stale !== undefined && <StaleReportNotice report={report} stale={stale} sites={progress.sites} checkButton={checkButton} />}
+          {stale !== undefined && !hasResults ? null : !hasResults && report.status === 'never-checked' ? (
             <EmptyState
               title="Not checked yet"
               action={
@@ -120,8 +122,8 @@ export function HealthPage() {
             </EmptyState>
           ) : (
             <>
-              <SitesSection report={report} onRevoke={openRevoke} />
-              <ApprovalsByUser censuses={report.censuses} connections={connections.data ?? []} onRevoke={openRevoke} />
+              <SitesSection report={report} outdated={stale !== undefined} onRevoke={openRevoke} />
+              <ApprovalsByUser censuses={report.censuses} connections={connections.data ?? []} outdated={stale !== undefined} onRevoke={openRevoke} />
             </>
           )}
         </>
@@ -134,13 +136,22 @@ export function HealthPage() {
   );
 }
 
-function SitesSection({ report, onRevoke }: { readonly report: HealthReport; readonly onRevoke: (approval: RevokeTarget['approval'], group: RevokeTarget['group'], connectionId: string) => void }) {
+interface SitesSectionProps {
+  readonly report: HealthReport;
+  /** The report predates the current sites: an empty list says nothing about them. */
+  readonly outdated: boolean;
+  readonly onRevoke: (approval: RevokeTarget['approval'], group: RevokeTarget['group'], connectionId: string) => void;
+}
+
+function SitesSection({ report, outdated, onRevoke }: SitesSectionProps) {
   return (
     <section className="health-block" aria-labelledby="health-sites-title">
       <h2 id="health-sites-title" className="health-block-title">
         Sites
       </h2>
-      {report.cards.length === 0 ? (
+      {report.cards.length === 0 && outdated ? (
+        <p className="muted">This report lists no sites because it was made before your current site profiles. Check now to see them.</p>
+      ) : report.cards.length === 0 ? (
         <p className="muted">
           No site profiles yet. <a href={routeHref('sites')}>Add a site</a> to see its connection, policy and API use here; the approvals below are counted
           already.
@@ -152,6 +163,48 @@ function SitesSection({ report, onRevoke }: { readonly report: HealthReport; rea
           ))}
         </ul>
       )}
+    </section>
+  );
+}
+
+type Staleness = 'outdated' | 'never-checked';
+
+/**
+ * Why the report cannot be read as the current state: main marked it older than the sites and
+ * connections (`outdated`), or nothing was checked since start-up although sites exist.
+ */
+function staleness(report: HealthReport, sites: number): Staleness | undefined {
+  if (report.outdated === true) return 'outdated';
+  if (report.status === 'never-checked' && sites > 0) return 'never-checked';
+  return undefined;
+}
+
+interface StaleReportNoticeProps {
+  readonly report: HealthReport;
+  readonly stale: Staleness;
+  readonly sites: number;
+  readonly checkButton: ReactNode;
+}
+
+function StaleReportNotice({ report, stale, sites, checkButton }: StaleReportNoticeProps) {
+  const headingId = useId();
+  const siteCount = sites === 1 ? '1 site' : `${sites} sites`;
+  return (
+    <section className="notice notice-warning" aria-labelledby={headingId}>
+      <h2 id={headingId} className="notice-title">
+        {stale === 'outdated' ? 'This report is older than your sites and connections' : 'Your sites have not been checked yet'}
+      </h2>
+      {stale === 'outdated' ? (
+        <p>
+          It was made {formatTime(report.generatedAt)}, before sites or connections changed, so it may leave out sites and approvals you have now or list
+          ones that are gone. ForceSites checks again by itself shortly; Check now to see the current state without waiting.
+        </p>
+      ) : (
+        <p>
+          ForceSites has not checked your {siteCount} and their connections since it started. Check now to count the approvals and read the app’s policies.
+        </p>
+      )}
+      <div className="form-actions">{checkButton}</div>
     </section>
   );
 }

@@ -43,13 +43,21 @@ export function useHealthReport(): HealthReportState {
       setChanges(event.changes);
       setLoadError(undefined);
     });
-    invoke('health:report', {}).then(
-      (value) => mounted.current && setReport((current) => newer(current, value)),
-      (error: unknown) => mounted.current && setLoadError(toErrorDto(error)),
-    );
+    const load = () =>
+      invoke('health:report', {}).then(
+        (value) => mounted.current && setReport((current) => newer(current, value)),
+        (error: unknown) => mounted.current && setLoadError(toErrorDto(error)),
+      );
+    void load();
+    // Main marks its report outdated when sites or connections change (and checks again a
+    // little later): reload it then, so the page does not present it as current meanwhile.
+    const unsubscribeSites = on('sites:changed', () => void load());
+    const unsubscribeConnections = on('connections:changed', () => void load());
     return () => {
       mounted.current = false;
       unsubscribe();
+      unsubscribeSites();
+      unsubscribeConnections();
     };
   }, []);
 
