@@ -4,7 +4,7 @@
  */
 import type { SimulatedClock } from './clock';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './clock';
-import type { BulkQuerySettings, CustomFieldSpec, CustomObjectSpec, OrgData, OrgDataOptions, RecordTypeSpec } from './data/seam';
+import type { BulkQuerySettings, CustomFieldSpec, CustomObjectSpec, FieldChangeSpec, OrgData, OrgDataOptions, RecordTypeSpec } from './data/seam';
 import { Faults } from './faults';
 import type { FaultSettings } from './faults';
 import { makeId, sfDateTime } from './ids';
@@ -366,6 +366,20 @@ export class Emulator {
 
   setTopicsEnabled(orgId: string | undefined, sobject: string, enabled: boolean): void {
     this.org(orgId).data.setTopicsEnabled(sobject, enabled);
+  }
+
+  /** An admin edits a field in Setup (length, type, label, required, picklist values…). */
+  changeField(orgId: string | undefined, sobject: string, field: string, change: FieldChangeSpec): void {
+    const data = this.org(orgId).data;
+    if (!data.changeField) throw new RangeError('this org\'s data half cannot change fields');
+    data.changeField(sobject, field, change);
+  }
+
+  /** An admin deletes a field in Setup. */
+  removeField(orgId: string | undefined, sobject: string, field: string): void {
+    const data = this.org(orgId).data;
+    if (!data.removeField) throw new RangeError('this org\'s data half cannot remove fields');
+    data.removeField(sobject, field);
   }
 
   records(orgId: string | undefined, sobject: string): readonly Record<string, unknown>[] {

@@ -12,9 +12,10 @@ import { dispatch } from './rest/router';
 import { orderRules, standardPricebook } from './rules/orders';
 import { describeRecordType, recordTypeRules } from './rules/record-types';
 import { topicRules } from './rules/topics';
+import { changedField } from './schema/field-changes';
 import { buildField, customFieldSpec } from './schema/field-template';
 import { SchemaRegistry } from './schema/registry';
-import type { BulkQuerySettings, CustomFieldSpec, CustomObjectSpec, DataRequest, DataResponse, OrgData, OrgDataOptions, RecordTypeSpec, VirtualSObject } from './seam';
+import type { BulkQuerySettings, CustomFieldSpec, CustomObjectSpec, DataRequest, DataResponse, FieldChangeSpec, OrgData, OrgDataOptions, RecordTypeSpec, VirtualSObject } from './seam';
 import { RecordStore } from './store/record-store';
 
 class OrgDataImpl implements OrgData {
@@ -118,6 +119,22 @@ class OrgDataImpl implements OrgData {
     this.store.table(schema.name)?.rebuildIndexes();
   }
 
+  changeField(sobject: string, field: string, change: FieldChangeSpec): void {
+    const schema = this.registry.get(sobject);
+    if (!schema || schema.virtual) throw new Error(`changeField: unknown sObject ${sobject}`);
+    const current = schema.field(field);
+    if (!current) throw new Error(`changeField: ${schema.name} has no field ${field}`);
+    schema.addField(changedField(current.json, change));
+    this.store.table(schema.name)?.rebuildIndexes();
+  }
+
+  removeField(sobject: string, field: string): void {
+    const schema = this.registry.get(sobject);
+    if (!schema || schema.virtual) throw new Error(`removeField: unknown sObject ${sobject}`);
+    if (!schema.removeField(field)) throw new Error(`removeField: ${schema.name} has no field ${field}`);
+    this.store.table(schema.name)?.rebuildIndexes();
+  }
+
   addCustomObject(nameOrSpec: string | CustomObjectSpec, label?: string): void {
     const spec: CustomObjectSpec = typeof nameOrSpec === 'string' ? { name: nameOrSpec, label: label ?? nameOrSpec.replace(/__c$/, '') } : nameOrSpec;
     const schema = this.registry.addCustomObject(spec);
@@ -127,7 +144,10 @@ class OrgDataImpl implements OrgData {
   setTopicsEnabled(sobject: string, enabled: boolean): void {
     const schema = this.registry.get(sobject);
     if (!schema) throw new Error(`setTopicsEnabled: unknown sObject ${sobject}`);
+    if (schema.topicsEnabled === enabled) return;
     schema.topicsEnabled = enabled;
+    // The describe's TopicAssignments child relationship follows the setting.
+    schema.revision += 1;
   }
 
   registerVirtualSObject(name: string, virtual: VirtualSObject): void {

@@ -49,14 +49,32 @@ export interface DataResponse {
 export interface CustomFieldSpec {
   readonly name: string; // must end with __c
   readonly label: string;
-  readonly type: 'string' | 'email' | 'double' | 'boolean' | 'date' | 'datetime' | 'picklist' | 'multipicklist' | 'textarea' | 'id' | 'reference';
+  readonly type: 'string' | 'email' | 'double' | 'boolean' | 'date' | 'datetime' | 'picklist' | 'multipicklist' | 'textarea' | 'id' | 'reference' | 'url' | 'phone' | 'currency' | 'percent' | 'int';
   readonly length?: number;
+  /** Number fields (double, currency, percent): total digits, and digits after the decimal point. */
+  readonly precision?: number;
+  readonly scale?: number;
   readonly externalId?: boolean;
   readonly unique?: boolean;
   readonly required?: boolean;
   readonly picklistValues?: readonly string[];
   readonly restrictedPicklist?: boolean;
   readonly referenceTo?: readonly string[];
+}
+
+/**
+ * An admin edits a field in Setup (`changeField`): any property given replaces the current
+ * one. Picklist values are given in full, as strings (active) or with their active flag.
+ */
+export interface FieldChangeSpec {
+  readonly label?: string;
+  readonly type?: CustomFieldSpec['type'];
+  readonly length?: number;
+  readonly precision?: number;
+  readonly scale?: number;
+  readonly required?: boolean;
+  readonly restrictedPicklist?: boolean;
+  readonly picklistValues?: readonly (string | { readonly value: string; readonly label?: string; readonly active?: boolean; readonly defaultValue?: boolean })[];
 }
 
 /** A custom object's declarative definition (`addCustomObject`). */
@@ -120,6 +138,12 @@ export interface OrgData {
    * object (Setup). Returns its 012 id. See data/rules/record-types.ts.
    */
   addRecordType?(sobject: string, spec: RecordTypeSpec): string;
+  /**
+   * Optional (added by the data half, backward compatible): an admin changes or deletes a
+   * field in Setup, so a client sees a different describe (and If-Modified-Since a change).
+   */
+  changeField?(sobject: string, field: string, change: FieldChangeSpec): void;
+  removeField?(sobject: string, field: string): void;
 }
 
 export interface RecordTypeSpec {
@@ -132,6 +156,11 @@ export interface RecordTypeSpec {
   readonly active?: boolean;
   /** The default record type for new records (and `defaultRecordTypeMapping` in the describe). */
   readonly default?: boolean;
+  /**
+   * Whether the calling user's profile may use it (`available` in `recordTypeInfos`); default
+   * true. The emulator has one profile view for everyone, so this holds for every user.
+   */
+  readonly available?: boolean;
 }
 
 /**

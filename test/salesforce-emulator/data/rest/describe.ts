@@ -28,6 +28,7 @@ export function describeSObject(org: OrgState, schema: SObjectSchema, version: s
   const ordered: Json = {};
   const keys = [...Object.keys(top).filter((k) => k !== 'fields'), 'fields'].sort();
   for (const key of keys) ordered[key] = key === 'fields' ? schema.fields.map((f) => f.json) : top[key];
+  if (Array.isArray(ordered.childRelationships)) ordered.childRelationships = withTopicAssignments(ordered.childRelationships as Json[], schema);
   const json = rewriteUrls(ordered, version, org.options.instanceUrl);
   perVersion.set(version, { revision: schema.revision, json });
   return json;
@@ -53,4 +54,49 @@ export function globalDescribe(org: OrgState, version: string, user: DataUser): 
     if (!listed.has(schema.lower) && !hidden(schema)) sobjects.push(schema.globalEntry);
   }
   return rewriteUrls({ encoding: recorded.encoding, maxBatchSize: recorded.maxBatchSize, sobjects }, version, org.options.instanceUrl);
+}
+
+/**
+ * Objects with topics enabled (Setup → Topics for Objects) have the `TopicAssignments` child
+ * relationship (TopicAssignment.EntityId); objects without do not, so a client can tell from
+ * the describe alone. UNCONFIRMED (see data/README.md): the recordings (topics on) have it;
+ * that it disappears when topics are off is this emulator's model.
+ */
+const TOPIC_ASSIGNMENTS: Json = {
+  cascadeDelete: true,
+  childSObject: 'TopicAssignment',
+  deprecatedAndHidden: false,
+  field: 'EntityId',
+  junctionIdListNames: [],
+  junctionReferenceTo: [],
+  relationshipName: 'TopicAssignments',
+  restrictedDelete: false,
+};
+
+function isTopicAssignments(child: Json): boolean {
+  return child.childSObject === 'TopicAssignment' && child.field === 'EntityId';
+}
+
+function withTopicAssignments(children: Json[], schema: SObjectSchema): Json[] {
+  const has = children.some(isTopicAssignments);
+  if (schema.topicsEnabled === has || schema.virtual) return children;
+  if (!schema.topicsEnabled) return children.filter((child) => !isTopicAssignments(child));
+  // Recorded child relationships are sorted by child object name.
+  return [...children, TOPIC_ASSIGNMENTS].sort((a, b) => String(a.childSObject).localeCompare(String(b.childSObject)));
+}
+
+const modified = new WeakMap<SObjectSchema, { revision: number; at: number }>();
+
+/**
+ * When the object's describe last changed, to the second (HTTP dates have no milliseconds).
+ * A schema change bumps its revision; the first describe that sees the new revision dates the
+ * change to "now", which is never earlier than the change itself, so a client's
+ * If-Modified-Since can miss nothing.
+ */
+export function describeLastModified(org: OrgState, schema: SObjectSchema): number {
+  const seen = modified.get(schema);
+  if (seen && seen.revision === schema.revision) return seen.at;
+  const at = Math.floor(org.options.now() / 1000) * 1000;
+  modified.set(schema, { revision: schema.revision, at });
+  return at;
 }

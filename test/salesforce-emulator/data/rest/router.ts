@@ -5,6 +5,7 @@ import type { DataRequest, DataResponse } from '../seam';
 import { handleIngest } from './bulk-ingest';
 import { handleQueryJobs } from './bulk-query';
 import { handleCollections } from './collections';
+import { handleComposite } from './composite';
 import { decodeSegment, errorResponse, json, methodNotAllowed } from './http';
 import { queryMore, runQuery } from './query';
 import { handleSObjects } from './sobjects';
@@ -30,6 +31,7 @@ function route(org: OrgState, request: DataRequest): DataResponse {
     }
     case 'composite':
       if (rest[0] === 'sobjects') return handleCollections(org, request, rest.slice(1));
+      if (rest.length === 0) return handleComposite(org, request, dispatch);
       throw notFound();
     case 'jobs':
       if (rest[0] === 'ingest') return handleIngest(org, request, rest.slice(1));

@@ -9,8 +9,8 @@ import type { DataRequest, DataResponse } from '../seam';
 import { compound } from '../soql/evaluator';
 import type { Rec } from '../store/record-store';
 import { visibleSchema } from './query';
-import { describeSObject, globalDescribe, globalEntry } from './describe';
-import { json, methodNotAllowed, noContent, requireObjectBody, versionNumber } from './http';
+import { describeLastModified, describeSObject, globalDescribe, globalEntry } from './describe';
+import { header, json, methodNotAllowed, noContent, requireObjectBody, versionNumber } from './http';
 
 export function schemaOr404(org: OrgState, name: string, request: DataRequest): SObjectSchema {
   const schema = visibleSchema(org, name, request);
@@ -66,7 +66,12 @@ export function handleSObjects(org: OrgState, request: DataRequest, segments: re
   }
   if (segments.length === 2 && segments[1] === 'describe') {
     if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(method, ['GET', 'HEAD']);
-    return json(200, describeSObject(org, schema, request.version));
+    const body = describeSObject(org, schema, request.version);
+    const lastModified = describeLastModified(org, schema);
+    // sObject Describe honours If-Modified-Since: 304 with no body when nothing changed since.
+    const since = Date.parse(header(request, 'If-Modified-Since') ?? '');
+    if (Number.isFinite(since) && lastModified <= since) return { status: 304, headers: { 'Last-Modified': new Date(lastModified).toUTCString() } };
+    return json(200, body, { 'Last-Modified': new Date(lastModified).toUTCString() });
   }
   // API 37.0+: POST to sobjects/{Name}/Id creates, treating Id as an external id with a null value.
   if (segments.length === 2 && segments[1] === 'Id' && request.method === 'POST' && versionNumber(request) >= 37) return create(org, request, schema);

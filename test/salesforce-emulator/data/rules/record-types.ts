@@ -35,7 +35,7 @@ export function describeRecordType(schema: SObjectSchema, id: string, spec: Reco
   const layout = String(((infos[0]?.urls as Json | undefined)?.layout as string | undefined) ?? `/services/data/vxx.0/sobjects/${schema.name}/describe/layouts/012000000000000AAA`);
   infos.push({
     active: spec.active !== false,
-    available: true,
+    available: spec.available !== false,
     defaultRecordTypeMapping: spec.default === true,
     developerName,
     master: false,
@@ -53,7 +53,9 @@ function check(schema: SObjectSchema, rec: Record<string, unknown>, ctx: RuleCon
   if (value === undefined || value === null) return;
   const table = ctx.store.table('RecordType');
   const recordType: Rec | undefined = table?.live.get(String(value));
-  if (!recordType || recordType.SobjectType !== schema.name || recordType.IsActive !== true) {
+  // A record type the user's profile does not make available is refused like an unknown one.
+  const unavailable = recordTypeInfos(schema).some((i) => i.recordTypeId === String(value) && i.available === false);
+  if (!recordType || recordType.SobjectType !== schema.name || recordType.IsActive !== true || unavailable) {
     // UNCONFIRMED wording (see data/README.md).
     throw dmlError('FIELD_INTEGRITY_EXCEPTION', `Record Type ID: this ID value isn't valid for the user: ${String(value)}`, ['RecordTypeId']);
   }

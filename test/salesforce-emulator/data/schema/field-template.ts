@@ -38,9 +38,12 @@ export interface FieldSpec {
   readonly extraTypeInfo?: string | null;
   readonly defaultValue?: unknown;
   readonly cascadeDelete?: boolean;
+  /** Number fields: total digits and digits after the point (defaults 18 and 0, currency 2). */
+  readonly precision?: number;
+  readonly scale?: number;
 }
 
-const SOAP_TYPES: Record<string, string> = {
+export const SOAP_TYPES: Record<string, string> = {
   id: 'tns:ID', reference: 'tns:ID', boolean: 'xsd:boolean', double: 'xsd:double', currency: 'xsd:double', percent: 'xsd:double',
   int: 'xsd:int', long: 'xsd:long', date: 'xsd:date', datetime: 'xsd:dateTime', time: 'xsd:time', address: 'urn:address',
   location: 'urn:location', base64: 'xsd:base64Binary', anyType: 'xsd:anyType',
@@ -102,8 +105,9 @@ export function buildField(spec: FieldSpec): Json {
   f.defaultValue = spec.defaultValue ?? (spec.type === 'boolean' ? false : null);
   f.permissionable = f.custom === true && !required;
   f.digits = spec.type === 'int' ? 9 : 0;
-  f.precision = spec.type === 'double' || spec.type === 'currency' || spec.type === 'percent' ? 18 : 0;
-  f.scale = spec.type === 'currency' ? 2 : 0;
+  const numeric = spec.type === 'double' || spec.type === 'currency' || spec.type === 'percent';
+  f.precision = numeric ? spec.precision ?? 18 : 0;
+  f.scale = numeric ? spec.scale ?? (spec.type === 'currency' ? 2 : 0) : 0;
   f.sortable = spec.type !== 'textarea' && spec.type !== 'multipicklist' && spec.type !== 'address';
   f.groupable = f.sortable === true && spec.type !== 'double' && spec.type !== 'currency' && spec.type !== 'percent' && spec.type !== 'datetime';
   f.filterable = spec.type !== 'address' && !(spec.type === 'textarea' && length > 255);
@@ -120,7 +124,7 @@ function relationshipNameFor(fieldName: string): string {
 /** Converts the seam's CustomFieldSpec vocabulary to a FieldSpec. */
 export function customFieldSpec(spec: {
   name: string; label: string; type: FieldSpec['type']; length?: number; externalId?: boolean; unique?: boolean; required?: boolean;
-  picklistValues?: readonly string[]; restrictedPicklist?: boolean; referenceTo?: readonly string[];
+  picklistValues?: readonly string[]; restrictedPicklist?: boolean; referenceTo?: readonly string[]; precision?: number; scale?: number;
 }): FieldSpec {
   return {
     name: spec.name,
@@ -135,5 +139,7 @@ export function customFieldSpec(spec: {
     restrictedPicklist: spec.restrictedPicklist === true,
     referenceTo: spec.referenceTo ?? [],
     idLookup: spec.externalId === true || spec.unique === true,
+    ...(spec.precision !== undefined ? { precision: spec.precision } : {}),
+    ...(spec.scale !== undefined ? { scale: spec.scale } : {}),
   };
 }

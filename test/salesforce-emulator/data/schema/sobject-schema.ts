@@ -172,6 +172,17 @@ export class SObjectSchema {
     return field;
   }
 
+  /** An admin deleted the field (Setup): it leaves the describe; stored values stay unseen. */
+  removeField(name: string): boolean {
+    const field = this.byLower.get(name.toLowerCase());
+    if (!field) return false;
+    this.fieldList.splice(this.fieldList.indexOf(field), 1);
+    this.byLower.delete(field.name.toLowerCase());
+    if (field.relationshipName) this.relationships.delete(field.relationshipName.toLowerCase());
+    this.revision += 1;
+    return true;
+  }
+
   hasField(name: string): boolean {
     return this.byLower.has(name.toLowerCase());
   }
