@@ -11,25 +11,33 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createConsoleLogger } from '../main/platform/console-logger';
+import { createConsoleLogger } from '../main/platform/logger';
 import { createApp } from '../main/app/create-app';
 import { startWebServer } from '../main/web/web-server';
 import { InMemorySecretStore } from '../test/fakes/in-memory-secret-store';
 import { startEmulator } from '../test/salesforce-emulator/index';
-import { demoWordpressUsers, startDemoWordpress } from '../test/wordpress/demo-wordpress-server';
+import { demoWordpressUsers } from '../test/wordpress/demo-wordpress-server';
+import { DEMO_WORDPRESS_OPTIONS, DEMO_WORDPRESS_USAGE, demoWordpressChoice, startWordpressForDemo } from '../test/wordpress/demo-wordpress-source';
 import packageJson from '../package.json' with { type: 'json' };
 
 const DEMO_PASSWORD = 'demo-password';
-const USAGE = 'Usage: npm run demo -- [--json] [--port N] [--keychain]\n';
+const USAGE = `Usage: npm run demo -- [--json] [--port N] [--keychain] ${DEMO_WORDPRESS_USAGE}\n`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { json: { type: 'boolean' }, port: { type: 'string' }, keychain: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { json: { type: 'boolean' }, port: { type: 'string' }, keychain: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, ...DEMO_WORDPRESS_OPTIONS },
   });
   if (values.help) return void process.stdout.write(USAGE);
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`--port must be a whole number from 0 to 65535.\n${USAGE}`);
+    process.exit(2);
+  }
+  let wordpressChoice: ReturnType<typeof demoWordpressChoice>;
+  try {
+    wordpressChoice = demoWordpressChoice(values);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     process.exit(2);
   }
 
@@ -43,7 +51,7 @@ async function main(): Promise<void> {
     },
   });
   seedDemoOrg(emulator.handle);
-  const wordpress = await startDemoWordpress();
+  const wordpress = await startWordpressForDemo(wordpressChoice, (line) => process.stderr.write(`${line}\n`));
 
   const dataDir = mkdtempSync(join(tmpdir(), 'forcesites-demo-'));
   const app = await createApp({
@@ -62,7 +70,8 @@ async function main(): Promise<void> {
       password: DEMO_PASSWORD,
       wordpressUrl: wordpress.url,
       wordpressUsername: wordpress.adminUsername,
-      wordpressApplicationPassword: wordpress.applicationPassword,
+      // Only a throw-away password may prefill the page; a real site's stays in this process.
+      ...(wordpress.disposablePassword ? { wordpressApplicationPassword: wordpress.applicationPassword } : {}),
     },
   });
   const web = await startWebServer({
@@ -84,7 +93,7 @@ async function main(): Promise<void> {
         `  Open: ${web.url}`,
         '',
         `  Demo Salesforce:  ${emulator.loginUrl}  users ${emulator.users.map((u) => u.username).join(', ')}, password ${DEMO_PASSWORD}`,
-        `  Demo WordPress:   ${wordpress.url}  user ${wordpress.adminUsername}, application password "${wordpress.applicationPassword}"`,
+        `  ${`${wordpress.label}:`.padEnd(17)} ${wordpress.url}  user ${wordpress.adminUsername}${wordpress.disposablePassword ? `, application password "${wordpress.applicationPassword}"` : ''}`,
         '',
         'Everything is in memory and forgotten when you stop (Ctrl+C).',
         '',
