@@ -54,12 +54,13 @@ async function main(): Promise<void> {
   const wordpress = await startWordpressForDemo(wordpressChoice, (line) => process.stderr.write(`${line}\n`));
 
   const dataDir = mkdtempSync(join(tmpdir(), 'forcesites-demo-'));
+  const logger = createConsoleLogger('warn');
   const app = await createApp({
     edition: 'browser',
     dataDir,
     appVersion: packageJson.version,
     allowLoopbackHttp: true,
-    logger: createConsoleLogger('warn'),
+    logger,
     // A browser tab cannot open the system browser; the page shows the link instead.
     openExternal: async () => false,
     ...(values.keychain ? {} : { secrets: new InMemorySecretStore() }),
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
   });
   const web = await startWebServer({
     port,
+    log: logger,
     staticDir: resolve('out/renderer'),
     webBridgeFile: resolve('out/web/web-bridge.js'),
     handlers: app.handlers,

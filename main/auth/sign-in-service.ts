@@ -18,7 +18,7 @@ import type { Timers } from '../platform/timers';
 import type { ConnectionRegistry } from '../salesforce/connection-registry';
 import { resolveLoginUrl } from '../salesforce/login-hosts';
 import type { FetchFunction } from '../salesforce/token-client';
-import { DEFAULT_CALLBACK_PATH } from './loopback-server';
+import { closeLingeringListeners, DEFAULT_CALLBACK_PATH } from './loopback-server';
 import {
   OAuthFlow,
   SalesforceApiVersionReader,
@@ -164,10 +164,14 @@ export class SignInService {
     await this.#active?.done;
   }
 
-  /** Cancels a sign-in still waiting for the browser and closes its listener (app quit, tests). */
+  /**
+   * Cancels a sign-in still waiting for the browser and closes its listener, including the
+   * page a cancelled sign-in keeps up for its still-open tab (app quit, tests).
+   */
   async close(): Promise<void> {
     const active = this.#active;
     if (active !== undefined) await this.cancelSignIn(active.pending.flowId);
+    await closeLingeringListeners();
   }
 
   async #startSignIn(request: SignInRequest): Promise<SignInStarted> {

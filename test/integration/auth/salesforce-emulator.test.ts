@@ -20,6 +20,7 @@ import { CapturingLogger } from '../../fakes/capturing-logger';
 import { InMemorySecretStore } from '../../fakes/in-memory-secret-store';
 import { RecordingEventSink } from '../../fakes/recording-event-sink';
 import { signInWithForms } from './support/form-browser';
+import { closeLingeringListeners } from '../../../main/auth/loopback-server';
 import { freePort } from './support/free-port';
 import { rejection } from '../../support/app-error-rejection';
 
@@ -60,6 +61,8 @@ const services: ConnectionsUnderTest[] = [];
 
 afterEach(async () => {
   await Promise.all(services.splice(0).map((service) => service.whenIdle()));
+  // A cancelled sign-in keeps its port for a while to tell its tab; the next test needs it.
+  await closeLingeringListeners();
 });
 
 function harness(options: Partial<ConnectionsUnderTestOptions> & { cwd?: string; secrets?: InMemorySecretStore } = {}): Harness {
