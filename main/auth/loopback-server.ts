@@ -23,7 +23,6 @@ import { lastChars, silentLogger, type Logger } from '../platform/logger';
 import { statesEqual } from './pkce';
 import { systemTimers, type Timers } from '../platform/timers';
 
-export const DEFAULT_CALLBACK_PORT = 1717;
 export const DEFAULT_CALLBACK_PATH = '/OauthRedirect';
 export const DEFAULT_CALLBACK_TIMEOUT_MS = 5 * 60 * 1000;
 export const DEFAULT_CANCELLED_PAGE_MS = 2 * 60 * 1000;
