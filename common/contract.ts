@@ -47,6 +47,14 @@ const fieldMappingSchema = z
   })
   .strict();
 
+const apiName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'a Salesforce API name such as Email or WP_User_Id__c');
+const matchKeySchema = z.union([
+  z.object({ kind: z.literal('email'), field: apiName }).strict(),
+  z.object({ kind: z.literal('external-id'), field: apiName, prefix: z.string().max(40).regex(/^[A-Za-z0-9_.:-]*$/, 'letters, digits and . _ : - only').nullable() }).strict(),
+]);
+const recordTypeIdSchema = z.string().regex(/^012[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, 'a record type id (012…)');
+const fieldDefaultSchema = z.object({ salesforceField: apiName, value: z.string().max(255) }).strict();
+
 export const siteSaveSchema = z
   .object({
     id: id.optional(),
@@ -60,9 +68,14 @@ export const siteSaveSchema = z
     wordpressPassword: z.string().min(1).max(200).optional(),
     connectionId: id.nullable(),
     objectType: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'an sObject API name such as Contact, Lead or Member__c'),
-    tagMode: z.enum(['topics', 'picklist']),
+    tagMode: z.enum(['topics', 'picklist', 'none']),
     tagField: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/).nullable(),
     fieldMapping: z.array(fieldMappingSchema).max(500),
+    // Mapping settings (issue 12); absent = keep what the profile has.
+    matchKey: matchKeySchema.optional(),
+    recordTypeId: recordTypeIdSchema.nullable().optional(),
+    sendEmptyValues: z.boolean().optional(),
+    fieldDefaults: z.array(fieldDefaultSchema).max(100).optional(),
   })
   .strict();
 
@@ -100,6 +113,15 @@ export const requestSchemas = {
   'sites:list': empty,
   'sites:save': siteSaveSchema,
   'sites:delete': z.object({ siteId: id }).strict(),
+  'sites:check': z
+    .object({
+      /** A saved site: its keychain password is used when none is typed. */
+      siteId: id.optional(),
+      wordpressUrl: z.string().trim().max(2048).refine(isWordpressSiteUrl, 'enter the site address with https:// (plain http:// only for a site on this computer)'),
+      wordpressUsername: nonEmpty(200),
+      wordpressPassword: z.string().min(1).max(200).optional(),
+    })
+    .strict(),
   'connections:list': empty,
   'connections:disconnect': z.object({ connectionId: id, removeLocallyIfRevokeFails: z.boolean() }).strict(),
   'auth:start': signInSchema,

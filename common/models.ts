@@ -3,6 +3,7 @@
  * refresh tokens, access tokens and WordPress application passwords never appear in a DTO.
  */
 import type { ErrorDto } from './errors';
+import type { FieldDefault, MatchKey } from './fields-models';
 
 export type Edition = 'electron' | 'browser';
 
@@ -59,7 +60,8 @@ export type ConnectionState =
 export type ReauthorizationCause = 'evicted-by-approval-cap' | 'policy-expiry' | 'revoked' | 'org-refreshed' | 'unknown';
 
 export type SalesforceObjectType = string; // 'Contact' | 'Lead' | custom 'X__c'
-export type TagMode = 'topics' | 'picklist';
+/** Where tags live: Topics (TopicAssignment), a picklist field's values, or nowhere. */
+export type TagMode = 'topics' | 'picklist' | 'none';
 
 export interface FieldMappingEntry {
   readonly wordpressField: string;
@@ -79,6 +81,14 @@ export interface SiteProfileDto {
   readonly tagMode: TagMode;
   readonly tagField: string | null;
   readonly fieldMapping: readonly FieldMappingEntry[];
+  /** How users are matched to records; main always sets it (email on Email by default). */
+  readonly matchKey?: MatchKey;
+  /** The record type new records get; null = the user's default. */
+  readonly recordTypeId?: string | null;
+  /** Send empty WordPress values, clearing the Salesforce field (default false). */
+  readonly sendEmptyValues?: boolean;
+  /** Values for Salesforce fields no mapped WordPress field fills (Lead Company). */
+  readonly fieldDefaults?: readonly FieldDefault[];
   readonly authorizedAt: string | null;
   readonly lastCheckedAt: string | null;
   readonly lastSyncedAt: string | null;

@@ -1,4 +1,5 @@
 /** Store records → the DTOs of common/models.ts. The only place that decides what crosses to the renderer. */
+import { DEFAULT_MATCH_KEY } from '../../common/fields-models';
 import type { ConnectionDto, SiteProfileDto } from '../../common/models';
 import type { ConnectionRecord, SiteRecord } from './profile-records';
 import type { ProfileStore } from './profile-store';
@@ -34,6 +35,10 @@ export function toSiteDto(site: SiteRecord, connections: readonly ConnectionReco
     tagMode: site.tagMode,
     tagField: site.tagField,
     fieldMapping: site.fieldMapping.map((entry) => ({ ...entry })),
+    matchKey: { ...(site.matchKey ?? DEFAULT_MATCH_KEY) },
+    recordTypeId: site.recordTypeId ?? null,
+    sendEmptyValues: site.sendEmptyValues ?? false,
+    fieldDefaults: (site.fieldDefaults ?? []).map((entry) => ({ salesforceField: entry.salesforceField, value: entry.value })),
     authorizedAt: connection?.authorizedAt ?? null,
     lastCheckedAt: site.lastCheckedAt,
     lastSyncedAt: site.lastSyncedAt,

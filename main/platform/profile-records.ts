@@ -3,6 +3,7 @@
  * main/auth/token-vault.ts) and the JSON schema below forbids any property it does not
  * name, so a token cannot be written here by accident.
  */
+import type { FieldDefault, MatchKey } from '../../common/fields-models';
 import type { ConnectionState, FieldMappingEntry, Settings, TagMode } from '../../common/models';
 
 export interface ConnectionRecord {
@@ -40,6 +41,12 @@ export interface SiteRecord {
   readonly updatedAt: string;
   /** The username of the connection this site used until it was disconnected; cleared when a connection is chosen. */
   readonly detachedFromConnection?: string;
+  // Mapping settings (issue 12). Optional, so files written before them stay valid; read
+  // with their defaults (email on Email, the user's default record type, empty values not sent).
+  readonly matchKey?: MatchKey;
+  readonly recordTypeId?: string | null;
+  readonly sendEmptyValues?: boolean;
+  readonly fieldDefaults?: readonly FieldDefault[];
 }
 
 export interface ProfileData {
@@ -111,7 +118,7 @@ const siteSchema = {
     // Optional, added after schema 1: old files simply lack it.
     detachedFromConnection: shortText(255),
     objectType: shortText(80),
-    tagMode: { enum: ['topics', 'picklist'] },
+    tagMode: { enum: ['topics', 'picklist', 'none'] },
     tagField: { anyOf: [shortText(80), { type: 'null' }] },
     fieldMapping: {
       type: 'array',
@@ -131,6 +138,20 @@ const siteSchema = {
     lastSyncedAt: nullableDateTime,
     createdAt: dateTime,
     updatedAt: dateTime,
+    // Optional, added after schema 1 (issue 12): old files simply lack them.
+    matchKey: {
+      oneOf: [
+        { type: 'object', additionalProperties: false, required: ['kind', 'field'], properties: { kind: { const: 'email' }, field: shortText(80) } },
+        { type: 'object', additionalProperties: false, required: ['kind', 'field', 'prefix'], properties: { kind: { const: 'external-id' }, field: shortText(80), prefix: { anyOf: [shortText(40), { type: 'null' }] } } },
+      ],
+    },
+    recordTypeId: { anyOf: [shortText(18), { type: 'null' }] },
+    sendEmptyValues: { type: 'boolean' },
+    fieldDefaults: {
+      type: 'array',
+      maxItems: 100,
+      items: { type: 'object', additionalProperties: false, required: ['salesforceField', 'value'], properties: { salesforceField: shortText(80), value: shortText(255) } },
+    },
   },
 } as const;
 

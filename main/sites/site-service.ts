@@ -75,6 +75,9 @@ export class SiteService {
         salesforceField: entry.salesforceField,
         direction: entry.direction,
       })),
+      // Mapping settings: what the request says, else what the profile had (the site form
+      // does not send them; the Fields page does).
+      ...mappingSettings(input, existing),
       // Still without a connection: keep saying which one it lost; with one, forget it.
       ...(input.connectionId === null && existing?.detachedFromConnection !== undefined ? { detachedFromConnection: existing.detachedFromConnection } : {}),
       lastCheckedAt: existing?.lastCheckedAt ?? null,
@@ -118,4 +121,17 @@ export class SiteService {
   #announce(): void {
     this.#bus.emit('sites.changed', { sites: siteDtos(this.#store) });
   }
+}
+
+function mappingSettings(input: SiteProfileInput, existing: SiteRecord | undefined): Pick<SiteRecord, 'matchKey' | 'recordTypeId' | 'sendEmptyValues' | 'fieldDefaults'> {
+  const matchKey = input.matchKey ?? existing?.matchKey;
+  const recordTypeId = input.recordTypeId === undefined ? existing?.recordTypeId : input.recordTypeId;
+  const sendEmptyValues = input.sendEmptyValues ?? existing?.sendEmptyValues;
+  const fieldDefaults = input.fieldDefaults ?? existing?.fieldDefaults;
+  return {
+    ...(matchKey === undefined ? {} : { matchKey: matchKey.kind === 'email' ? { kind: 'email', field: matchKey.field } : { kind: 'external-id', field: matchKey.field, prefix: matchKey.prefix } }),
+    ...(recordTypeId === undefined ? {} : { recordTypeId }),
+    ...(sendEmptyValues === undefined ? {} : { sendEmptyValues }),
+    ...(fieldDefaults === undefined ? {} : { fieldDefaults: fieldDefaults.map((entry) => ({ salesforceField: entry.salesforceField, value: entry.value })) }),
+  };
 }
