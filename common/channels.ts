@@ -18,6 +18,7 @@ import type {
   PreflightResult,
   RevokeApprovalResult,
 } from './health-models';
+import type { SiteCheckResult } from './wordpress-models';
 import type { ActivityEntry, AppInfo, Banner, ConnectionDto, PendingSignInDto, Settings, SignInFinished, SignInStarted, SiteProfileDto } from './models';
 
 /** Carries a type through a runtime table; the value itself is an empty object. */
@@ -34,6 +35,8 @@ export const INVOKE = {
   'sites:list': answers<readonly SiteProfileDto[]>(),
   'sites:save': answers<SiteProfileDto>(),
   'sites:delete': answers<{ deleted: true }>(),
+  /** Is this WordPress site ready for ForceSites? (reachable, credentials, capability, companion plugin …) */
+  'sites:check': answers<SiteCheckResult>(),
   'connections:list': answers<readonly ConnectionDto[]>(),
   'connections:disconnect': answers<{
     revokedAtSalesforce: boolean;

@@ -17,6 +17,7 @@ import { systemTimers, type Timers } from '../platform/timers';
 import type { SecretStore } from '../platform/token-vault';
 import { ConnectionRegistry } from '../salesforce/connection-registry';
 import { createSitesModule, type SitesModule } from '../sites/sites-module';
+import { createWordpressModule } from '../wordpress/wordpress-module';
 import { ActivityLog } from './activity-log';
 import { createAppHandlers } from './app-handlers';
 import { routeDomainEvents } from './event-routing';
@@ -125,6 +126,7 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
   };
 
   const sites = createSitesModule({ store, secrets, bus, log: logger });
+  const wordpress = createWordpressModule({ store, secrets, logger });
   const health = createHealthModule({
     registry,
     store,
@@ -165,11 +167,12 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
   const handlers: HandlerTable = {
     ...createAppHandlers({ info, store, registry, bus, activity, isAllowedExternalUrl: urlAllowed, openExternal: (url) => openExternal(url) }),
     ...sites.handlers,
+    ...wordpress.handlers,
     ...auth.handlers,
     ...health.handlers,
   };
 
-  const modules = [sites, auth, health];
+  const modules = [sites, wordpress, auth, health];
   for (const module of modules) module.start();
   activity.add('info', 'app', `ForceSites ${options.appVersion} started (${options.edition === 'electron' ? 'desktop app' : 'browser edition'}).`);
 

@@ -1,0 +1,53 @@
+/**
+ * WordPress as a feature module: `sites:check` ("is this site ready for ForceSites?") for the
+ * site form. The application password is the one the admin just typed, or — for a saved site
+ * checked again — the one in the keychain; it never goes back to the renderer. Every request
+ * has the settings' deadline.
+ */
+import { AppError } from '../../common/errors';
+import type { FeatureModule } from '../platform/feature-module';
+import { silentLogger, type Logger } from '../platform/logger';
+import type { ProfileStore } from '../platform/profile-store';
+import { TokenVault, type SecretStore } from '../platform/token-vault';
+import { checkSite } from './check-site';
+
+export type WordpressChannel = 'sites:check';
+
+export interface WordpressModuleOptions {
+  readonly store: ProfileStore;
+  readonly secrets: SecretStore;
+  readonly logger?: Logger;
+  readonly fetch?: typeof fetch;
+}
+
+export function createWordpressModule(options: WordpressModuleOptions): FeatureModule<WordpressChannel> {
+  const vault = new TokenVault(options.secrets);
+  const logger = options.logger ?? silentLogger;
+  return {
+    handlers: {
+      'sites:check': async (request) => {
+        const saved = request.siteId === undefined ? undefined : options.store.getSite(request.siteId);
+        if (request.siteId !== undefined && saved === undefined) {
+          throw new AppError('NOT_FOUND', 'That site profile no longer exists.', { hint: 'Reload the sites list and try again.' });
+        }
+        const password = request.wordpressPassword ?? (saved?.hasWordpressPassword ? await vault.getWordpressPassword(saved.id) : null);
+        if (password === null || password === undefined) {
+          throw new AppError('INVALID_REQUEST', 'Enter the WordPress application password to check the site.', {
+            hint: 'Create one in WordPress under Users » Profile » Application Passwords.',
+          });
+        }
+        return checkSite({
+          siteUrl: request.wordpressUrl,
+          username: request.wordpressUsername,
+          password,
+          timeoutMs: options.store.getSettings().requestTimeoutSeconds * 1000,
+          logger,
+          requiredMetaKeys: (saved?.fieldMapping ?? []).map((entry) => entry.wordpressField),
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        });
+      },
+    },
+    start() {},
+    async stop() {},
+  };
+}
