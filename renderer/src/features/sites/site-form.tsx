@@ -5,6 +5,7 @@ import { useApp } from '../../app/app-context';
 import { routeHref } from '../../app/routes';
 import { invoke, toErrorDto } from '../../bridge';
 import { ErrorNotice } from '../../ui/error-notice';
+import { SiteCheckPanel } from './site-check-panel';
 import { FieldShell, TextField } from '../../ui/field';
 import {
   emptyMappingRow,
@@ -154,6 +155,15 @@ export function SiteForm({ profile, initialValues, sites, connections, onSaved, 
               }
             />
           </div>
+          <SiteCheckPanel
+            canCheck={values.wordpressUrl.trim() !== '' && values.wordpressUsername.trim() !== '' && (values.wordpressPassword !== '' || profile?.hasWordpressPassword === true)}
+            request={() => ({
+              ...(profile === undefined ? {} : { siteId: profile.id }),
+              wordpressUrl: values.wordpressUrl.trim(),
+              wordpressUsername: values.wordpressUsername.trim(),
+              ...(values.wordpressPassword === '' ? {} : { wordpressPassword: values.wordpressPassword }),
+            })}
+          />
         </fieldset>
 
         <fieldset className="fieldset">
