@@ -11,6 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
+import { RENDERER_CONTENT_TYPES } from '../platform/renderer-content-types';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'forcesites';
@@ -32,17 +33,6 @@ export const APP_CSP =
 export const DEV_SERVER_CSP =
   "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src ws://localhost:* http://localhost:*; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** What the build produces; anything else (source maps, stray files) is not served. */
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 export type AppRequestResolution =
   | { readonly kind: 'file'; readonly path: string; readonly contentType: string }
@@ -76,7 +66,7 @@ export function resolveAppRequest(method: string, url: string, rootDir: string, 
   const file = pathApi.resolve(root, relativeRequest);
   const inside = pathApi.relative(root, file);
   if (inside === '' || inside.startsWith('..') || pathApi.isAbsolute(inside)) return { kind: 'refused', status: 404, reason: 'outside the app folder' };
-  const contentType = CONTENT_TYPES[pathApi.extname(file).toLowerCase()];
+  const contentType = RENDERER_CONTENT_TYPES[pathApi.extname(file).toLowerCase()];
   if (contentType === undefined) return { kind: 'refused', status: 404, reason: 'not an app file type' };
   return { kind: 'file', path: file, contentType };
 }

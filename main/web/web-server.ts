@@ -24,6 +24,7 @@ import type { EventHub } from '../app/event-hub';
 import { dispatchInvoke, type HandlerTable } from '../app/dispatch';
 import { toErrorDto } from '../../common/errors';
 import { silentLogger, type Logger } from '../platform/logger';
+import { RENDERER_CONTENT_TYPES } from '../platform/renderer-content-types';
 
 export interface WebServerOptions {
   readonly port: number;
@@ -48,16 +49,6 @@ export interface RunningWebServer {
   close(): Promise<void>;
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 /** Larger frames close the socket (ws answers 1009); the largest real request is a few KiB. */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -122,7 +113,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     } catch {
       return send(response, 400, 'text/plain; charset=utf-8', 'Bad request');
     }
-    if (path === '/web-bridge.js') return send(response, 200, MIME['.js']!, await readFile(options.webBridgeFile));
+    if (path === '/web-bridge.js') return send(response, 200, RENDERER_CONTENT_TYPES['.js']!, await readFile(options.webBridgeFile));
     const relative = path === '/' ? 'index.html' : path.slice(1);
     const file = normalize(join(options.staticDir, relative));
     if (!file.startsWith(normalize(options.staticDir) + sep)) return send(response, 404, 'text/plain; charset=utf-8', 'Not found');
@@ -133,7 +124,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       return send(response, 404, 'text/plain; charset=utf-8', 'Not found');
     }
     if (relative === 'index.html') body = Buffer.from(injectBridge(body.toString('utf8'), port));
-    send(response, 200, MIME[extname(file)] ?? 'application/octet-stream', body);
+    send(response, 200, RENDERER_CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', body);
   }
 
   function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
