@@ -161,16 +161,6 @@ export function AddConnectionForm({ connections, busy, onSubmit, onCancel, askFo
             error={errors.clientSecret}
             hint="Only for apps that require a secret for the web server flow. Kept in the keychain."
           />
-          <TextField
-            label="Salesforce username you will sign in as (optional)"
-            name="expectedUsername"
-            autoComplete="username"
-            value={values.expectedUsername}
-            onChange={(value) => update('expectedUsername', value)}
-            error={errors.expectedUsername}
-            placeholder="integration@acme.org"
-            hint="ForceSites then checks this user’s approvals before the login page opens, and warns if signing in would make Salesforce revoke one of them. Salesforce’s login page is prefilled with it; if your browser is signed in to Salesforce as someone else, also tick Choose another user."
-          />
           <FieldShell label="Callback port" hint={ports.length === 0 ? 'Loading the ports from Settings…' : `Salesforce returns to http://localhost:${port}/OauthRedirect. Change the list under Settings.`}>
             {({ id, describedBy }) => (
               <select id={id} name="callbackPort" className="input" value={port} aria-describedby={describedBy} onChange={(event) => update('callbackPort', event.target.value)} disabled={ports.length === 0}>
@@ -183,10 +173,24 @@ export function AddConnectionForm({ connections, busy, onSubmit, onCancel, askFo
             )}
           </FieldShell>
         </div>
-        <label className="choice">
-          <input type="checkbox" name="chooseAnotherUser" checked={values.chooseAnotherUser} onChange={(event) => update('chooseAnotherUser', event.target.checked)} />
-          Choose another user (show Salesforce’s login form instead of reusing the user already signed in to your browser)
-        </label>
+        <fieldset className="fieldset">
+          <legend>Who signs in</legend>
+          <TextField
+            label="Salesforce username you will sign in as (optional)"
+            name="expectedUsername"
+            autoComplete="username"
+            className="field-medium"
+            value={values.expectedUsername}
+            onChange={(value) => update('expectedUsername', value)}
+            error={errors.expectedUsername}
+            placeholder="integration@acme.org"
+            hint="ForceSites then checks this user’s approvals before the login page opens and warns if signing in would make Salesforce revoke one. The login page starts with this username."
+          />
+          <label className="choice">
+            <input type="checkbox" name="chooseAnotherUser" checked={values.chooseAnotherUser} onChange={(event) => update('chooseAnotherUser', event.target.checked)} />
+            Choose another user (show Salesforce’s login form instead of reusing the user already signed in to your browser)
+          </label>
+        </fieldset>
         <div className="form-actions">
           <button type="submit" className="button button-primary" disabled={busy}>
             Authorize in browser
