@@ -1,0 +1,76 @@
+/**
+ * The local database's schema, as numbered migrations. Append only: a shipped migration is
+ * never edited (files in the field are at its number already); change the schema with the
+ * next number. `openLocalDatabase` runs the missing ones in order, one transaction each.
+ */
+export interface LocalDatabaseMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: string;
+}
+
+export const LOCAL_DATABASE_MIGRATIONS: readonly LocalDatabaseMigration[] = [
+  {
+    version: 1,
+    name: 'sync runs, journal and per-record outcomes',
+    up: `
+      CREATE TABLE sync_runs (
+        id TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        direction TEXT NOT NULL CHECK (direction IN ('push', 'pull')),
+        state TEXT NOT NULL CHECK (state IN ('running', 'completed', 'failed', 'cancelled', 'interrupted')),
+        -- The process running it: a 'running' run whose process is gone was interrupted.
+        owner_pid INTEGER,
+        object_type TEXT NOT NULL,
+        match_kind TEXT NOT NULL,
+        match_field TEXT NOT NULL,
+        strategy TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        total INTEGER NOT NULL DEFAULT 0,
+        created INTEGER NOT NULL DEFAULT 0,
+        updated INTEGER NOT NULL DEFAULT 0,
+        unchanged INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        invalid INTEGER NOT NULL DEFAULT 0,
+        conflict INTEGER NOT NULL DEFAULT 0,
+        api_calls INTEGER NOT NULL DEFAULT 0,
+        error_code TEXT,
+        message TEXT
+      );
+      CREATE INDEX sync_runs_by_site ON sync_runs (site_id, started_at);
+      CREATE INDEX sync_runs_by_state ON sync_runs (state);
+
+      -- The journal: a row is written (state 'sending') before a batch leaves and updated
+      -- ('answered') in the same transaction as its records' outcomes. A 'sending' row after
+      -- a crash is a batch whose fate only Salesforce knows: recovery looks its keys up.
+      CREATE TABLE sync_batches (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL REFERENCES sync_runs (id) ON DELETE CASCADE,
+        operation TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('sending', 'answered', 'recovered')),
+        size INTEGER NOT NULL,
+        -- JSON: [{"wp": <WordPress user id>, "key": <match value>}] in the order sent.
+        keys TEXT NOT NULL,
+        bulk_job_id TEXT,
+        sent_at TEXT NOT NULL,
+        answered_at TEXT
+      );
+      CREATE INDEX sync_batches_by_run ON sync_batches (run_id, state);
+
+      CREATE TABLE sync_records (
+        run_id TEXT NOT NULL REFERENCES sync_runs (id) ON DELETE CASCADE,
+        wp_user_id INTEGER NOT NULL,
+        match_value TEXT,
+        salesforce_id TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('created', 'updated', 'unchanged', 'failed', 'invalid', 'conflict', 'recovered')),
+        error_code TEXT,
+        error_message TEXT,
+        -- JSON: [{"field", "old", "new"}] for creates and updates.
+        changes TEXT,
+        PRIMARY KEY (run_id, wp_user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX sync_records_by_outcome ON sync_records (run_id, outcome);
+    `,
+  },
+];
