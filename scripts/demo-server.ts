@@ -75,6 +75,21 @@ async function main(): Promise<void> {
       ...(wordpress.disposablePassword ? { wordpressApplicationPassword: wordpress.applicationPassword } : {}),
     },
   });
+  if (wordpressChoice.kind !== 'demo') {
+    // A real site (the test WordPress or the admin's own) is added as a site profile, its
+    // application password straight into this run's secret store; a connection is chosen later.
+    await app.sites.service.save({
+      name: wordpress.label,
+      wordpressUrl: wordpress.url,
+      wordpressUsername: wordpress.adminUsername,
+      wordpressPassword: wordpress.applicationPassword,
+      connectionId: null,
+      objectType: 'Contact',
+      tagMode: 'topics',
+      tagField: null,
+      fieldMapping: [],
+    });
+  }
   const web = await startWebServer({
     port,
     log: logger,
