@@ -30,11 +30,23 @@ async function registryConnection() {
     instanceUrl: conn.instanceUrl, apiVersion: conn.version, accessToken: conn.accessToken!, refreshToken: conn.refreshToken!, issuedAt: undefined, identity, reauthorizeConnectionId: undefined,
   });
   const jsforce = await h.registry.open(dto.id);
-  return { api: { request: jsforce.request.bind(jsforce) as never, requestText: textRequestsOf(jsforce) }, meter: h.registry.meter, connectionId: dto.id };
+  return { api: { request: jsforce.request.bind(jsforce) as never, requestText: textRequestsOf(jsforce) }, meter: h.registry.meter, connectionId: dto.id, jsforce };
 }
 
 beforeEach(() => {
   emu.handle.addCustomField(undefined, 'Contact', { name: 'WP_User_Id__c', label: 'WP User Id', type: 'string', length: 20, externalId: true, unique: true });
+});
+
+describe('the transport hook', () => {
+  it('meters and guards calls that bypass Connection.request: jsforce Bulk 2.0 and SOAP Metadata', async () => {
+    const { meter, connectionId, jsforce } = await registryConnection();
+    let before = meter.connectionCalls(connectionId);
+    await jsforce.bulk2.query('SELECT Id FROM Contact', { pollInterval: 10 });
+    expect(meter.connectionCalls(connectionId) - before).toBeGreaterThanOrEqual(3); // create, poll(s), results
+    before = meter.connectionCalls(connectionId);
+    await jsforce.metadata.read('ConnectedApp', ['ForceSites']).catch(() => undefined);
+    expect(meter.connectionCalls(connectionId) - before).toBe(1);
+  });
 });
 
 describe('sObject Collections', () => {
