@@ -55,7 +55,7 @@ export function routeDomainEvents(targets: EventRoutingTargets): () => void {
       if (trigger === 'request') return; // the page that asked shows the result
       const problems = report.cards.filter((card) => card.severity !== 'ok' && card.severity !== 'unknown').length;
       activity.add(
-        report.status === 'error' ? 'warning' : 'info',
+        report.status === 'error' || problems > 0 ? 'warning' : 'info',
         'health',
         `Health check (${trigger === 'change' ? 'after a change' : 'scheduled'}) finished: ${report.cards.length} site${report.cards.length === 1 ? '' : 's'}, ${problems === 0 ? 'no problems' : `${problems} need${problems === 1 ? 's' : ''} attention`}.`,
       );
