@@ -20,6 +20,7 @@ import type {
 } from './health-models';
 import type { SiteCheckResult } from './wordpress-models';
 import type { ActivityEntry, AppInfo, Banner, ConnectionDto, PendingSignInDto, Settings, SignInFinished, SignInStarted, SiteProfileDto } from './models';
+import type { FieldsStateDto, MappingPreviewDto, ObjectListDto, SiteExportDto, WordpressFieldsDto } from './fields-models';
 
 /** Carries a type through a runtime table; the value itself is an empty object. */
 export interface Typed<T> {
@@ -60,6 +61,22 @@ export const INVOKE = {
   /** The approval census seen through one connection. */
   'health:census': answers<ApprovalCensusDto>(),
   'health:revoke-approval': answers<RevokeApprovalResult>(),
+  /** Objects a connection's user can create, update and query (global describe), for the object dropdown. */
+  'fields:objects': answers<ObjectListDto>(),
+  /** A site's cached fields (no Salesforce call) and whether they still fit its profile. */
+  'fields:cached': answers<FieldsStateDto>(),
+  /** "Refresh Available Topics & Fields": loads, caches and compares with the previous refresh. */
+  'fields:refresh': answers<FieldsStateDto>(),
+  /** The WordPress side of a site's mapping: exposed meta keys and the tags in use. */
+  'fields:wordpress': answers<WordpressFieldsDto>(),
+  /** Three real WordPress users mapped with the (unsaved) settings. */
+  'fields:preview': answers<MappingPreviewDto>(),
+  /** Saves mapping settings after checking them against the refreshed fields. */
+  'fields:save-mapping': answers<SiteProfileDto>(),
+  /** A profile's settings as a JSON file, without any secret. */
+  'sites:export': answers<SiteExportDto>(),
+  /** A settings file as a new profile, or into an existing one's settings. */
+  'sites:import': answers<SiteProfileDto>(),
 } as const;
 
 export const EVENTS = {

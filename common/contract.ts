@@ -79,6 +79,17 @@ export const siteSaveSchema = z
   })
   .strict();
 
+/** What the mapping editor saves and previews (issue 12). */
+const mappingSettingsSchema = z
+  .object({
+    fieldMapping: z.array(fieldMappingSchema).max(500),
+    fieldDefaults: z.array(fieldDefaultSchema).max(100),
+    matchKey: matchKeySchema,
+    recordTypeId: recordTypeIdSchema.nullable(),
+    sendEmptyValues: z.boolean(),
+  })
+  .strict();
+
 export const signInSchema = z
   .object({
     loginHostKind: z.enum(['production', 'sandbox', 'mydomain', 'custom']),
@@ -147,6 +158,14 @@ export const requestSchemas = {
     })
     .strict(),
   'auth:pending': empty,
+  'fields:objects': z.object({ connectionId: id, fresh: z.boolean().optional() }).strict(),
+  'fields:cached': z.object({ siteId: id }).strict(),
+  'fields:refresh': z.object({ siteId: id }).strict(),
+  'fields:wordpress': z.object({ siteId: id }).strict(),
+  'fields:preview': z.object({ siteId: id, settings: mappingSettingsSchema }).strict(),
+  'fields:save-mapping': z.object({ siteId: id, settings: mappingSettingsSchema }).strict(),
+  'sites:export': z.object({ siteId: id }).strict(),
+  'sites:import': z.object({ json: z.string().min(2).max(1_000_000), siteId: id.optional() }).strict(),
 } as const satisfies { readonly [C in InvokeChannel]: z.ZodType };
 
 /** The request of a channel, derived from its schema (the one declaration of it). */

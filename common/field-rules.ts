@@ -8,7 +8,7 @@
  * cannot be saved; `warning` — some values may be refused, the preview shows which; `note` —
  * works, and this is what ForceSites does to the value.
  */
-import type { FieldDefault, MappingSettings, MatchKey, SalesforceFieldDto } from './fields-models';
+import type { FieldDefault, MappingSettings, MatchKey, SalesforceFieldDto, TagsDto } from './fields-models';
 import type { FieldMappingEntry } from './models';
 
 export type Direction = FieldMappingEntry['direction'];
@@ -588,4 +588,17 @@ function rankOf(names: readonly string[], field: SalesforceFieldDto): number {
     if (label === name) return index * 2 + 1;
   }
   return Number.POSITIVE_INFINITY;
+}
+
+// ---- tags ---------------------------------------------------------------------------------
+
+/**
+ * WordPress tags with no counterpart in Salesforce: for a picklist, tags that are not among
+ * its active values (a restricted picklist refuses them); for Topics, tags no Topic has yet
+ * (ForceSites would create them). Compared ignoring case, as Salesforce does.
+ */
+export function unmatchedTags(wordpressTags: readonly string[], tags: TagsDto): string[] {
+  if (tags.mode === 'none') return [];
+  const known = new Set((tags.mode === 'topics' ? tags.topics : tags.values).map((value) => value.toLowerCase()));
+  return wordpressTags.filter((tag) => !known.has(tag.trim().toLowerCase()));
 }

@@ -5,7 +5,7 @@
  * Plain data, no secret: the renderer sees describes, never tokens or passwords.
  */
 import type { ErrorDto } from './errors';
-import type { FieldMappingEntry, TagMode } from './models';
+import type { FieldDefault, FieldMappingEntry, MatchKey, TagMode } from './models';
 
 /** One entry of the global describe that a site can use: createable, updateable and queryable. */
 export interface SalesforceObjectDto {
@@ -179,23 +179,9 @@ export interface FieldsStateDto {
   readonly stale: string | null;
 }
 
-/** How WordPress users are matched to Salesforce records. */
-export type MatchKey =
-  | { readonly kind: 'email'; readonly field: string }
-  | {
-      readonly kind: 'external-id';
-      readonly field: string;
-      /** Put before the WordPress user id when several sites share the field: `members-42`. */
-      readonly prefix: string | null;
-    };
+export type { FieldDefault, MatchKey };
 
 export const DEFAULT_MATCH_KEY: MatchKey = { kind: 'email', field: 'Email' };
-
-/** A value written when no mapped WordPress field gives one (required fields such as Lead Company). */
-export interface FieldDefault {
-  readonly salesforceField: string;
-  readonly value: string;
-}
 
 /** What the mapping editor saves (`fields:save-mapping`) and previews (`fields:preview`). */
 export interface MappingSettings {

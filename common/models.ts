@@ -3,7 +3,6 @@
  * refresh tokens, access tokens and WordPress application passwords never appear in a DTO.
  */
 import type { ErrorDto } from './errors';
-import type { FieldDefault, MatchKey } from './fields-models';
 
 export type Edition = 'electron' | 'browser';
 
@@ -67,6 +66,22 @@ export interface FieldMappingEntry {
   readonly wordpressField: string;
   readonly salesforceField: string;
   readonly direction: 'push' | 'pull' | 'both';
+}
+
+/** How WordPress users are matched to Salesforce records (issue 12). */
+export type MatchKey =
+  | { readonly kind: 'email'; readonly field: string }
+  | {
+      readonly kind: 'external-id';
+      readonly field: string;
+      /** Put before the WordPress user id when several sites share the field: `members-42`. */
+      readonly prefix: string | null;
+    };
+
+/** A value written when no mapped WordPress field gives one (required fields such as Lead Company). */
+export interface FieldDefault {
+  readonly salesforceField: string;
+  readonly value: string;
 }
 
 export interface SiteProfileDto {

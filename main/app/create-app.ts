@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import type { AppInfo, DemoOrgInfo, Edition } from '../../common/models';
 import { createAuthModule, type AuthModule } from '../auth/auth-module';
+import { createFieldsModule, type FieldsModule } from '../fields/fields-module';
 import { createHealthModule, type HealthModule } from '../health/health-module';
 import { EventBus } from '../platform/event-bus';
 import type { HandlerTable } from '../platform/feature-module';
@@ -23,6 +24,7 @@ import { createAppHandlers } from './app-handlers';
 import { routeDomainEvents } from './event-routing';
 import { EventHub } from './event-hub';
 import { externalUrlVerdict } from './external-url-policy';
+import { fieldsWordpressPort } from './fields-wordpress-port';
 
 export interface AppOptions {
   readonly edition: Edition;
@@ -70,6 +72,7 @@ export interface ForceSitesApp {
   readonly auth: AuthModule;
   readonly sites: SitesModule;
   readonly health: HealthModule;
+  readonly fields: FieldsModule;
   readonly store: ProfileStore;
   isAllowedExternalUrl(url: string): boolean;
   /** Opens a URL the policy allows, asking first where it says so (Electron's window.open guard uses it). */
@@ -139,6 +142,23 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     ...(options.healthChangeDebounceMs === undefined ? {} : { changeDebounceMs: options.healthChangeDebounceMs }),
     ...(options.isOnline ? { isOnline: options.isOnline } : {}),
   });
+  const findSite = (siteId: string) => sites.service.list().find((site) => site.id === siteId);
+  const fields = createFieldsModule({
+    bus,
+    dataDir: options.dataDir,
+    log: logger,
+    openConnection: (connectionId) => registry.open(connectionId),
+    findConnection: (connectionId) => registry.find(connectionId),
+    meter: registry.meter,
+    sites: { get: findSite, list: () => sites.service.list(), save: (input) => sites.service.save(input) },
+    wordpressFor: (siteId) =>
+      fieldsWordpressPort(siteId, {
+        site: findSite,
+        password: (id) => sites.service.getWordpressPassword(id),
+        timeoutMs: () => store.getSettings().requestTimeoutSeconds * 1000,
+        logger,
+      }),
+  });
   const auth = createAuthModule({
     registry,
     bus,
@@ -170,9 +190,10 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     ...wordpress.handlers,
     ...auth.handlers,
     ...health.handlers,
+    ...fields.handlers,
   };
 
-  const modules = [sites, wordpress, auth, health];
+  const modules = [sites, wordpress, auth, health, fields];
   for (const module of modules) module.start();
   activity.add('info', 'app', `ForceSites ${options.appVersion} started (${options.edition === 'electron' ? 'desktop app' : 'browser edition'}).`);
 
@@ -185,6 +206,7 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     auth,
     sites,
     health,
+    fields,
     store,
     isAllowedExternalUrl: urlAllowed,
     openExternal: (url) => openExternal(url),
