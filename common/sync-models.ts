@@ -1,0 +1,104 @@
+/**
+ * What the sync shows the renderer (and the CLI): the dry-run preview, progress, runs and
+ * their per-record outcomes. No secrets; Salesforce's own error codes and messages.
+ */
+
+export type SyncClass = 'create' | 'update' | 'unchanged' | 'invalid' | 'conflict';
+export type SyncPhase = 'recovering' | 'reading' | 'looking-up' | 'writing' | 'done';
+export type SyncStrategy = 'collections' | 'bulk';
+export type SyncRunState = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+export type SyncRecordOutcome = 'created' | 'updated' | 'unchanged' | 'failed' | 'invalid' | 'conflict' | 'recovered';
+
+export interface SyncFieldChange {
+  readonly field: string;
+  readonly old: string | null;
+  readonly new: string | null;
+}
+
+/** One row of the preview: a WordPress user and what the run would do with it. */
+export interface SyncPlanRow {
+  readonly wpUserId: number;
+  readonly key: string | null;
+  readonly class: SyncClass;
+  readonly salesforceId: string | null;
+  readonly changes: readonly SyncFieldChange[];
+  /** invalid / conflict: why. */
+  readonly reason: string | null;
+}
+
+export interface SyncApiEstimate {
+  /** Calls the plan itself made (lookups). */
+  readonly planCalls: number;
+  /** Calls the writes will take (Bulk: plus polls, estimated). */
+  readonly writeCalls: number;
+  /** The org's remaining daily API requests, when Salesforce said. */
+  readonly remainingDaily: number | null;
+  readonly maxDaily: number | null;
+  /** writeCalls is above the share of remaining requests the settings allow: ask first. */
+  readonly needsConfirmation: boolean;
+  readonly shareLimit: number;
+}
+
+export interface SyncPlanDto {
+  readonly siteId: string;
+  readonly objectType: string;
+  readonly matchKind: 'email' | 'external-id';
+  readonly matchField: string;
+  readonly users: number;
+  readonly counts: Readonly<Record<SyncClass, number>>;
+  readonly strategy: SyncStrategy;
+  readonly estimate: SyncApiEstimate;
+  /** Creates, updates, invalid and conflicts first; at most `rowsLimit` rows. */
+  readonly rows: readonly SyncPlanRow[];
+  readonly rowsTruncated: boolean;
+  readonly plannedAt: string;
+}
+
+export interface SyncProgressDto {
+  readonly siteId: string;
+  readonly runId: string;
+  readonly phase: SyncPhase;
+  readonly done: number;
+  readonly total: number;
+  /** Items a second over the run so far. */
+  readonly rate: number;
+  readonly etaSeconds: number | null;
+}
+
+export interface SyncRunDto {
+  readonly id: string;
+  readonly siteId: string;
+  readonly direction: 'push' | 'pull';
+  readonly state: SyncRunState;
+  readonly objectType: string;
+  readonly matchField: string;
+  readonly strategy: string;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly total: number;
+  readonly created: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly failed: number;
+  readonly invalid: number;
+  readonly conflict: number;
+  readonly apiCalls: number;
+  readonly errorCode: string | null;
+  readonly message: string | null;
+}
+
+export interface SyncRecordDto {
+  readonly wpUserId: number;
+  readonly matchValue: string | null;
+  readonly salesforceId: string | null;
+  readonly outcome: SyncRecordOutcome;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  readonly changes: readonly SyncFieldChange[];
+}
+
+export interface SyncRecordsPage {
+  readonly runId: string;
+  readonly total: number;
+  readonly records: readonly SyncRecordDto[];
+}
