@@ -59,6 +59,20 @@ describe('Settings page', () => {
     expect(field('Check every (hours)').value).toBe('12');
   });
 
+  it('edits the request deadline, which main applies to every Salesforce and WordPress call', async () => {
+    fakeBridge().respond('settings:update', (patch) => ({ ...DEFAULT_SETTINGS, ...patch }));
+    await openSettings();
+    expect(field('Request deadline (seconds)').value).toBe('30');
+    change('Request deadline (seconds)', '4');
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText(/from 5 to 600/)).toBeTruthy();
+    expect(fakeBridge().requests('settings:update')).toEqual([]);
+    change('Request deadline (seconds)', '90');
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await screen.findByText('Settings saved.');
+    expect(fakeBridge().requests('settings:update')).toEqual([{ requestTimeoutSeconds: 90 }]);
+  });
+
   it('shares saved callback ports with the Connections setup guide', async () => {
     fakeBridge().respond('settings:update', (patch) => ({ ...DEFAULT_SETTINGS, ...patch }));
     await openSettings();
@@ -72,15 +86,15 @@ describe('Settings page', () => {
 });
 
 describe('settings rules', () => {
-  const ok = { approvalCap: '5', approvalWarnAt: '4', healthIntervalHours: '0.25', watchedApps: '', callbackPorts: '1717' };
+  const ok = { approvalCap: '5', approvalWarnAt: '4', healthIntervalHours: '0.25', watchedApps: '', callbackPorts: '1717', requestTimeoutSeconds: '5' };
 
   it('accepts the edges of each range', () => {
-    expect(validateSettings(ok).settings).toEqual({ approvalCap: 5, approvalWarnAt: 4, healthIntervalHours: 0.25, watchedApps: [], callbackPorts: [1717] });
-    expect(validateSettings({ ...ok, healthIntervalHours: '168' }).errors).toEqual({});
+    expect(validateSettings(ok).settings).toEqual({ approvalCap: 5, approvalWarnAt: 4, healthIntervalHours: 0.25, watchedApps: [], callbackPorts: [1717], requestTimeoutSeconds: 5 });
+    expect(validateSettings({ ...ok, healthIntervalHours: '168', requestTimeoutSeconds: '600' }).errors).toEqual({});
   });
 
   it('rejects fractions of approvals, too-frequent checks, duplicate ports and apps', () => {
-    const { errors } = validateSettings({ approvalCap: '4.5', approvalWarnAt: '0', healthIntervalHours: '0.1', watchedApps: 'A\na', callbackPorts: '1717,1717' });
-    expect(Object.keys(errors).sort()).toEqual(['approvalCap', 'approvalWarnAt', 'callbackPorts', 'healthIntervalHours', 'watchedApps']);
+    const { errors } = validateSettings({ approvalCap: '4.5', approvalWarnAt: '0', healthIntervalHours: '0.1', watchedApps: 'A\na', callbackPorts: '1717,1717', requestTimeoutSeconds: '2' });
+    expect(Object.keys(errors).sort()).toEqual(['approvalCap', 'approvalWarnAt', 'callbackPorts', 'healthIntervalHours', 'requestTimeoutSeconds', 'watchedApps']);
   });
 });

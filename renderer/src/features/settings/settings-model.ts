@@ -2,8 +2,8 @@
 import type { RequestOf } from '../../../../common/contract';
 import type { Settings } from '../../../../common/models';
 
-/** The settings this form edits; the others (such as the request deadline) keep their values. */
-export type EditableSettings = Pick<Settings, 'approvalCap' | 'approvalWarnAt' | 'healthIntervalHours' | 'watchedApps' | 'callbackPorts'>;
+/** The settings this form edits; any others keep their values. */
+export type EditableSettings = Pick<Settings, 'approvalCap' | 'approvalWarnAt' | 'healthIntervalHours' | 'watchedApps' | 'callbackPorts' | 'requestTimeoutSeconds'>;
 
 export interface SettingsFormValues {
   readonly approvalCap: string;
@@ -13,6 +13,7 @@ export interface SettingsFormValues {
   readonly watchedApps: string;
   /** Ports separated by commas or spaces. */
   readonly callbackPorts: string;
+  readonly requestTimeoutSeconds: string;
 }
 
 export type SettingsErrors = Partial<Record<keyof SettingsFormValues, string>>;
@@ -24,6 +25,7 @@ export function settingsToForm(settings: Settings): SettingsFormValues {
     healthIntervalHours: String(settings.healthIntervalHours),
     watchedApps: settings.watchedApps.join('\n'),
     callbackPorts: settings.callbackPorts.join(', '),
+    requestTimeoutSeconds: String(settings.requestTimeoutSeconds),
   };
 }
 
@@ -69,10 +71,13 @@ export function validateSettings(values: SettingsFormValues): { errors: Settings
   else if (ports.some((port) => port === undefined || port < 1024 || port > 65535)) errors.callbackPorts = 'Ports are whole numbers from 1024 to 65535.';
   else if (new Set(ports).size !== ports.length) errors.callbackPorts = 'Each port is listed once; remove the duplicate.';
 
-  if (Object.keys(errors).length > 0 || cap === undefined || warnAt === undefined || hours === undefined) return { errors, settings: undefined };
+  const timeout = integer(values.requestTimeoutSeconds);
+  if (timeout === undefined || timeout < 5 || timeout > 600) errors.requestTimeoutSeconds = 'Enter a whole number of seconds from 5 to 600 (30 suits most networks).';
+
+  if (Object.keys(errors).length > 0 || cap === undefined || warnAt === undefined || hours === undefined || timeout === undefined) return { errors, settings: undefined };
   return {
     errors,
-    settings: { approvalCap: cap, approvalWarnAt: warnAt, healthIntervalHours: hours, watchedApps: apps, callbackPorts: ports as number[] },
+    settings: { approvalCap: cap, approvalWarnAt: warnAt, healthIntervalHours: hours, watchedApps: apps, callbackPorts: ports as number[], requestTimeoutSeconds: timeout },
   };
 }
 
@@ -84,5 +89,6 @@ export function settingsPatch(before: EditableSettings, after: EditableSettings)
   if (before.healthIntervalHours !== after.healthIntervalHours) patch.healthIntervalHours = after.healthIntervalHours;
   if (before.watchedApps.join('\n') !== after.watchedApps.join('\n')) patch.watchedApps = [...after.watchedApps];
   if (before.callbackPorts.join(',') !== after.callbackPorts.join(',')) patch.callbackPorts = [...after.callbackPorts];
+  if (before.requestTimeoutSeconds !== after.requestTimeoutSeconds) patch.requestTimeoutSeconds = after.requestTimeoutSeconds;
   return patch;
 }

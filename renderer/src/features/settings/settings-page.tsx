@@ -133,6 +133,16 @@ function SettingsForm({ settings }: { readonly settings: Settings }) {
           hint="From 0.25 to 168 hours. Each check uses a few API requests per connection."
           required
         />
+        <TextField
+          label="Request deadline (seconds)"
+          name="requestTimeoutSeconds"
+          inputMode="numeric"
+          value={values.requestTimeoutSeconds}
+          onChange={(value) => update('requestTimeoutSeconds', value)}
+          error={errors.requestTimeoutSeconds}
+          hint="How long ForceSites waits for one answer from Salesforce or WordPress before it reports the server as slow or unreachable. From 5 to 600."
+          required
+        />
       </fieldset>
 
       <fieldset className="fieldset">
