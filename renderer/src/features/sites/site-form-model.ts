@@ -7,7 +7,8 @@ import type { RequestOf } from '../../../../common/contract';
 import type { FieldMappingEntry, SiteProfileDto, TagMode } from '../../../../common/models';
 
 export type Direction = FieldMappingEntry['direction'];
-export type ObjectKind = 'Contact' | 'Lead' | 'custom';
+/** An object's API name (Contact, Lead, Account, Member__c…), or `custom` while the admin types one. */
+export type ObjectKind = string;
 
 export interface MappingRow {
   /** Stable React key; never sent. */
@@ -70,15 +71,15 @@ export function emptySiteForm(defaults: SiteFormDefaults = {}): SiteFormValues {
 }
 
 export function siteFormFromProfile(profile: SiteProfileDto): SiteFormValues {
-  const standard = profile.objectType === 'Contact' || profile.objectType === 'Lead';
   return {
     name: profile.name,
     wordpressUrl: profile.wordpressUrl,
     wordpressUsername: profile.wordpressUsername,
     wordpressPassword: '',
     connectionId: profile.connectionId ?? '',
-    objectKind: standard ? (profile.objectType as ObjectKind) : 'custom',
-    customObject: standard ? '' : profile.objectType,
+    // The object list offers every object the connection can use, so a saved one is chosen there.
+    objectKind: profile.objectType,
+    customObject: '',
     tagMode: profile.tagMode,
     tagField: profile.tagField ?? '',
     fieldMapping: profile.fieldMapping.map((entry) => ({ key: newRowKey(), ...entry })),

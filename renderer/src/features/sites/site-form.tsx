@@ -5,6 +5,7 @@ import { useApp } from '../../app/app-context';
 import { routeHref } from '../../app/routes';
 import { invoke, toErrorDto } from '../../bridge';
 import { ErrorNotice } from '../../ui/error-notice';
+import { ObjectTypeField, TagFieldInput } from './salesforce-object-fields';
 import { SiteCheckPanel } from './site-check-panel';
 import { FieldShell, TextField } from '../../ui/field';
 import {
@@ -13,7 +14,6 @@ import {
   validateSiteForm,
   type Direction,
   type MappingRow,
-  type ObjectKind,
   type SiteFormErrors,
   type SiteFormValues,
 } from './site-form-model';
@@ -203,15 +203,7 @@ export function SiteForm({ profile, initialValues, sites, connections, onSaved, 
               )}
             </FieldShell>
 
-            <FieldShell label="Salesforce object" hint="Where WordPress users are stored in Salesforce.">
-              {({ id, describedBy }) => (
-                <select id={id} name="objectKind" className="input" value={values.objectKind} aria-describedby={describedBy} onChange={(event) => update('objectKind', event.target.value as ObjectKind)}>
-                  <option value="Contact">Contact</option>
-                  <option value="Lead">Lead</option>
-                  <option value="custom">Custom object…</option>
-                </select>
-              )}
-            </FieldShell>
+            <ObjectTypeField connectionId={values.connectionId} value={values.objectKind} savedObjectType={profile?.objectType} onChange={(value) => update('objectKind', value)} />
             {values.objectKind === 'custom' && (
               <TextField
                 label="Custom object API name"
@@ -236,16 +228,18 @@ export function SiteForm({ profile, initialValues, sites, connections, onSaved, 
                 <input type="radio" name="tagMode" value="picklist" checked={values.tagMode === 'picklist'} onChange={() => update('tagMode', 'picklist')} />
                 A multi-select picklist field
               </label>
+              <label className="choice">
+                <input type="radio" name="tagMode" value="none" checked={values.tagMode === 'none'} onChange={() => update('tagMode', 'none')} />
+                No tags
+              </label>
             </div>
             {values.tagMode === 'picklist' && (
-              <TextField
-                label="Tag field API name"
-                name="tagField"
+              <TagFieldInput
+                siteId={profile?.id}
+                objectType={values.objectKind === 'custom' ? values.customObject.trim() : values.objectKind}
                 value={values.tagField}
                 onChange={(value) => update('tagField', value)}
                 error={errors.tagField}
-                placeholder="Interests__c"
-                required
               />
             )}
           </fieldset>
