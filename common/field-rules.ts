@@ -147,7 +147,8 @@ function lengthVerdict(wp: WordpressFieldDef, field: SalesforceFieldDto): Verdic
   if (wp.maxLength !== null && wp.maxLength > field.length) {
     return { level: 'note', message: `WordPress allows ${wp.maxLength} characters here, ${field.name} only ${field.length}: longer values are refused (STRING_TOO_LONG).` };
   }
-  if (wp.maxLength === null) return { level: 'note', message: `${field.name} takes at most ${field.length} characters; the preview shows whether current values fit.` };
+  // Long text areas (32,000 characters) take anything a WordPress user field holds.
+  if (wp.maxLength === null && field.length <= 255) return { level: 'note', message: `${field.name} takes at most ${field.length} characters; the preview shows whether current values fit.` };
   return OK;
 }
 

@@ -92,6 +92,8 @@ describe('WordPress → Salesforce (push)', () => {
     expect(checkPush(wp('username'), sf('FirstName'))).toEqual({ level: 'note', message: 'WordPress allows 60 characters here, FirstName only 40: longer values are refused (STRING_TOO_LONG).' });
     expect(checkPush(wp('email'), custom({ name: 'Short_Email__c', type: 'email', length: 50 })).message).toContain('WordPress allows 100 characters here, Short_Email__c only 50');
     expect(checkPush(wp('first_name'), sf('FirstName'))).toEqual({ level: 'note', message: 'FirstName takes at most 40 characters; the preview shows whether current values fit.' });
+    // A long text area takes anything a WordPress user field holds: nothing to say.
+    expect(checkPush(wp('description'), sf('Description'))).toEqual({ level: 'ok', message: '' });
   });
 
   it('web addresses fit URL and Text fields', () => {

@@ -57,9 +57,9 @@ export function MappingPreviewPanel({ preview, error, stale }: { readonly previe
                       ) : value.sent ? (
                         <code className="wrap">{shown(value.value)}</code>
                       ) : (
-                        <span className="muted">not sent</span>
+                        <span className="muted">{value.note ?? 'Not sent.'}</span>
                       )}
-                      {value.note !== null && <span className="muted"> · {value.note}</span>}
+                      {value.note !== null && value.problem === null && value.sent && <span className="muted"> · {value.note}</span>}
                     </td>
                     <td>{value.wordpressField ?? 'default'}</td>
                   </tr>
