@@ -20,6 +20,7 @@ import type {
 } from './health-models';
 import type { SiteCheckResult } from './wordpress-models';
 import type { ActivityEntry, AppInfo, Banner, ConnectionDto, PendingSignInDto, Settings, SignInFinished, SignInStarted, SiteProfileDto } from './models';
+import type { SyncPlanDto, SyncProgressDto, SyncRunDto, SyncRunPageDto } from './sync-models';
 import type { FieldsStateDto, MappingPreviewDto, ObjectListDto, SiteExportDto, WordpressFieldsDto } from './fields-models';
 
 /** Carries a type through a runtime table; the value itself is an empty object. */
@@ -77,6 +78,15 @@ export const INVOKE = {
   'sites:export': answers<SiteExportDto>(),
   /** A settings file as a new profile, or into an existing one's settings. */
   'sites:import': answers<SiteProfileDto>(),
+  /** Dry-run preview of a push: counts per class, the changes old → new, the API-call estimate. */
+  'sync:plan': answers<SyncPlanDto>(),
+  /** Starts a push; answers once the run is recorded (progress follows on sync:progress). */
+  'sync:start': answers<{ runId: string }>(),
+  /** Stops a site's run after the batches in flight. */
+  'sync:cancel': answers<{ cancelled: boolean }>(),
+  'sync:runs': answers<readonly SyncRunDto[]>(),
+  /** A run and a page of its per-record outcomes, filtered by outcome or searched. */
+  'sync:run': answers<SyncRunPageDto>(),
 } as const;
 
 export const EVENTS = {
@@ -88,6 +98,8 @@ export const EVENTS = {
   /** Withdraws a banner whose problem is gone. */
   'app:banner-cleared': carries<{ id: string }>(),
   'health:changed': carries<HealthChangedEvent>(),
+  /** A sync's phase, done/total, rate and ETA (throttled). */
+  'sync:progress': carries<SyncProgressDto>(),
 } as const;
 
 export type InvokeChannel = keyof typeof INVOKE;

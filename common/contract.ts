@@ -166,6 +166,20 @@ export const requestSchemas = {
   'fields:save-mapping': z.object({ siteId: id, settings: mappingSettingsSchema }).strict(),
   'sites:export': z.object({ siteId: id }).strict(),
   'sites:import': z.object({ json: z.string().min(2).max(1_000_000), siteId: id.optional() }).strict(),
+  'sync:plan': z.object({ siteId: id }).strict(),
+  // confirmed: the admin accepted an estimate above the share of the org's remaining requests.
+  'sync:start': z.object({ siteId: id, confirmed: z.boolean().optional() }).strict(),
+  'sync:cancel': z.object({ siteId: id }).strict(),
+  'sync:runs': z.object({ siteId: id.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  'sync:run': z
+    .object({
+      runId: id,
+      outcome: z.enum(['created', 'updated', 'unchanged', 'failed', 'invalid', 'conflict', 'recovered']).optional(),
+      search: z.string().trim().max(200).optional(),
+      offset: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    })
+    .strict(),
 } as const satisfies { readonly [C in InvokeChannel]: z.ZodType };
 
 /** The request of a channel, derived from its schema (the one declaration of it). */

@@ -97,8 +97,10 @@ export interface SyncRecordDto {
   readonly changes: readonly SyncFieldChange[];
 }
 
-export interface SyncRecordsPage {
-  readonly runId: string;
+/** `sync:run`: a run and one page of its records (filtered by outcome or searched). */
+export interface SyncRunPageDto {
+  readonly run: SyncRunDto;
+  /** Records matching the filter, all pages. */
   readonly total: number;
   readonly records: readonly SyncRecordDto[];
 }

@@ -10,6 +10,7 @@ import { createAuthModule, type AuthModule } from '../auth/auth-module';
 import { createFieldsModule, type FieldsModule } from '../fields/fields-module';
 import { createHealthModule, type HealthModule } from '../health/health-module';
 import { EventBus } from '../platform/event-bus';
+import { localDatabasePath, openLocalDatabase } from '../platform/local-database';
 import type { HandlerTable } from '../platform/feature-module';
 import { KeyringSecretStore } from '../platform/keyring-secret-store';
 import { silentLogger, type Logger } from '../platform/logger';
@@ -18,6 +19,8 @@ import { systemTimers, type Timers } from '../platform/timers';
 import type { SecretStore } from '../platform/token-vault';
 import { ConnectionRegistry } from '../salesforce/connection-registry';
 import { createSitesModule, type SitesModule } from '../sites/sites-module';
+import { createSyncModule } from '../sync/sync-module';
+import { WordpressClient } from '../wordpress/wordpress-client';
 import { createWordpressModule } from '../wordpress/wordpress-module';
 import { ActivityLog } from './activity-log';
 import { createAppHandlers } from './app-handlers';
@@ -159,6 +162,34 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
         logger,
       }),
   });
+  // Sync: journals and run history in the local database; WordPress users through the
+  // WordPress client (features never import each other, so the port is made here).
+  const database = openLocalDatabase(localDatabasePath(options.dataDir));
+  const sync = createSyncModule({
+    db: database,
+    bus,
+    registry,
+    site: findSite,
+    log: logger,
+    describe: (siteId) => {
+      const state = fields.service.cached(siteId);
+      return state.stale === null ? state.cache?.fields : undefined;
+    },
+    readUsers: async function* (siteId, signal) {
+      const site = findSite(siteId);
+      if (site === undefined) return;
+      const client = new WordpressClient({
+        siteUrl: site.wordpressUrl,
+        username: site.wordpressUsername,
+        password: () => sites.service.getWordpressPassword(siteId),
+        timeoutMs: store.getSettings().requestTimeoutSeconds * 1000,
+        allowHttp: options.allowLoopbackHttp,
+        logger,
+        concurrency: 4,
+      });
+      for await (const page of client.users({ signal })) yield { items: page.items, total: page.total };
+    },
+  });
   const auth = createAuthModule({
     registry,
     bus,
@@ -191,9 +222,10 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     ...auth.handlers,
     ...health.handlers,
     ...fields.handlers,
+    ...sync.handlers,
   };
 
-  const modules = [sites, wordpress, auth, health, fields];
+  const modules = [sites, wordpress, auth, health, fields, sync];
   for (const module of modules) module.start();
   activity.add('info', 'app', `ForceSites ${options.appVersion} started (${options.edition === 'electron' ? 'desktop app' : 'browser edition'}).`);
 
@@ -216,6 +248,7 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
       // left is background work and a sign-in that may still hold the loopback port.
       for (const module of [...modules].reverse()) await module.stop();
       stopRouting();
+      database.close();
     },
   };
 }

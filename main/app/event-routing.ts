@@ -61,6 +61,13 @@ export function routeDomainEvents(targets: EventRoutingTargets): () => void {
       );
     }),
     bus.on('activity.note', ({ level, area, message }) => activity.add(level, area, message)),
+    bus.on('sync.progress', (progress) => emit('sync:progress', progress)),
+    bus.on('sync.finished', ({ run, siteName }) => {
+      const counts = `${run.created} created, ${run.updated} updated, ${run.unchanged} unchanged, ${run.failed} failed${run.invalid + run.conflict > 0 ? `, ${run.invalid} invalid, ${run.conflict} conflicts` : ''}; ${run.apiCalls} API calls`;
+      if (run.state === 'completed') activity.add(run.failed > 0 ? 'warning' : 'info', 'sync', `Sync of "${siteName}" finished: ${counts}.`);
+      else if (run.state === 'cancelled') activity.add('info', 'sync', `Sync of "${siteName}" cancelled: ${counts}.`);
+      else activity.add('error', 'sync', `Sync of "${siteName}" stopped: ${run.message ?? run.errorCode ?? 'unknown error'} (${counts}).`);
+    }),
   ];
   return () => {
     for (const off of offs) off();

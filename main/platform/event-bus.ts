@@ -11,6 +11,7 @@
  */
 import type { HealthChange, HealthReport } from '../../common/health-models';
 import type { ConnectionDto, ReauthorizationCause, SignInFinished, SiteProfileDto } from '../../common/models';
+import type { SyncProgressDto, SyncRunDto } from '../../common/sync-models';
 import { silentLogger, type Logger } from './logger';
 
 export interface DomainEvents {
@@ -36,6 +37,10 @@ export interface DomainEvents {
   'health.changed': { readonly report: HealthReport; readonly changes: readonly HealthChange[] };
   /** A health check finished (scheduled, triggered by a change, or asked for). */
   'health.checked': { readonly report: HealthReport; readonly trigger: 'scheduled' | 'change' | 'request' | 'startup' };
+  /** A sync's progress (already throttled by the sync). */
+  'sync.progress': SyncProgressDto;
+  /** A sync run ended: completed, cancelled or stopped (the run says which and why). */
+  'sync.finished': { readonly run: SyncRunDto; readonly siteName: string };
   /** Something the admin should see in the Activity page that fits no other event. */
   'activity.note': { readonly level: 'info' | 'warning' | 'error'; readonly area: 'auth' | 'sites' | 'health' | 'sync' | 'app'; readonly message: string };
 }

@@ -93,7 +93,7 @@ export function processIsLive(pid: number): boolean {
 export class SyncService {
   readonly journal: SyncJournal;
   readonly #options: SyncServiceOptions;
-  readonly #active = new Map<string, AbortController>();
+  readonly #active = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
   readonly #pid: number;
 
   constructor(options: SyncServiceOptions) {
@@ -127,15 +127,16 @@ export class SyncService {
    * Runs a push to the end (or to Cancel, or to a stop) and answers the run. `confirmed`:
    * the admin accepted an estimate above the share of remaining daily requests.
    */
-  async start(siteId: string, options: { confirmed?: boolean } = {}): Promise<SyncRunDto> {
+  async start(siteId: string, options: { confirmed?: boolean; onRunStarted?: (runId: string) => void } = {}): Promise<SyncRunDto> {
     if (this.#active.has(siteId)) throw busy();
     const settings = this.#options.settingsFor(siteId);
     const elsewhere = this.journal.liveRunElsewhere(siteId, this.#isLive);
     if (elsewhere) throw busy(`another ForceSites process (pid ${elsewhere.owner_pid})`);
     const controller = new AbortController();
-    this.#active.set(siteId, controller);
+    const done = this.#forSite(siteId, () => this.#run(siteId, settings, controller.signal, options.confirmed === true, options.onRunStarted));
+    this.#active.set(siteId, { controller, done: done.catch(() => undefined) });
     try {
-      return await this.#forSite(siteId, () => this.#run(siteId, settings, controller.signal, options.confirmed === true));
+      return await done;
     } finally {
       this.#active.delete(siteId);
     }
@@ -143,9 +144,16 @@ export class SyncService {
 
   /** Stops after the batches in flight; answers whether a run was going. */
   cancel(siteId: string): boolean {
-    const controller = this.#active.get(siteId);
-    controller?.abort(new AppError('INVALID_REQUEST', 'Cancelled.'));
-    return controller !== undefined;
+    const active = this.#active.get(siteId);
+    active?.controller.abort(new AppError('INVALID_REQUEST', 'Cancelled.'));
+    return active !== undefined;
+  }
+
+  /** Cancels every run and waits for the batches in flight (the app is quitting). */
+  async stopAll(): Promise<void> {
+    const active = [...this.#active.values()];
+    for (const run of active) run.controller.abort(new AppError('INVALID_REQUEST', 'ForceSites is quitting.'));
+    await Promise.all(active.map((run) => run.done));
   }
 
   runs(siteId?: string, limit?: number): SyncRunDto[] {
@@ -157,7 +165,7 @@ export class SyncService {
     return row === undefined ? undefined : runDto(row);
   }
 
-  async #run(siteId: string, settings: PushSettings, signal: AbortSignal, confirmed: boolean): Promise<SyncRunDto> {
+  async #run(siteId: string, settings: PushSettings, signal: AbortSignal, confirmed: boolean, onRunStarted?: (runId: string) => void): Promise<SyncRunDto> {
     const writeApi = await this.#options.salesforceFor(siteId);
     const api = this.#reads(writeApi);
     const counters: Counters = { calls: 0, polls: 0 };
@@ -183,6 +191,7 @@ export class SyncService {
     this.journal.startRun({ id: runId, siteId, objectType: settings.objectType, matchKind: settings.matchKey.kind, matchField: settings.matchKey.field, strategy: pass.strategy, startedAt: this.#nowIso() });
     this.journal.setStrategy(runId, pass.strategy, pass.users);
     this.#recordSettled(runId, pass.planned);
+    onRunStarted?.(runId);
     let state: 'completed' | 'cancelled' | 'failed' = 'completed';
     let stopped: AppError | undefined;
     try {
