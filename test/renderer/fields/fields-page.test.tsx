@@ -262,6 +262,23 @@ describe('the mapping editor', () => {
   });
 });
 
+describe('accessibility', () => {
+  it('labels every control of the loaded page, with several record types and an external id key', async () => {
+    const recordTypes = [
+      { id: '012000000000001AAA', name: 'Web', developerName: 'Web', active: true, available: true, master: false, defaultForUser: true },
+      { id: '012000000000002AAA', name: 'Shop', developerName: 'Shop', active: true, available: true, master: false, defaultForUser: false },
+    ];
+    await openFields({ state: answer({ cache: makeCache({ recordTypes }) }) });
+    await screen.findByText(/ForceSites proposed/);
+    fireEvent.click(screen.getByLabelText('External ID field (recommended)'));
+    fireEvent.click(screen.getByRole('button', { name: 'Add row' }));
+    const unlabelled = Array.from(document.body.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea')).filter(
+      (control) => (control.labels?.length ?? 0) === 0 && !control.getAttribute('aria-label') && !control.getAttribute('aria-labelledby'),
+    );
+    expect(unlabelled.map((control) => control.outerHTML)).toEqual([]);
+  });
+});
+
 describe('settings file', () => {
   it('exports through a download and imports into this site', async () => {
     const createObjectURL = vi.fn(() => 'blob:settings');
