@@ -66,14 +66,18 @@ export class FieldCacheStore {
 
   save(stored: StoredFieldCache): void {
     const file = this.fileOf(stored.cache.siteId);
-    mkdirSync(this.directory, { recursive: true, mode: 0o700 });
     const temporary = `${file}.${process.pid}.tmp`;
     try {
+      mkdirSync(this.directory, { recursive: true, mode: 0o700 });
       writeFileSync(temporary, `${JSON.stringify({ format: FIELD_CACHE_FORMAT, version: FIELD_CACHE_VERSION, stored })}\n`, { mode: 0o600 });
       chmodSync(temporary, 0o600);
       renameSync(temporary, file);
     } catch (error) {
-      rmSync(temporary, { force: true });
+      try {
+        rmSync(temporary, { force: true });
+      } catch {
+        // Nothing was written where nothing can be written.
+      }
       throw new AppError('PROFILE_FILE_ERROR', `ForceSites could not write the field list to ${file}: ${(error as NodeJS.ErrnoException).code ?? 'write failed'}.`, {
         hint: 'Check that the disk is not full and that ForceSites may write to its data folder, then refresh again.',
         cause: error,

@@ -108,7 +108,7 @@ describe.skipIf(!chromiumAvailable())('fields in the browser edition', () => {
     const rows = await editor.locator('tbody tr').count();
     const wordpressField = editor.getByLabel(`Row ${rows} WordPress field`);
     // Keyboard: the new row's first list has focus.
-    expect(await wordpressField.evaluate((element) => element === document.activeElement)).toBe(true);
+    expect(await wordpressField.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
     await wordpressField.selectOption('name');
     await editor.getByLabel(`Row ${rows} Salesforce field`).selectOption('Company');
     expect(await editor.getByLabel(/^Default for Company/).evaluate((element) => element.closest('label')?.textContent ?? '')).toContain('from name');
