@@ -89,12 +89,18 @@ function payload(item: WriteItem, operation: CollectionsOperation, target: Looku
   return { ...item.record };
 }
 
+/** What a write changes: an update's recorded changes; a create sets every field it sends. */
+export function changesOf(item: WriteItem): readonly FieldChange[] {
+  if (item.kind === 'update' || item.changes.length > 0) return item.changes;
+  return Object.entries(item.record).map(([field, value]) => ({ field, old: null, new: value === null || value === '' ? null : String(value) }));
+}
+
 function keysOf(items: readonly WriteItem[]): BatchKey[] {
   return items.map((item) => ({ wp: item.wpUserId, key: item.key }));
 }
 
 function failedRow(item: WriteItem, code: string, message: string): OutcomeRow {
-  return { wpUserId: item.wpUserId, matchValue: item.key, salesforceId: item.salesforceId ?? null, outcome: 'failed', errorCode: code, errorMessage: message, changes: item.changes };
+  return { wpUserId: item.wpUserId, matchValue: item.key, salesforceId: item.salesforceId ?? null, outcome: 'failed', errorCode: code, errorMessage: message, changes: changesOf(item) };
 }
 
 function outcomeOf(item: WriteItem, result: RecordResult, operation: CollectionsOperation): OutcomeRow {
@@ -107,7 +113,7 @@ function outcomeOf(item: WriteItem, result: RecordResult, operation: Collections
     );
   }
   const created = operation === 'create' || (operation === 'upsert' && result.created === true);
-  return { wpUserId: item.wpUserId, matchValue: item.key, salesforceId: result.id, outcome: created ? 'created' : 'updated', changes: item.changes };
+  return { wpUserId: item.wpUserId, matchValue: item.key, salesforceId: result.id, outcome: created ? 'created' : 'updated', changes: changesOf(item) };
 }
 
 /** Writes every item through Collections, `concurrency` batches in flight. */
@@ -190,7 +196,7 @@ async function recoverCommitted(context: ExecutorContext, items: readonly WriteI
   const rest: WriteItem[] = [];
   for (const item of items) {
     const records = found.get(normalizeKey(context.target.matchKey, item.key)) ?? [];
-    if (records.length === 1) outcomes.push({ wpUserId: item.wpUserId, matchValue: item.key, salesforceId: records[0]!.Id, outcome: 'created', changes: item.changes });
+    if (records.length === 1) outcomes.push({ wpUserId: item.wpUserId, matchValue: item.key, salesforceId: records[0]!.Id, outcome: 'created', changes: changesOf(item) });
     else rest.push(item);
   }
   return rest;
@@ -257,7 +263,7 @@ async function sendBulkJob(context: ExecutorContext, operation: Operation): Prom
       if (item === undefined) continue;
       settled.add(item);
       const created = operation.name === 'create' || row['sf__Created'] === 'true';
-      outcomes.push({ wpUserId: item.wpUserId, matchValue: item.key, salesforceId: row['sf__Id'] || item.salesforceId || null, outcome: created ? 'created' : 'updated', changes: item.changes });
+      outcomes.push({ wpUserId: item.wpUserId, matchValue: item.key, salesforceId: row['sf__Id'] || item.salesforceId || null, outcome: created ? 'created' : 'updated', changes: changesOf(item) });
     }
     for (const row of result.failed) {
       const item = itemOf(row);

@@ -19,7 +19,7 @@ import type { LocalDatabase } from '../platform/local-database';
 import { COLLECTIONS_BATCH } from '../salesforce/collections';
 import { toSalesforceAppError } from '../salesforce/salesforce-errors';
 import { countScan, lookupKeys, scanKeysBulk, scanKeysRest, LOOKUP_BATCH, type ExistingByKey, type LookupApi, type LookupTarget } from './key-lookup';
-import { operations, SyncStopped, writeWithBulk, writeWithCollections, type Counters, type WriteItem } from './push-executor';
+import { changesOf, operations, SyncStopped, writeWithBulk, writeWithCollections, type Counters, type WriteItem } from './push-executor';
 import { classify, comparedFields, mapUser, normalizeKey, type MappedUser, type PlannedUser, type PushSettings } from './push-planner';
 import { DEFAULT_RETRY, retryingReads, type RetryPolicy } from './retry';
 import { failureKind, stopError } from './sync-errors';
@@ -73,7 +73,8 @@ type ProgressFn = (phase: SyncPhase, done: number, total: number, force?: boolea
 
 interface PlanPass {
   readonly users: number;
-  readonly planned: readonly PlannedUser[];
+  /** Users settled without a write: unchanged, invalid, conflict. */
+  readonly settled: readonly PlannedUser[];
   readonly counts: Record<SyncClass, number>;
   readonly writes: readonly WriteItem[];
   readonly strategy: SyncStrategy;
@@ -190,7 +191,7 @@ export class SyncService {
     }
     this.journal.startRun({ id: runId, siteId, objectType: settings.objectType, matchKind: settings.matchKey.kind, matchField: settings.matchKey.field, strategy: pass.strategy, startedAt: this.#nowIso() });
     this.journal.setStrategy(runId, pass.strategy, pass.users);
-    this.#recordSettled(runId, pass.planned);
+    this.#recordSettled(runId, pass.settled);
     onRunStarted?.(runId);
     let state: 'completed' | 'cancelled' | 'failed' = 'completed';
     let stopped: AppError | undefined;
@@ -249,7 +250,7 @@ export class SyncService {
     const existing = await this.#lookup(api, target, [...keyCounts.keys()], counters, signal);
     progress?.('looking-up', keyCounts.size, keyCounts.size, true);
     const counts: Record<SyncClass, number> = { create: 0, update: 0, unchanged: 0, invalid: 0, conflict: 0 };
-    const planned: PlannedUser[] = [];
+    const settled: PlannedUser[] = [];
     const writes: WriteItem[] = [];
     for (const user of mapped) {
       let plan: PlannedUser;
@@ -259,15 +260,15 @@ export class SyncService {
         plan = classify(user, user.ok ? (existing.get(normalizeKey(settings.matchKey, user.key)) ?? []) : [], settings);
       }
       counts[plan.kind] += 1;
-      planned.push(plan);
-      if (plan.kind === 'create' || plan.kind === 'update') {
-        writes.push({ kind: plan.kind, wpUserId: plan.wpUserId, key: plan.key, record: plan.record, changes: plan.changes, ...(plan.kind === 'update' ? { salesforceId: plan.salesforceId } : {}) });
-      }
+      // Memory: a write is kept once, as a WriteItem; a create's changes are its record (derived when shown).
+      if (plan.kind === 'create') writes.push({ kind: 'create', wpUserId: plan.wpUserId, key: plan.key, record: plan.record, changes: [] });
+      else if (plan.kind === 'update') writes.push({ kind: 'update', wpUserId: plan.wpUserId, key: plan.key, salesforceId: plan.salesforceId, record: plan.record, changes: plan.changes });
+      else settled.push(plan);
     }
     const strategy: SyncStrategy = writes.length > this.#bulkThreshold() ? 'bulk' : 'collections';
     const ops = operations(writes, target);
     const writeCalls = strategy === 'bulk' ? ops.length * (BULK_JOB_CALLS + ESTIMATED_POLLS) : ops.reduce((sum, op) => sum + Math.ceil(op.items.length / COLLECTIONS_BATCH), 0);
-    return { users: mapped.length, planned, counts, writes, strategy, writeCalls, target };
+    return { users: mapped.length, settled, counts, writes, strategy, writeCalls, target };
   }
 
   /**
@@ -301,7 +302,8 @@ export class SyncService {
   #planDto(siteId: string, settings: PushSettings, pass: PlanPass, estimate: SyncPlanDto['estimate']): SyncPlanDto {
     const limit = this.#options.rowsLimit ?? 2_000;
     const order: Record<SyncClass, number> = { conflict: 0, invalid: 1, create: 2, update: 3, unchanged: 4 };
-    const rows = [...pass.planned].sort((a, b) => order[a.kind] - order[b.kind] || a.wpUserId - b.wpUserId).slice(0, limit).map(planRow);
+    const all = [...pass.settled.map(planRow), ...pass.writes.map(writeRow)];
+    const rows = all.sort((a, b) => order[a.class] - order[b.class] || a.wpUserId - b.wpUserId).slice(0, limit);
     return {
       siteId,
       objectType: settings.objectType,
@@ -312,7 +314,7 @@ export class SyncService {
       strategy: pass.strategy,
       estimate,
       rows,
-      rowsTruncated: pass.planned.length > limit,
+      rowsTruncated: all.length > limit,
       plannedAt: this.#nowIso(),
     };
   }
@@ -386,6 +388,10 @@ function readError(error: unknown): AppError {
 function asAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   return new AppError('SALESFORCE_ERROR', error instanceof Error ? error.message.replace(/https?:\/\/\S+/g, '<url>').slice(0, 300) : 'The sync failed.', { hint: 'Try again; the run history has what was written.', cause: error });
+}
+
+function writeRow(item: WriteItem): SyncPlanRow {
+  return { wpUserId: item.wpUserId, key: item.key, class: item.kind, salesforceId: item.salesforceId ?? null, changes: changesOf(item), reason: null };
 }
 
 function planRow(plan: PlannedUser): SyncPlanRow {

@@ -1,0 +1,195 @@
+/**
+ * The push benchmark: N WordPress users to Salesforce, end to end, with L ms added to every
+ * Salesforce request, against the emulator running in its own process (so its CPU and memory
+ * are not ForceSites's). WordPress is a fast in-process server with WordPress's exact users
+ * API shape, read by ForceSites's real WordPress client; Salesforce is reached through the
+ * ConnectionRegistry (guarded, metered transport), exactly as the app does.
+ *
+ *   npm run bench:sync -- --users 10000 --latency-ms 100 [--match email|external-id] [--json]
+ *
+ * Prints one JSON line (with --json) or a human summary:
+ *   {"users","latencyMs","match","apiCalls","bulkPolls","wallMs","peakRssMb","created","updated",
+ *    "unchanged","failed","naive":{"apiCalls","wallMs","sampled","extrapolated"},"rerun":{…}}
+ * `apiCalls` counts every Salesforce request the emulator saw during the push, Bulk status
+ * polls included (`bulkPolls` of them). `naive` is the one-user-at-a-time strategy (look up,
+ * then create: two requests per user), measured in the same run on other users: on a sample
+ * of `--naive-sample` users (default 50) and extrapolated to N when N is larger, as
+ * `extrapolated` says. `rerun` is the same push again: nothing changed, so no write calls.
+ * No thresholds here: targets are read from the output, never asserted on timings in tests.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEFAULT_MATCH_KEY, type MatchKey } from '../common/fields-models';
+import { localDatabasePath, openLocalDatabase } from '../main/platform/local-database';
+import { soqlQuote } from '../main/salesforce/soql-escape';
+import { SyncService } from '../main/sync/sync-service';
+import { WordpressClient } from '../main/wordpress/wordpress-client';
+import type { RunningEmulator } from '../test/salesforce-emulator';
+import { BASIC_SETTINGS, registryApi } from '../test/integration/sync/support/sync-harness';
+import { startUsersServer, type UsersServerUser } from '../test/integration/sync/support/users-server';
+
+interface Args {
+  readonly users: number;
+  readonly latencyMs: number;
+  readonly match: 'email' | 'external-id';
+  readonly json: boolean;
+  readonly naiveSample: number;
+}
+
+function usage(): string {
+  return 'Usage: npm run bench:sync -- --users N [--latency-ms L] [--match email|external-id] [--naive-sample K] [--json]\n';
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const value = (name: string): string | undefined => {
+    const index = argv.indexOf(name);
+    return index === -1 ? undefined : argv[index + 1];
+  };
+  if (argv.includes('--real-wordpress')) {
+    process.stderr.write('--real-wordpress is not built yet: the benchmark uses the in-process WordPress users API (same response shape).\n');
+    process.exit(2);
+  }
+  const users = Number(value('--users') ?? 1_000);
+  const latencyMs = Number(value('--latency-ms') ?? 100);
+  const match = value('--match') ?? 'email';
+  const naiveSample = Number(value('--naive-sample') ?? 50);
+  if (!Number.isInteger(users) || users < 1 || users > 1_000_000) fail(`--users must be a whole number from 1 to 1,000,000.\n${usage()}`);
+  if (!Number.isFinite(latencyMs) || latencyMs < 0 || latencyMs > 10_000) fail(`--latency-ms must be 0 to 10,000.\n${usage()}`);
+  if (match !== 'email' && match !== 'external-id') fail(`--match is email or external-id.\n${usage()}`);
+  if (!Number.isInteger(naiveSample) || naiveSample < 1) fail(`--naive-sample must be a whole number above 0.\n${usage()}`);
+  return { users, latencyMs, match, json: argv.includes('--json'), naiveSample };
+}
+
+function fail(message: string): never {
+  process.stderr.write(message);
+  process.exit(2);
+}
+
+interface EmulatorProcess {
+  readonly description: RunningEmulator & { controlUrl: string; orgId: string };
+  stop(): void;
+}
+
+async function startEmulatorProcess(): Promise<EmulatorProcess> {
+  const cli = path.join(import.meta.dirname, '../test/salesforce-emulator/cli.ts');
+  const tsx = path.join(import.meta.dirname, '../node_modules/tsx/dist/cli.mjs');
+  const child = spawn(process.execPath, [tsx, cli, '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const description = await new Promise<EmulatorProcess['description']>((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error('the emulator did not start within 60 s')), 60_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const line = buffered.split('\n').find((l) => l.startsWith('{'));
+      if (line !== undefined && buffered.includes('\n')) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line) as EmulatorProcess['description']);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the emulator exited (${code})`)));
+  });
+  return { description, stop: () => child.kill('SIGTERM') };
+}
+
+async function control<T>(emulator: EmulatorProcess, method: string, route: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${emulator.description.controlUrl}${route}`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    signal: AbortSignal.timeout(60_000),
+  });
+  if (!response.ok) throw new Error(`${method} ${route} → ${response.status} ${await response.text()}`);
+  const text = await response.text();
+  return (text === '' ? undefined : JSON.parse(text)) as T;
+}
+
+interface ApiCalls {
+  readonly total: number;
+  readonly bulkPoll: number;
+  readonly collections: number;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const emulator = await startEmulatorProcess();
+  try {
+    const orgId = emulator.description.orgId;
+    await control(emulator, 'PATCH', `/orgs/${orgId}`, { dailyApiMax: 100_000_000 });
+    if (args.match === 'external-id') {
+      await control(emulator, 'POST', `/orgs/${orgId}/fields/Contact`, { name: 'WP_User_Id__c', label: 'WP User Id', type: 'string', length: 40, externalId: true, unique: true });
+    }
+    const { api } = await registryApi(emulator.description, 30_000);
+    const users: UsersServerUser[] = Array.from({ length: args.users }, (_, i) => ({ id: i + 1, username: `member${i + 1}`, email: `member${i + 1}@example.org`, firstName: `Ann${i + 1}`, lastName: `O'Brien ${i + 1}` }));
+    const wordpress = await startUsersServer(() => users);
+    const client = new WordpressClient({ siteUrl: wordpress.url, username: wordpress.username, password: wordpress.password, allowHttp: true, concurrency: 4 });
+    const matchKey: MatchKey = args.match === 'email' ? DEFAULT_MATCH_KEY : { kind: 'external-id', field: 'WP_User_Id__c', prefix: 'bench-' };
+    const service = new SyncService({
+      db: openLocalDatabase(localDatabasePath(mkdtempSync(path.join(tmpdir(), 'forcesites-bench-')))),
+      readUsers: async function* (_siteId, signal) {
+        for await (const page of client.users({ signal })) yield { items: page.items, total: page.total };
+      },
+      settingsFor: () => ({ ...BASIC_SETTINGS, matchKey }),
+      salesforceFor: () => Promise.resolve(api),
+    });
+
+    await control(emulator, 'PUT', '/latency', { ms: args.latencyMs });
+    await control(emulator, 'DELETE', '/api-calls');
+    const started = performance.now();
+    const run = await service.start('bench', { confirmed: true });
+    const wallMs = Math.round(performance.now() - started);
+    const calls = await control<ApiCalls>(emulator, 'GET', '/api-calls');
+
+    // The same push again: nothing changed, so nothing may be written.
+    await control(emulator, 'DELETE', '/api-calls');
+    await control(emulator, 'DELETE', '/requests');
+    const rerun = await service.start('bench', { confirmed: true });
+    const rerunCalls = await control<ApiCalls>(emulator, 'GET', '/api-calls');
+    const log = await control<{ entries: { path: string; kind: string }[] }>(emulator, 'GET', '/requests?limit=100000');
+    const rerunWrites = log.entries.filter((entry) => entry.kind === 'composite' || entry.path.includes('/jobs/ingest')).length;
+
+    // Naive: one user at a time, look up then create, on users of its own.
+    const sample = Math.min(args.users, args.naiveSample);
+    await control(emulator, 'DELETE', '/api-calls');
+    const naiveStarted = performance.now();
+    for (let i = 1; i <= sample; i++) {
+      const email = `naive${i}@example.org`;
+      const found = await api.request<{ records: { Id: string }[] }>(`/query?q=${encodeURIComponent(`SELECT Id FROM Contact WHERE Email = ${soqlQuote(email)}`)}`);
+      const record = { Email: email, FirstName: `Ann${i}`, LastName: `O'Brien ${i}` };
+      if (found.records.length === 0) await api.request({ method: 'POST', url: '/sobjects/Contact', body: JSON.stringify(record), headers: { 'content-type': 'application/json' } });
+      else await api.request({ method: 'PATCH', url: `/sobjects/Contact/${found.records[0]!.Id}`, body: JSON.stringify(record), headers: { 'content-type': 'application/json' } });
+    }
+    const naiveMs = performance.now() - naiveStarted;
+    const naiveCalls = (await control<ApiCalls>(emulator, 'GET', '/api-calls')).total;
+    const scale = args.users / sample;
+    await wordpress.close();
+
+    const result = {
+      users: args.users,
+      latencyMs: args.latencyMs,
+      match: args.match,
+      apiCalls: calls.total,
+      bulkPolls: calls.bulkPoll,
+      wallMs,
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      created: run.created,
+      updated: run.updated,
+      unchanged: run.unchanged,
+      failed: run.failed,
+      strategy: run.strategy,
+      naive: { apiCalls: Math.round(naiveCalls * scale), wallMs: Math.round(naiveMs * scale), sampled: sample, extrapolated: sample < args.users },
+      rerun: { apiCalls: rerunCalls.total, writeCalls: rerunWrites, unchanged: rerun.unchanged },
+    };
+    if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else {
+      process.stdout.write(
+        `${args.users} users, ${args.latencyMs} ms latency, match ${args.match} (${run.strategy}): ${wallMs} ms, ${calls.total} API calls (${calls.bulkPoll} Bulk polls), peak RSS ${result.peakRssMb} MB; ` +
+          `created ${run.created}, failed ${run.failed}. Naive: ${result.naive.apiCalls} calls, ${result.naive.wallMs} ms${result.naive.extrapolated ? ` (from ${sample} users, extrapolated)` : ''}. ` +
+          `Re-run: ${rerunCalls.total} calls, ${rerunWrites} writes.\n`,
+      );
+    }
+  } finally {
+    emulator.stop();
+  }
+}
+
+await main();
