@@ -121,7 +121,7 @@ describe.skipIf(!chromiumAvailable())('fields in the browser edition', () => {
 
     await editor.getByRole('button', { name: 'Save mapping' }).click();
     await editor.getByText(`Saved the mapping of “${SITE}”.`).waitFor();
-    await screenshotWholePage(page, 'fields');
+    await screenshotWholePage(page, 'fields-mapping');
   });
 
   it('keeps the saved mapping after a reload', async () => {
