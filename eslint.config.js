@@ -8,7 +8,7 @@ const nodeBuiltins = [{ group: ['node:*'], message: 'This layer runs without Nod
 const electron = { name: 'electron', message: "Only main/electron/ and preload/ may import 'electron'." };
 const layer = (folders, why) => ({ group: folders, message: why });
 
-const FEATURES = ['auth', 'health', 'sites', 'wordpress', 'sync', 'orders'];
+const FEATURES = ['auth', 'health', 'sites', 'wordpress', 'sync', 'orders', 'outbound'];
 /** main/<folder> → the main/ folders it may import (besides itself and common/). */
 const MAIN_LAYERS = {
   platform: [],

@@ -22,6 +22,7 @@ import type { SiteCheckResult } from './wordpress-models';
 import type { ActivityEntry, AppInfo, Banner, ConnectionDto, PendingSignInDto, Settings, SignInFinished, SignInStarted, SiteProfileDto } from './models';
 import type { SyncPlanDto, SyncProgressDto, SyncRunDto, SyncRunPageDto } from './sync-models';
 import type { FieldsStateDto, MappingPreviewDto, ObjectListDto, SiteExportDto, WordpressFieldsDto } from './fields-models';
+import type { OutboundRecordListDto, OutboundSettingsDto, OutboundTestResult } from './outbound-models';
 
 /** Carries a type through a runtime table; the value itself is an empty object. */
 export interface Typed<T> {
@@ -87,6 +88,14 @@ export const INVOKE = {
   'sync:runs': answers<readonly SyncRunDto[]>(),
   /** A run and a page of its per-record outcomes, filtered by outcome or searched. */
   'sync:run': answers<SyncRunPageDto>(),
+  /** A site's Outbound Message endpoint (key masked) and the Salesforce setup steps. */
+  'outbound:settings': answers<OutboundSettingsDto>(),
+  /** Saves the endpoint, action and fields; the access key goes to the keychain. */
+  'outbound:save': answers<OutboundSettingsDto>(),
+  /** Records of the site's object to send in a test message. */
+  'outbound:records': answers<OutboundRecordListDto>(),
+  /** "Send test message": delivers as Salesforce would and checks each step. */
+  'outbound:test': answers<OutboundTestResult>(),
 } as const;
 
 export const EVENTS = {

@@ -52,6 +52,7 @@ const matchKeySchema = z.union([
   z.object({ kind: z.literal('email'), field: apiName }).strict(),
   z.object({ kind: z.literal('external-id'), field: apiName, prefix: z.string().max(40).regex(/^[A-Za-z0-9_.:-]*$/, 'letters, digits and . _ : - only').nullable() }).strict(),
 ]);
+const salesforceId = z.string().regex(/^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/, 'a Salesforce record id (15 or 18 characters)');
 const recordTypeIdSchema = z.string().regex(/^012[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, 'a record type id (012…)');
 const fieldDefaultSchema = z.object({ salesforceField: apiName, value: z.string().max(255) }).strict();
 
@@ -179,6 +180,38 @@ export const requestSchemas = {
       search: z.string().trim().max(200).optional(),
       offset: z.number().int().min(0).optional(),
       limit: z.number().int().min(1).max(1000).optional(),
+    })
+    .strict(),
+  'outbound:settings': z.object({ siteId: id }).strict(),
+  'outbound:save': z
+    .object({
+      siteId: id,
+      action: z.enum(['update', 'update_tags', 'add']),
+      // null = the connector's default URL; {access_key} stands for the saved key.
+      customEndpoint: z.string().trim().min(1).max(2048).nullable(),
+      // Write-only: main keeps it in the keychain and never sends it back.
+      accessKey: z.string().trim().min(1).max(500).optional(),
+      clearAccessKey: z.boolean().optional(),
+      fields: z.array(apiName).max(100).nullable(),
+    })
+    .strict(),
+  'outbound:records': z.object({ siteId: id, search: z.string().trim().max(80).optional() }).strict(),
+  'outbound:test': z
+    .object({
+      siteId: id,
+      testCase: z.enum(['single', 'multi', 'duplicate', 'out-of-order']),
+      source: z.union([
+        z.object({ kind: z.literal('records'), recordIds: z.array(salesforceId).min(1).max(100) }).strict(),
+        z
+          .object({
+            kind: z.literal('sample'),
+            values: z.record(apiName, z.string().max(1000)).refine((values) => Object.keys(values).length <= 100, 'at most 100 fields'),
+            // Notifications in the message (multi); the others carry made-up addresses no user has.
+            count: z.number().int().min(1).max(100).optional(),
+          })
+          .strict(),
+      ]),
+      includeSessionId: z.boolean().optional(),
     })
     .strict(),
 } as const satisfies { readonly [C in InvokeChannel]: z.ZodType };

@@ -9,6 +9,7 @@ import type { AppInfo, DemoOrgInfo, Edition } from '../../common/models';
 import { createAuthModule, type AuthModule } from '../auth/auth-module';
 import { createFieldsModule, type FieldsModule } from '../fields/fields-module';
 import { createHealthModule, type HealthModule } from '../health/health-module';
+import { createOutboundModule, type OutboundModuleOptions } from '../outbound/outbound-module';
 import { EventBus } from '../platform/event-bus';
 import { localDatabasePath, openLocalDatabase } from '../platform/local-database';
 import type { HandlerTable } from '../platform/feature-module';
@@ -28,6 +29,7 @@ import { routeDomainEvents } from './event-routing';
 import { EventHub } from './event-hub';
 import { externalUrlVerdict } from './external-url-policy';
 import { fieldsWordpressPort } from './fields-wordpress-port';
+import { outboundWordpressPort } from './outbound-wordpress-port';
 
 export interface AppOptions {
   readonly edition: Edition;
@@ -64,6 +66,8 @@ export interface AppOptions {
   readonly requestTimeoutMs?: number;
   /** Deadline for one health run; defaults to four request deadlines. */
   readonly healthRunTimeoutMs?: number;
+  /** Tests only: extra trusted CAs, a shorter Salesforce timeout, a shorter wait for WordPress (outbound tester). */
+  readonly outboundTesting?: Pick<OutboundModuleOptions, 'network' | 'salesforceTimeoutMs' | 'verifyWaitMs'>;
 }
 
 export interface ForceSitesApp {
@@ -162,6 +166,25 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
         logger,
       }),
   });
+  const outbound = createOutboundModule({
+    bus,
+    dataDir: options.dataDir,
+    secrets,
+    log: logger,
+    site: findSite,
+    connection: (connectionId) => registry.find(connectionId),
+    openApi: (connectionId) => registry.open(connectionId),
+    forSite: (siteId, work) => registry.meter.forSite(siteId, work),
+    requestTimeoutMs: () => options.requestTimeoutMs ?? store.getSettings().requestTimeoutSeconds * 1000,
+    wordpressFor: (siteId) =>
+      outboundWordpressPort(siteId, {
+        site: findSite,
+        password: (id) => sites.service.getWordpressPassword(id),
+        timeoutMs: () => store.getSettings().requestTimeoutSeconds * 1000,
+        logger,
+      }),
+    ...options.outboundTesting,
+  });
   // Sync: journals and run history in the local database; WordPress users through the
   // WordPress client (features never import each other, so the port is made here).
   const database = openLocalDatabase(localDatabasePath(options.dataDir));
@@ -223,9 +246,10 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     ...health.handlers,
     ...fields.handlers,
     ...sync.handlers,
+    ...outbound.handlers,
   };
 
-  const modules = [sites, wordpress, auth, health, fields, sync];
+  const modules = [sites, wordpress, auth, health, fields, sync, outbound];
   for (const module of modules) module.start();
   activity.add('info', 'app', `ForceSites ${options.appVersion} started (${options.edition === 'electron' ? 'desktop app' : 'browser edition'}).`);
 

@@ -23,6 +23,8 @@ export const secretAccounts = {
   refreshToken: (connectionId: string): string => `connection:${connectionId}:refresh`,
   clientSecret: (connectionId: string): string => `connection:${connectionId}:client-secret`,
   wordpressPassword: (siteId: string): string => `site:${siteId}:wordpress`,
+  /** The access key in a site's Outbound Message endpoint URL (issue 15). */
+  outboundAccessKey: (siteId: string): string => `site:${siteId}:outbound-access-key`,
 } as const;
 
 export const KEYCHAIN_HINT =
@@ -71,6 +73,18 @@ export class TokenVault {
 
   deleteWordpressPassword(siteId: string): Promise<boolean> {
     return this.#store.delete(secretAccounts.wordpressPassword(siteId));
+  }
+
+  getOutboundAccessKey(siteId: string): Promise<string | null> {
+    return this.#store.get(secretAccounts.outboundAccessKey(siteId));
+  }
+
+  setOutboundAccessKey(siteId: string, key: string): Promise<void> {
+    return this.#store.set(secretAccounts.outboundAccessKey(siteId), key);
+  }
+
+  deleteOutboundAccessKey(siteId: string): Promise<boolean> {
+    return this.#store.delete(secretAccounts.outboundAccessKey(siteId));
   }
 
   /** Removes the refresh token and the client secret of a connection. */

@@ -404,6 +404,7 @@ function buildTree(www: string, config: { url: string; socket: string; tablePref
     cpSync(COMPANION_PLUGIN_DIR, join(content, 'plugins', 'forcesites-companion'), { recursive: true });
     cpSync(TEST_WOOCOMMERCE_PLUGIN_DIR, join(content, 'plugins', 'forcesites-test-woocommerce'), { recursive: true });
     cpSync(join(HERE, 'php', 'test-mu-plugin.php'), join(content, 'mu-plugins', 'forcesites-test.php'));
+    cpSync(join(HERE, 'php', 'test-outbound-endpoint.php'), join(content, 'mu-plugins', 'forcesites-test-outbound.php'));
   }
   writeFileSync(join(www, 'wp-config.php'), wpConfig(www, config));
 }

@@ -4,6 +4,7 @@ import { ConnectionsPage } from '../features/connections/connections-page';
 import { FieldsPage } from '../features/fields/fields-page';
 import { HealthPage } from '../features/health/health-page';
 import { OrdersPage } from '../features/orders/orders-page';
+import { OutboundPage } from '../features/outbound/outbound-page';
 import { SettingsPage } from '../features/settings/settings-page';
 import { SitesPage } from '../features/sites/sites-page';
 import { SyncPage } from '../features/sync/sync-page';
@@ -19,6 +20,7 @@ const PAGES: { readonly [R in RouteId]: () => JSX.Element } = {
   health: HealthPage,
   fields: FieldsPage,
   sync: SyncPage,
+  outbound: OutboundPage,
   orders: OrdersPage,
   activity: ActivityPage,
   settings: SettingsPage,

@@ -5,6 +5,7 @@ export const ROUTES = [
   { id: 'health', label: 'Health' },
   { id: 'fields', label: 'Fields' },
   { id: 'sync', label: 'Sync' },
+  { id: 'outbound', label: 'Outbound messages' },
   { id: 'orders', label: 'Orders' },
   { id: 'activity', label: 'Activity' },
   { id: 'settings', label: 'Settings' },

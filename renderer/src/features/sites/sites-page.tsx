@@ -202,6 +202,9 @@ export function SitesPage() {
                           <button type="button" className="button button-danger-quiet" onClick={() => setDeleting(site)} aria-label={`Delete ${site.name}`}>
                             Delete
                           </button>
+                          <a href={`${routeHref('outbound')}/${encodeURIComponent(site.id)}`} className="button-quiet" aria-label={`Test outbound messages for ${site.name}`}>
+                            Outbound messages
+                          </a>
                         </td>
                       </tr>
                     );
