@@ -42,7 +42,9 @@ export function createWordpressModule(options: WordpressModuleOptions): FeatureM
           password,
           timeoutMs: options.store.getSettings().requestTimeoutSeconds * 1000,
           logger,
-          requiredMetaKeys: (saved?.fieldMapping ?? []).map((entry) => entry.wordpressField),
+          // Mappings name core user fields as is (`email`) and meta keys as `meta:<key>`: only
+          // the meta keys need the companion plugin to expose them.
+          requiredMetaKeys: (saved?.fieldMapping ?? []).flatMap((entry) => (entry.wordpressField.startsWith('meta:') ? [entry.wordpressField.slice('meta:'.length)] : [])),
           ...(options.fetch ? { fetch: options.fetch } : {}),
         });
       },

@@ -55,6 +55,28 @@ describe('sites:check', () => {
     await app.close();
   });
 
+  it('requires the meta keys a saved mapping uses, and only those', async () => {
+    const { app, call } = await start();
+    const saved = await call('sites:save', {
+      name: 'Mapped',
+      wordpressUrl: wordpress.main.url,
+      wordpressUsername: wordpress.main.adminUser,
+      wordpressPassword: wordpress.main.applicationPassword,
+      connectionId: null,
+      objectType: 'Contact',
+      tagMode: 'topics',
+      tagField: null,
+      fieldMapping: [
+        { wordpressField: 'email', salesforceField: 'Email', direction: 'push' },
+        { wordpressField: 'meta:not_exposed_here', salesforceField: 'Title', direction: 'push' },
+      ],
+    });
+    if (!saved.ok) throw new Error(saved.error.message);
+    const answer = await call('sites:check', { siteId: (saved.value as { id: string }).id, wordpressUrl: wordpress.main.url, wordpressUsername: wordpress.main.adminUser });
+    expect(answer).toMatchObject({ ok: true, value: { ready: false, metaKeys: { missing: ['not_exposed_here'] } } });
+    await app.close();
+  });
+
   it('asks for a password when none is typed or saved', async () => {
     const { app, call } = await start();
     expect(await call('sites:check', { wordpressUrl: wordpress.main.url, wordpressUsername: 'admin' })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
