@@ -148,6 +148,17 @@ describe('faults', () => {
     expectOnePerUser(sut.users);
   });
 
+  it('refreshes an expired session and carries on', async () => {
+    const { api } = await registryApi(emu);
+    const sut = syncUnderTest(api, { users: makeUsers(600), concurrency: () => 1, beforeSend: (batchId) => {
+      if (batchId === 2) emu.handle.expireAllSessions();
+    } });
+    emu.handle.resetApiCalls();
+    expect(await sut.service.start('site1')).toMatchObject({ state: 'completed', created: 600, failed: 0 });
+    expect(emu.handle.apiCalls().token).toBe(1);
+    expectOnePerUser(sut.users);
+  });
+
   it('stops with NEEDS_REAUTHORIZATION when the session and the refresh token are gone', async () => {
     const { api } = await registryApi(emu);
     const sut = syncUnderTest(api, { users: makeUsers(50) });
