@@ -64,6 +64,12 @@ describe('layering enforced by lint', () => {
       expect(await importErrors('main/auth/sign-in-service.ts', importing('../sites/site-service'))).toHaveLength(1);
     });
 
+    it('treats every other folder of main/ as a feature, listed or not', async () => {
+      // main/fields exists; nobody listed it: it is still a feature beside the others.
+      expect(await importErrors('main/fields/field-service.ts', importing('../sync/sync-service'))).toHaveLength(1);
+      expect(await importErrors('main/fields/field-service.ts', importing('../salesforce/connection-registry'))).toEqual([]);
+    });
+
     it('lets features import the Salesforce layer and the platform, and never main/app', async () => {
       expect(await importErrors('main/sites/site-service.ts', importing('../platform/profile-store'))).toEqual([]);
       expect(await importErrors('main/health/health-module.ts', importing('../salesforce/connection-registry'))).toEqual([]);
