@@ -1,0 +1,97 @@
+/**
+ * `forcesites` on the app's data folder: a site signed in and saved through the app, then the
+ * CLI (runCli, as bin/forcesites.mjs calls it) on the same folder and keychain — sites,
+ * sync --dry-run, sync with JSON progress lines, the exit codes.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { EXIT, runCli, type CliIo } from '../../../main/cli/forcesites-cli';
+import { useEmulator } from '../../salesforce-emulator/use-emulator';
+import { startAppHarness } from '../app/app-harness';
+import { contactsByEmail } from './support/sync-harness';
+import { startUsersServer, type RunningUsersServer, type UsersServerUser } from './support/users-server';
+
+const emu = useEmulator();
+let wordpress: RunningUsersServer | undefined;
+
+afterEach(async () => {
+  await wordpress?.close();
+  wordpress = undefined;
+});
+
+async function savedSite(users: UsersServerUser[]) {
+  wordpress = await startUsersServer(() => users);
+  const h = await startAppHarness(emu);
+  const finished = await h.signIn();
+  await h.call('sites:save', {
+    name: 'Members',
+    wordpressUrl: wordpress.url,
+    wordpressUsername: wordpress.username,
+    wordpressPassword: wordpress.password,
+    connectionId: finished.connection!.id,
+    objectType: 'Contact',
+    tagMode: 'none',
+    tagField: null,
+    fieldMapping: [
+      { wordpressField: 'email', salesforceField: 'Email', direction: 'both' },
+      { wordpressField: 'last_name', salesforceField: 'LastName', direction: 'both' },
+    ],
+  });
+  await h.app.close();
+  return { dataDir: h.dataDir, secrets: h.secrets };
+}
+
+function io(): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false, env: {}, platform: 'linux' };
+}
+
+const people = (count: number): UsersServerUser[] => Array.from({ length: count }, (_, i) => ({ id: i + 1, username: `cli${i + 1}`, email: `cli${i + 1}@example.org`, firstName: 'Cy', lastName: `Lee ${i + 1}` }));
+
+describe('forcesites CLI', () => {
+  it('lists sites, previews, syncs with JSON lines, and a re-run writes nothing', async () => {
+    const { dataDir, secrets } = await savedSite(people(250));
+    const opts = { secrets };
+    const sites = io();
+    expect(await runCli(['sites', '--json', '--data-dir', dataDir], sites, opts)).toBe(EXIT.ok);
+    expect(JSON.parse(sites.out.join(''))).toEqual([expect.objectContaining({ name: 'Members' })]);
+
+    const dry = io();
+    expect(await runCli(['sync', 'members', '--dry-run', '--data-dir', dataDir], dry, opts)).toBe(EXIT.ok);
+    expect(dry.out.join('')).toMatch(/250 users → 250 to create/);
+    expect(contactsByEmail(emu).has('cli1@example.org')).toBe(false);
+
+    const run = io();
+    expect(await runCli(['sync', 'Members', '--json', '--data-dir', dataDir], run, opts)).toBe(EXIT.ok);
+    const lines = run.out.join('').trim().split('\n').map((line) => JSON.parse(line) as { progress?: { phase: string }; run?: { created: number } });
+    expect(lines.some((line) => line.progress?.phase === 'writing')).toBe(true);
+    expect(lines.at(-1)?.run).toMatchObject({ state: 'completed', created: 250 });
+    expect(contactsByEmail(emu).get('cli250@example.org')).toHaveLength(1);
+
+    const again = io();
+    expect(await runCli(['sync', 'Members', '--data-dir', dataDir], again, opts)).toBe(EXIT.ok);
+    expect(again.out.join('')).toMatch(/completed — 0 created, 0 updated, 250 unchanged/);
+  });
+
+  it('exit codes: 1 when records failed, 5 when WordPress refuses, 3 when the connection needs reauthorizing, 2 for usage', async () => {
+    const users = [...people(3), { id: 4, username: 'nomail', email: 'broken', firstName: 'No', lastName: 'Mail' }];
+    const { dataDir, secrets } = await savedSite(users);
+    const opts = { secrets };
+    expect(await runCli(['sync', 'Members', '--data-dir', dataDir], io(), opts)).toBe(EXIT.failed);
+    wordpress!.failWith(401);
+    const refused = io();
+    expect(await runCli(['sync', 'Members', '--data-dir', dataDir], refused, opts)).toBe(EXIT.wordpress);
+    expect(refused.err.join('')).toMatch(/password|credentials|log/i);
+    wordpress!.failWith(null);
+    emu.handle.configureApp(undefined, 'ForceSites', { refreshTokenPolicy: 'zero' });
+    emu.handle.expireAllSessions();
+    expect(await runCli(['sync', 'Members', '--data-dir', dataDir], io(), opts)).toBe(EXIT.reauthorize);
+    const usage = io();
+    expect(await runCli(['sync', '--data-dir', dataDir], usage, opts)).toBe(EXIT.usage);
+    expect(await runCli(['sync', 'Nope', '--data-dir', dataDir], io(), opts)).toBe(EXIT.usage);
+    expect(await runCli(['frobnicate'], io(), opts)).toBe(EXIT.usage);
+    const signIn = io();
+    expect(await runCli(['sign-in'], signIn, opts)).toBe(EXIT.usage);
+    expect(signIn.err.join('')).toMatch(/needs a browser/);
+  });
+});
