@@ -4,7 +4,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { runCli } = await import('../main/cli/forcesites-cli.ts');
+const { runCli } = await import('../scripts/forcesites-cli.ts');
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

@@ -1,7 +1,8 @@
 /**
  * `forcesites`: the app's services without a window, on the same profiles, local database
- * and keychain (a third edition, like main/electron and main/web: it composes main/app and
- * speaks the same contract through `dispatchInvoke`).
+ * and keychain. A third edition beside main/electron and main/web: it composes main/app and
+ * speaks the same contract through `dispatchInvoke`. It lives in scripts/ (like the demo
+ * server) until main/ has a `cli` layer allowed to import main/app (eslint.config.js).
  *
  *   forcesites sites [--json]
  *   forcesites health [--json]
@@ -16,10 +17,10 @@
  */
 import { homedir } from 'node:os';
 import path from 'node:path';
-import type { InvokeChannel, RequestOf, ResponseOf } from '../../common/contract';
-import type { SyncProgressDto } from '../../common/sync-models';
-import { createApp, type AppOptions } from '../app/create-app';
-import { dispatchInvoke } from '../app/dispatch';
+import type { InvokeChannel, RequestOf, ResponseOf } from '../common/contract';
+import type { SyncProgressDto } from '../common/sync-models';
+import { createApp, type AppOptions } from '../main/app/create-app';
+import { dispatchInvoke } from '../main/app/dispatch';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, reauthorize: 3, apiLimit: 4, wordpress: 5 } as const;
 
@@ -141,7 +142,7 @@ export async function runCli(argv: readonly string[], io: CliIo, appOptions: Par
           io.stdout(`Health: ${report.status}${report.lastError ? ` (${report.lastError})` : ''}\n`);
           for (const card of report.cards) io.stdout(`  ${card.siteName}: ${card.severity} — ${card.headline}${card.problems.length > 0 ? `\n    ${card.problems.join('\n    ')}` : ''}\n`);
         }
-        return report.cards.some((card) => card.connectionState === 'needs-reauthorization') ? EXIT.reauthorize : EXIT.ok;
+        return report.cards.some((card) => card.connectionState.kind === 'needs-reauthorization') ? EXIT.reauthorize : EXIT.ok;
       }
       case 'refresh-fields': {
         const site = await findSite(call, parsed.positional[0]!);
