@@ -1,21 +1,188 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { ErrorDto } from '../../../../common/errors';
+import type { SiteProfileDto } from '../../../../common/models';
+import type { SyncPlanDto, SyncProgressDto, SyncRunDto } from '../../../../common/sync-models';
 import { useSetupProgress } from '../../app/use-setup-progress';
+import { invoke, on, toErrorDto } from '../../bridge';
+import { ConfirmDialog } from '../../ui/confirm-dialog';
 import { EmptyState } from '../../ui/empty-state';
+import { ErrorNotice } from '../../ui/error-notice';
 import { NextStep } from '../../ui/next-step';
 import { PageHeader } from '../../ui/page-header';
+import { RunRecords, runSummary, SyncHistory } from './sync-history';
+import { SyncPreview } from './sync-preview';
 
+const PHASES: { readonly [P in SyncProgressDto['phase']]: string } = {
+  recovering: 'Checking an earlier run',
+  reading: 'Reading WordPress users',
+  'looking-up': 'Looking up Salesforce records',
+  writing: 'Writing to Salesforce',
+  done: 'Finished',
+};
+
+/**
+ * Sync: pick a site, preview what a push would do (nothing is written), run it with a
+ * progress bar and Cancel, and read each run's per-record outcomes.
+ */
 export function SyncPage() {
   const progress = useSetupProgress();
+  const [sites, setSites] = useState<readonly SiteProfileDto[]>([]);
+  const [siteId, setSiteId] = useState<string | null>(null);
+  const [plan, setPlan] = useState<SyncPlanDto | undefined>(undefined);
+  const [busy, setBusy] = useState<'plan' | 'start' | undefined>(undefined);
+  const [error, setError] = useState<ErrorDto | undefined>(undefined);
+  const [live, setLive] = useState<SyncProgressDto | undefined>(undefined);
+  const [runs, setRuns] = useState<readonly SyncRunDto[]>([]);
+  const [openRunId, setOpenRunId] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+
+  useEffect(() => {
+    let active = true;
+    void invoke('sites:list', {}).then((list) => {
+      if (!active) return;
+      const usable = list.filter((site) => site.connectionId !== null);
+      setSites(usable);
+      setSiteId((current) => current ?? usable[0]?.id ?? null);
+    });
+    return () => {
+      active = false;
+    };
+  }, []);
+
+  const loadRuns = useCallback((id: string) => {
+    void invoke('sync:runs', { siteId: id, limit: 50 }).then(setRuns, (failure: unknown) => setError(toErrorDto(failure)));
+  }, []);
+
+  useEffect(() => {
+    if (siteId !== null) loadRuns(siteId);
+  }, [siteId, loadRuns]);
+
+  const chooseSite = (id: string): void => {
+    setSiteId(id);
+    setPlan(undefined);
+    setOpenRunId(null);
+  };
+
+  useEffect(
+    () =>
+      on('sync:progress', (event) => {
+        if (event.siteId !== siteId) return;
+        setLive(event.phase === 'done' ? undefined : event);
+        if (event.phase === 'done' && siteId !== null) loadRuns(siteId);
+      }),
+    [siteId, loadRuns],
+  );
+
+  const preview = async (): Promise<void> => {
+    if (siteId === null) return;
+    setBusy('plan');
+    setError(undefined);
+    try {
+      setPlan(await invoke('sync:plan', { siteId }));
+    } catch (failure) {
+      setError(toErrorDto(failure));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const start = async (confirmed: boolean): Promise<void> => {
+    if (siteId === null) return;
+    setBusy('start');
+    setError(undefined);
+    try {
+      const { runId } = await invoke('sync:start', { siteId, confirmed });
+      setOpenRunId(runId);
+      setPlan(undefined);
+      loadRuns(siteId);
+    } catch (failure) {
+      setError(toErrorDto(failure));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  if (!progress.loading && sites.length === 0) {
+    return (
+      <div className="page">
+        <PageHeader title="Sync">Moving members and their tags between WordPress and Salesforce.</PageHeader>
+        <EmptyState title="Nothing to sync yet">
+          <p>This page pushes a site’s WordPress users to Salesforce, following its field mapping. It previews what would change before anything is written.</p>
+          <NextStep progress={progress} needs="site" />
+        </EmptyState>
+      </div>
+    );
+  }
+
+  const site = sites.find((s) => s.id === siteId);
   return (
     <div className="page">
-      <PageHeader title="Sync">Moving members and their tags between WordPress and Salesforce.</PageHeader>
-      <EmptyState title="Nothing synced yet">
-        <p>
-          This page pushes WordPress users to Salesforce and pulls Salesforce changes back, following each site’s field mapping. It shows a plan of what
-          would change before anything is written, then the progress and result of each run.
-        </p>
-        <NextStep progress={progress} needs="site" />
-        {!progress.loading && progress.connectedSites > 0 && <p className="muted">Sync runs and their results appear here.</p>}
-      </EmptyState>
+      <PageHeader title="Sync">Push a site’s WordPress users to Salesforce: preview first, then run, then read every record’s outcome.</PageHeader>
+      <div className="sync-filters">
+        <label>
+          Site{' '}
+          <select value={siteId ?? ''} onChange={(event) => chooseSite(event.target.value)}>
+            {sites.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="button" onClick={() => void preview()} disabled={busy !== undefined || live !== undefined}>
+          {busy === 'plan' ? 'Previewing…' : 'Preview'}
+        </button>
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => (plan?.estimate.needsConfirmation ? setConfirming(true) : void start(false))}
+          disabled={plan === undefined || busy !== undefined || live !== undefined}
+        >
+          {busy === 'start' ? 'Starting…' : 'Sync now'}
+        </button>
+      </div>
+      {plan === undefined && live === undefined && <p className="muted">Preview first: nothing is written until you press Sync now.</p>}
+      {error !== undefined && <ErrorNotice error={error} title="The sync could not go on." />}
+      {live !== undefined && (
+        <section aria-label="Progress">
+          <p>
+            {PHASES[live.phase]}: {live.done.toLocaleString()} of {live.total.toLocaleString()}
+            {live.rate > 0 ? ` · ${live.rate.toLocaleString()} a second` : ''}
+            {live.etaSeconds !== null ? ` · about ${live.etaSeconds} s left` : ''}
+          </p>
+          <progress max={Math.max(1, live.total)} value={live.done} aria-label={PHASES[live.phase]} />{' '}
+          <button type="button" className="button" onClick={() => siteId !== null && void invoke('sync:cancel', { siteId })}>
+            Cancel
+          </button>
+        </section>
+      )}
+      {plan !== undefined && <SyncPreview plan={plan} />}
+      {confirming && plan !== undefined && (
+        <ConfirmDialog
+          title="Use that many API requests?"
+          confirmLabel="Sync anyway"
+          busyLabel="Starting…"
+          tone="default"
+          onCancel={() => setConfirming(false)}
+          onConfirm={async () => {
+            await start(true);
+            setConfirming(false);
+          }}
+        >
+          <p>
+            This sync needs about {plan.estimate.writeCalls.toLocaleString()} API calls, more than {Math.round(plan.estimate.shareLimit * 100)}% of the{' '}
+            {plan.estimate.remainingDaily?.toLocaleString()} the org has left today.
+          </p>
+        </ConfirmDialog>
+      )}
+      <h2>Runs{site !== undefined ? ` of ${site.name}` : ''}</h2>
+      <SyncHistory runs={runs} onOpen={setOpenRunId} openRunId={openRunId} />
+      {openRunId !== null && (
+        <>
+          <h3>Records of the run {runs.find((run) => run.id === openRunId) ? `(${runSummary(runs.find((run) => run.id === openRunId)!)})` : ''}</h3>
+          <RunRecords runId={openRunId} />
+        </>
+      )}
     </div>
   );
 }

@@ -1,0 +1,127 @@
+import { stringify } from 'csv-stringify/browser/esm/sync';
+import { useEffect, useState } from 'react';
+import type { ErrorDto } from '../../../../common/errors';
+import type { SyncRecordOutcome, SyncRunDto, SyncRunPageDto } from '../../../../common/sync-models';
+import { invoke, toErrorDto } from '../../bridge';
+import { ErrorNotice } from '../../ui/error-notice';
+import { formatTime } from '../../ui/format';
+import { VirtualRows } from './virtual-rows';
+
+const OUTCOMES: readonly SyncRecordOutcome[] = ['created', 'updated', 'unchanged', 'failed', 'invalid', 'conflict', 'recovered'];
+const PAGE = 1_000;
+
+export function runSummary(run: SyncRunDto): string {
+  return `${run.created} created, ${run.updated} updated, ${run.unchanged} unchanged, ${run.failed} failed${run.invalid + run.conflict > 0 ? `, ${run.invalid} invalid, ${run.conflict} conflicts` : ''} · ${run.apiCalls} API calls`;
+}
+
+/** The site's runs, newest first; one opens to its records, filterable and exportable as CSV. */
+export function SyncHistory({ runs, onOpen, openRunId }: { readonly runs: readonly SyncRunDto[]; readonly onOpen: (runId: string) => void; readonly openRunId: string | null }) {
+  if (runs.length === 0) return <p className="muted">No runs yet for this site.</p>;
+  return (
+    <div className="table-wrap">
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th scope="col">Started</th>
+            <th scope="col">State</th>
+            <th scope="col">Result</th>
+            <th scope="col">
+              <span className="visually-hidden">Records</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((run) => (
+            <tr key={run.id} aria-current={run.id === openRunId ? 'true' : undefined}>
+              <td>{formatTime(run.startedAt)}</td>
+              <td>{run.state}</td>
+              <td>
+                {runSummary(run)}
+                {run.message !== null && run.state !== 'completed' && <div className="muted">{run.message}</div>}
+              </td>
+              <td>
+                <button type="button" className="button-quiet" onClick={() => onOpen(run.id)}>
+                  Records
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function RunRecords({ runId }: { readonly runId: string }) {
+  const [outcome, setOutcome] = useState<SyncRecordOutcome | 'all'>('all');
+  const [search, setSearch] = useState('');
+  const [page, setPage] = useState<SyncRunPageDto | undefined>(undefined);
+  const [error, setError] = useState<ErrorDto | undefined>(undefined);
+  useEffect(() => {
+    let active = true;
+    invoke('sync:run', { runId, ...(outcome === 'all' ? {} : { outcome }), ...(search.trim() === '' ? {} : { search: search.trim() }), limit: PAGE }).then(
+      (answer) => active && (setPage(answer), setError(undefined)),
+      (failure: unknown) => active && setError(toErrorDto(failure)),
+    );
+    return () => {
+      active = false;
+    };
+  }, [runId, outcome, search]);
+
+  const exportCsv = (): void => {
+    if (page === undefined) return;
+    const csv = stringify(
+      page.records.map((r) => [r.wpUserId, r.matchValue ?? '', r.salesforceId ?? '', r.outcome, r.errorCode ?? '', r.errorMessage ?? '', r.changes.map((c) => `${c.field}: ${c.old ?? ''} → ${c.new ?? ''}`).join('; ')]),
+      { header: true, columns: ['WordPress user id', 'Match value', 'Salesforce id', 'Outcome', 'Error code', 'Error message', 'Changes'] },
+    );
+    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `forcesites-run-${runId}.csv`;
+    link.click();
+    URL.revokeObjectURL(url);
+  };
+
+  return (
+    <section aria-label="Run records">
+      <div className="sync-filters">
+        <label>
+          Outcome{' '}
+          <select value={outcome} onChange={(event) => setOutcome(event.target.value as SyncRecordOutcome | 'all')}>
+            <option value="all">All</option>
+            {OUTCOMES.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Search <input type="search" value={search} onChange={(event) => setSearch(event.target.value)} placeholder="e-mail, user id or Salesforce id" />
+        </label>
+        <button type="button" className="button" onClick={exportCsv} disabled={page === undefined || page.records.length === 0}>
+          Export CSV
+        </button>
+      </div>
+      {error !== undefined && <ErrorNotice error={error} title="The run’s records could not be loaded." />}
+      {page !== undefined && (
+        <>
+          <p className="muted" role="status">
+            {page.total.toLocaleString()} record{page.total === 1 ? '' : 's'}
+            {page.total > page.records.length ? ` (the first ${page.records.length.toLocaleString()} shown and exported)` : ''}.
+          </p>
+          <VirtualRows
+            label="Records"
+            items={page.records}
+            renderRow={(r) => (
+              <div className={`sync-row sync-row-${r.outcome}`}>
+                <span>#{r.wpUserId}</span> <span>{r.matchValue ?? ''}</span> <span>{r.outcome}</span> <span>{r.salesforceId ?? ''}</span>{' '}
+                <span>{r.errorCode !== null ? `${r.errorCode}: ${r.errorMessage ?? ''}` : r.changes.map((c) => `${c.field}: ${c.old ?? '∅'} → ${c.new ?? '∅'}`).join(' · ')}</span>
+              </div>
+            )}
+          />
+        </>
+      )}
+    </section>
+  );
+}

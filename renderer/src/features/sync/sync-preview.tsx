@@ -1,0 +1,80 @@
+import { useMemo, useState } from 'react';
+import type { SyncClass, SyncPlanDto, SyncPlanRow } from '../../../../common/sync-models';
+import { VirtualRows } from './virtual-rows';
+
+const CLASS_LABELS: { readonly [C in SyncClass]: string } = {
+  create: 'To create',
+  update: 'To update',
+  unchanged: 'Unchanged',
+  invalid: 'Invalid',
+  conflict: 'Conflicts',
+};
+
+function describeRow(row: SyncPlanRow): string {
+  if (row.reason !== null) return row.reason;
+  if (row.changes.length === 0) return 'Nothing to change.';
+  return row.changes.map((change) => `${change.field}: ${change.old ?? '∅'} → ${change.new ?? '∅'}`).join(' · ');
+}
+
+/** The dry-run preview: counts per class, the API-call estimate, and every change, searchable. */
+export function SyncPreview({ plan }: { readonly plan: SyncPlanDto }) {
+  const [search, setSearch] = useState('');
+  const [only, setOnly] = useState<SyncClass | 'all'>('all');
+  const rows = useMemo(() => {
+    const needle = search.trim().toLowerCase();
+    return plan.rows.filter((row) => (only === 'all' || row.class === only) && (needle === '' || `${row.wpUserId} ${row.key ?? ''} ${describeRow(row)}`.toLowerCase().includes(needle)));
+  }, [plan.rows, search, only]);
+  const estimate = plan.estimate;
+  return (
+    <section aria-label="Preview">
+      <ul className="sync-counts">
+        {(Object.keys(CLASS_LABELS) as SyncClass[]).map((name) => (
+          <li key={name}>
+            <strong>{plan.counts[name].toLocaleString()}</strong> {CLASS_LABELS[name].toLowerCase()}
+          </li>
+        ))}
+      </ul>
+      <p>
+        {plan.users.toLocaleString()} WordPress users matched by {plan.matchKind === 'email' ? 'e-mail' : `external id (${plan.matchField})`} to {plan.objectType}. Writing
+        takes about <strong>{estimate.writeCalls.toLocaleString()}</strong> API call{estimate.writeCalls === 1 ? '' : 's'} ({plan.strategy === 'bulk' ? 'Bulk API 2.0' : 'sObject Collections, 200 a call'}); the preview used {estimate.planCalls}.{' '}
+        {estimate.remainingDaily === null ? 'Salesforce did not say how many requests the org has left today.' : `The org has ${estimate.remainingDaily.toLocaleString()} of ${estimate.maxDaily?.toLocaleString() ?? '?'} requests left today.`}
+      </p>
+      {estimate.needsConfirmation && (
+        <div className="notice notice-warning" role="alert">
+          <p className="notice-message">
+            This sync would use more than {Math.round(estimate.shareLimit * 100)}% of the org’s remaining API requests for today. Run it only if nothing else needs them.
+          </p>
+        </div>
+      )}
+      <div className="sync-filters">
+        <label>
+          Search <input type="search" value={search} onChange={(event) => setSearch(event.target.value)} placeholder="e-mail, user id, field or value" />
+        </label>
+        <label>
+          Show{' '}
+          <select value={only} onChange={(event) => setOnly(event.target.value as SyncClass | 'all')}>
+            <option value="all">All</option>
+            {(Object.keys(CLASS_LABELS) as SyncClass[]).map((name) => (
+              <option key={name} value={name}>
+                {CLASS_LABELS[name]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <p className="muted" role="status">
+        {rows.length.toLocaleString()} row{rows.length === 1 ? '' : 's'} shown{plan.rowsTruncated ? ` (the preview lists the first ${plan.rows.length.toLocaleString()}; the counts above cover everyone)` : ''}.
+      </p>
+      <VirtualRows
+        label="Changes"
+        items={rows}
+        renderRow={(row) => (
+          <div className={`sync-row sync-row-${row.class}`} title={describeRow(row)}>
+            <span className="sync-row-user">#{row.wpUserId}</span> <span className="sync-row-key">{row.key ?? '(no key)'}</span> <span className="sync-row-class">{CLASS_LABELS[row.class]}</span>{' '}
+            <span className="sync-row-detail">{describeRow(row)}</span>
+          </div>
+        )}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,106 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { SyncPlanDto, SyncRunDto } from '../../../common/sync-models';
+import { makeConnection, makeSite } from '../factories';
+import { fakeBridge } from '../fake-bridge';
+import { renderApp } from '../render-app';
+
+const plan = (overrides: Partial<SyncPlanDto> = {}): SyncPlanDto => ({
+  siteId: 'site-1',
+  objectType: 'Contact',
+  matchKind: 'email',
+  matchField: 'Email',
+  users: 3,
+  counts: { create: 1, update: 1, unchanged: 0, invalid: 1, conflict: 0 },
+  strategy: 'collections',
+  estimate: { planCalls: 2, writeCalls: 2, remainingDaily: 14_000, maxDaily: 15_000, needsConfirmation: false, shareLimit: 0.5 },
+  rows: [
+    { wpUserId: 3, key: null, class: 'invalid', salesforceId: null, changes: [], reason: 'The WordPress user has no email address to match on.' },
+    { wpUserId: 1, key: 'ann@example.org', class: 'create', salesforceId: null, changes: [{ field: 'LastName', old: null, new: "O'Brien" }], reason: null },
+    { wpUserId: 2, key: 'bob@example.org', class: 'update', salesforceId: '003000000000001AAA', changes: [{ field: 'FirstName', old: 'Rob', new: 'Bob' }], reason: null },
+  ],
+  rowsTruncated: false,
+  plannedAt: '2026-12-01T05:00:00.000Z',
+  ...overrides,
+});
+
+const run = (overrides: Partial<SyncRunDto> = {}): SyncRunDto => ({
+  id: 'run-1', siteId: 'site-1', direction: 'push', state: 'completed', objectType: 'Contact', matchField: 'Email', strategy: 'collections',
+  startedAt: '2026-12-01T05:00:00.000Z', finishedAt: '2026-12-01T05:00:02.000Z', total: 3, created: 1, updated: 1, unchanged: 0, failed: 1, invalid: 0, conflict: 0, apiCalls: 4, errorCode: null, message: null,
+  ...overrides,
+});
+
+function setUp() {
+  const bridge = fakeBridge();
+  bridge.respond('connections:list', [makeConnection({ id: 'conn-1' })]);
+  bridge.respond('sites:list', [makeSite({ id: 'site-1', name: 'Members', connectionId: 'conn-1' })]);
+  bridge.respond('sync:runs', []);
+  return bridge;
+}
+
+describe('Sync page', () => {
+  it('previews the plan (counts, estimate, changes old → new, search) before anything is written', async () => {
+    const bridge = setUp();
+    bridge.respond('sync:plan', plan());
+    await renderApp('sync');
+    expect((await screen.findByRole('button', { name: 'Sync now' })).hasAttribute('disabled')).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    const preview = await screen.findByRole('region', { name: 'Preview' });
+    expect(preview.textContent).toMatch(/about 2 API calls/);
+    expect(preview.textContent).toMatch(/14,000 of 15,000 requests left/);
+    const list = within(preview).getByRole('list', { name: 'Changes' });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(3);
+    expect(list.textContent).toContain("LastName: ∅ → O'Brien");
+    expect(list.textContent).toContain('FirstName: Rob → Bob');
+    fireEvent.change(within(preview).getByRole('searchbox'), { target: { value: 'bob@' } });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(1);
+    expect(bridge.calls.filter((c) => c.channel === 'sync:start')).toEqual([]);
+  });
+
+  it('runs, shows progress with Cancel, then lists the run and its records by outcome', async () => {
+    const bridge = setUp();
+    bridge.respond('sync:plan', plan());
+    bridge.respond('sync:start', { runId: 'run-1' });
+    bridge.respond('sync:cancel', { cancelled: true });
+    bridge.respond('sync:run', (request) => ({ run: run(), total: 1, records: [{ wpUserId: 1, matchValue: 'ann@example.org', salesforceId: null, outcome: request.outcome ?? 'failed', errorCode: 'STRING_TOO_LONG', errorMessage: 'Last Name: data value too large', changes: [] }] }));
+    await renderApp('sync');
+    fireEvent.click(await screen.findByRole('button', { name: 'Preview' }));
+    await screen.findByRole('region', { name: 'Preview' });
+    fireEvent.click(screen.getByRole('button', { name: 'Sync now' }));
+    await waitFor(() => expect(bridge.calls.find((c) => c.channel === 'sync:start')?.request).toEqual({ siteId: 'site-1', confirmed: false }));
+    act(() => bridge.emit('sync:progress', { siteId: 'site-1', runId: 'run-1', phase: 'writing', done: 200, total: 400, rate: 100, etaSeconds: 2 }));
+    const progress = await screen.findByRole('region', { name: 'Progress' });
+    expect(progress.textContent).toMatch(/Writing to Salesforce: 200 of 400/);
+    fireEvent.click(within(progress).getByRole('button', { name: 'Cancel' }));
+    expect(bridge.calls.find((c) => c.channel === 'sync:cancel')?.request).toEqual({ siteId: 'site-1' });
+    bridge.respond('sync:runs', [run()]);
+    act(() => bridge.emit('sync:progress', { siteId: 'site-1', runId: 'run-1', phase: 'done', done: 400, total: 400, rate: 100, etaSeconds: 0 }));
+    expect((await screen.findAllByText(/1 created, 1 updated, 0 unchanged, 1 failed · 4 API calls/)).length).toBeGreaterThan(0);
+    const records = await screen.findByRole('region', { name: 'Run records' });
+    await within(records).findByText(/STRING_TOO_LONG: Last Name: data value too large/);
+    fireEvent.change(within(records).getByRole('combobox'), { target: { value: 'failed' } });
+    await waitFor(() => expect(bridge.calls.filter((c) => c.channel === 'sync:run').at(-1)?.request).toMatchObject({ runId: 'run-1', outcome: 'failed' }));
+  });
+
+  it('asks before a run that would use more than the share of the org’s remaining requests', async () => {
+    const bridge = setUp();
+    bridge.respond('sync:plan', plan({ estimate: { planCalls: 2, writeCalls: 60, remainingDaily: 100, maxDaily: 15_000, needsConfirmation: true, shareLimit: 0.5 } }));
+    bridge.respond('sync:start', { runId: 'run-2' });
+    await renderApp('sync');
+    fireEvent.click(await screen.findByRole('button', { name: 'Preview' }));
+    expect((await screen.findByText(/would use more than 50% of the org’s remaining API requests/)).closest('[role="alert"]')).not.toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Sync now' }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Sync anyway' }));
+    await waitFor(() => expect(bridge.calls.find((c) => c.channel === 'sync:start')?.request).toEqual({ siteId: 'site-1', confirmed: true }));
+  });
+
+  it('shows main’s error and hint when the preview fails', async () => {
+    const bridge = setUp();
+    bridge.fail('sync:plan', { code: 'AUTH_DENIED', message: 'WordPress refused the application password.', hint: 'Create a new application password.' });
+    await renderApp('sync');
+    fireEvent.click(await screen.findByRole('button', { name: 'Preview' }));
+    const message = await screen.findByText('WordPress refused the application password.');
+    expect(message.closest('[role="alert"]')?.textContent).toMatch(/Create a new application password/);
+  });
+});
