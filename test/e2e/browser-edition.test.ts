@@ -10,7 +10,7 @@ import { chromiumAvailable, launchChromium } from './support/chromium';
 import { startDemo, type DemoProcess } from './support/demo-process';
 
 const SCREENSHOTS = 'test-results/screenshots';
-const PAGES = ['Sites', 'Connections', 'Health', 'Fields', 'Sync', 'Orders', 'Activity', 'Settings'] as const;
+const PAGES = ['Sites', 'Connections', 'Health', 'Fields', 'Sync', 'Outbound messages', 'Orders', 'Activity', 'Settings'] as const;
 
 // CI installs Chromium (.ci/run); a developer machine without it gets a clear skip instead.
 describe.skipIf(!chromiumAvailable())('browser edition in Chromium', () => {
@@ -47,7 +47,7 @@ describe.skipIf(!chromiumAvailable())('browser edition in Chromium', () => {
       await nav.getByRole('link', { name, exact: true }).click();
       await page.getByRole('heading', { level: 1, name }).waitFor();
       expect(await nav.getByRole('link', { name, exact: true }).getAttribute('aria-current')).toBe('page');
-      await page.screenshot({ path: `${SCREENSHOTS}/${name.toLowerCase()}.png`, fullPage: true });
+      await page.screenshot({ path: `${SCREENSHOTS}/${name.toLowerCase().replaceAll(" ", "-")}.png`, fullPage: true });
     }
     expect(pageErrors).toEqual([]);
   });
