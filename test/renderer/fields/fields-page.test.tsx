@@ -156,10 +156,10 @@ describe('the mapping editor', () => {
     await screen.findByText(/ForceSites proposed 7 rows/);
     const editor = screen.getByRole('region', { name: 'Field mapping for Lead' });
     fireEvent.keyDown(select('Row 7 direction'), { key: 'n', altKey: true });
-    expect(document.activeElement).toBe(select('Row 8 WordPress field'));
+    await waitFor(() => expect(document.activeElement).toBe(select('Row 8 WordPress field')));
     fireEvent.click(within(editor).getByRole('button', { name: 'Remove row 8' }));
     fireEvent.click(within(editor).getByRole('button', { name: 'Remove row 3' }));
-    expect(document.activeElement).toBe(select('Row 3 WordPress field'));
+    await waitFor(() => expect(document.activeElement).toBe(select('Row 3 WordPress field')));
     expect(select('Row 3 WordPress field').value).toBe('url');
 
     fireEvent.keyDown(select('Row 1 WordPress field'), { key: 's', ctrlKey: true });
