@@ -20,6 +20,7 @@ import { lookupKeys, type LookupApi, type LookupTarget } from './key-lookup';
 import { normalizeKey, type FieldChange, type SalesforceValues } from './push-planner';
 import { backoffDelay, sleep, type RetryPolicy } from './retry';
 import { errorCodeOf, errorMessageOf, failureKind, stopError } from './sync-errors';
+import type { TopicChange } from './push-topics';
 import type { BatchKey, OutcomeRow, SyncJournal } from './sync-journal';
 
 export interface WriteItem {
@@ -29,6 +30,13 @@ export interface WriteItem {
   readonly salesforceId?: string;
   readonly record: SalesforceValues;
   readonly changes: readonly FieldChange[];
+  /** Tag mode topics: the Topics this user's record gains or loses (written after the fields). */
+  readonly topics?: TopicChange;
+}
+
+/** Items with field values to send (a Topics-only change has none). */
+export function withFields(items: readonly WriteItem[]): WriteItem[] {
+  return items.filter((item) => item.kind === 'create' || Object.keys(item.record).length > 0);
 }
 
 export interface Counters {
@@ -91,8 +99,12 @@ function payload(item: WriteItem, operation: CollectionsOperation, target: Looku
 
 /** What a write changes: an update's recorded changes; a create sets every field it sends. */
 export function changesOf(item: WriteItem): readonly FieldChange[] {
-  if (item.kind === 'update' || item.changes.length > 0) return item.changes;
-  return Object.entries(item.record).map(([field, value]) => ({ field, old: null, new: value === null || value === '' ? null : String(value) }));
+  const fields = item.kind === 'update' || item.changes.length > 0 ? item.changes : Object.entries(item.record).map(([field, value]) => ({ field, old: null, new: value === null || value === '' ? null : String(value) }));
+  return item.topics === undefined ? fields : [...fields, topicsChange(item.topics)];
+}
+
+export function topicsChange(change: TopicChange): FieldChange {
+  return { field: 'Topics', old: change.oldNames.length === 0 ? null : change.oldNames.join('; '), new: change.newNames.length === 0 ? null : change.newNames.join('; ') };
 }
 
 function keysOf(items: readonly WriteItem[]): BatchKey[] {
@@ -119,7 +131,7 @@ function outcomeOf(item: WriteItem, result: RecordResult, operation: Collections
 /** Writes every item through Collections, `concurrency` batches in flight. */
 export async function writeWithCollections(context: ExecutorContext, items: readonly WriteItem[]): Promise<void> {
   const batches: { operation: CollectionsOperation; items: readonly WriteItem[] }[] = [];
-  for (const operation of operations(items, context.target)) {
+  for (const operation of operations(withFields(items), context.target)) {
     for (let start = 0; start < operation.items.length; start += COLLECTIONS_BATCH) batches.push({ operation: operation.name, items: operation.items.slice(start, start + COLLECTIONS_BATCH) });
   }
   let next = 0;
@@ -208,7 +220,7 @@ const BULK_OPERATION = { create: 'insert', update: 'update', upsert: 'upsert' } 
 
 /** Writes every item with one Bulk API 2.0 ingest job per operation. */
 export async function writeWithBulk(context: ExecutorContext, items: readonly WriteItem[]): Promise<void> {
-  for (const operation of operations(items, context.target)) {
+  for (const operation of operations(withFields(items), context.target)) {
     if (context.signal.aborted) return;
     await sendBulkJob(context, operation);
   }

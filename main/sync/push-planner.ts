@@ -23,6 +23,8 @@ export interface PushSettings {
   readonly sendEmptyValues: boolean;
   readonly tagMode: TagMode;
   readonly tagField: string | null;
+  /** Tag mode `topics`: remove Topics from a record when the WordPress user no longer has the tag. */
+  readonly removeTopics?: boolean;
   /** The object's describe, when the field cache has it: values are converted and checked as Salesforce would. */
   readonly fields?: readonly SalesforceFieldDto[];
 }
@@ -34,7 +36,7 @@ export interface FieldChange {
 }
 
 export type MappedUser =
-  | { readonly ok: true; readonly wpUserId: number; readonly key: string; readonly values: SalesforceValues }
+  | { readonly ok: true; readonly wpUserId: number; readonly key: string; readonly values: SalesforceValues; readonly tags: readonly string[] }
   | { readonly ok: false; readonly wpUserId: number; readonly key: string | null; readonly reason: string };
 
 export type ExistingRecord = Readonly<Record<string, unknown>> & { readonly Id: string };
@@ -151,7 +153,7 @@ export function mapUser(user: WordpressUser, settings: PushSettings): MappedUser
   if (settings.matchKey.kind === 'external-id' || !Object.keys(values).some((name) => name.toLowerCase() === settings.matchKey.field.toLowerCase())) {
     values[settings.matchKey.field] = key;
   }
-  return { ok: true, wpUserId: user.id, key, values };
+  return { ok: true, wpUserId: user.id, key, values, tags: settings.tagMode === 'topics' ? user.tags : [] };
 }
 
 /** Values compared as text: Salesforce answers numbers and booleans as JSON (REST) or text (Bulk CSV). */

@@ -157,6 +157,12 @@ export class SyncJournal {
     return { total, rows };
   }
 
+  /** The record id of every user the run wrote or found (for the Topics that follow the fields). */
+  recordIds(runId: string): Map<number, string> {
+    const rows = this.#db.all<{ wp_user_id: number; salesforce_id: string }>("SELECT wp_user_id, salesforce_id FROM sync_records WHERE run_id = ? AND salesforce_id IS NOT NULL AND outcome IN ('created', 'updated', 'unchanged', 'recovered')", [runId]);
+    return new Map(rows.map((row) => [row.wp_user_id, row.salesforce_id]));
+  }
+
   /** Runs left `running` by a process that is gone (or by this one, before a restart of the service). */
   abandonedRuns(siteId: string, isLive: (pid: number) => boolean): RunRow[] {
     return this.#db.all<RunRow>("SELECT * FROM sync_runs WHERE site_id = ? AND state = 'running'", [siteId]).filter((run) => run.owner_pid === null || !isLive(run.owner_pid));

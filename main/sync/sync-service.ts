@@ -19,10 +19,11 @@ import type { LocalDatabase } from '../platform/local-database';
 import { COLLECTIONS_BATCH } from '../salesforce/collections';
 import { toSalesforceAppError } from '../salesforce/salesforce-errors';
 import { countScan, lookupKeys, scanKeysBulk, scanKeysRest, LOOKUP_BATCH, type ExistingByKey, type LookupApi, type LookupTarget } from './key-lookup';
-import { changesOf, operations, SyncStopped, writeWithBulk, writeWithCollections, type Counters, type WriteItem } from './push-executor';
+import { changesOf, operations, SyncStopped, withFields, writeWithBulk, writeWithCollections, type Counters, type WriteItem } from './push-executor';
+import { applyTopics, planTopics, topicWriteCalls, type TopicEntity, type TopicFailure, type TopicPlan } from './push-topics';
 import { classify, comparedFields, mapUser, normalizeKey, type MappedUser, type PlannedUser, type PushSettings } from './push-planner';
 import { DEFAULT_RETRY, retryingReads, type RetryPolicy } from './retry';
-import { failureKind, stopError } from './sync-errors';
+import { errorCodeOf, errorMessageOf, failureKind, stopError } from './sync-errors';
 import { recoverUnfinished } from './sync-recovery';
 import { SyncJournal, type OutcomeRow, type RunRow } from './sync-journal';
 
@@ -80,6 +81,7 @@ interface PlanPass {
   readonly strategy: SyncStrategy;
   readonly writeCalls: number;
   readonly target: LookupTarget;
+  readonly topics?: TopicPlan;
 }
 
 export function processIsLive(pid: number): boolean {
@@ -219,6 +221,7 @@ export class SyncService {
       if (pass.strategy === 'bulk') await writeWithBulk(context, pass.writes);
       else await writeWithCollections(context, pass.writes);
       if (signal.aborted) state = 'cancelled';
+      else if (pass.topics !== undefined) await this.#writeTopics(runId, writeApi, pass, counters, (items) => progress('writing', (done += items), pass.writes.length));
     } catch (error) {
       state = 'failed';
       stopped = error instanceof SyncStopped ? error.appError : asAppError(error);
@@ -265,10 +268,44 @@ export class SyncService {
       else if (plan.kind === 'update') writes.push({ kind: 'update', wpUserId: plan.wpUserId, key: plan.key, salesforceId: plan.salesforceId, record: plan.record, changes: plan.changes });
       else settled.push(plan);
     }
-    const strategy: SyncStrategy = writes.length > this.#bulkThreshold() ? 'bulk' : 'collections';
-    const ops = operations(writes, target);
-    const writeCalls = strategy === 'bulk' ? ops.length * (BULK_JOB_CALLS + ESTIMATED_POLLS) : ops.reduce((sum, op) => sum + Math.ceil(op.items.length / COLLECTIONS_BATCH), 0);
-    return { users: mapped.length, settled, counts, writes, strategy, writeCalls, target };
+    let topics: TopicPlan | undefined;
+    if (settings.tagMode === 'topics') {
+      topics = await this.#planTopics(api, settings, mapped, writes, settled, counts, counters);
+    }
+    const fieldWrites = withFields(writes);
+    const strategy: SyncStrategy = fieldWrites.length > this.#bulkThreshold() ? 'bulk' : 'collections';
+    const ops = operations(fieldWrites, target);
+    const writeCalls =
+      (strategy === 'bulk' ? ops.length * (BULK_JOB_CALLS + ESTIMATED_POLLS) : ops.reduce((sum, op) => sum + Math.ceil(op.items.length / COLLECTIONS_BATCH), 0)) + (topics ? topicWriteCalls(topics) : 0);
+    return { users: mapped.length, settled, counts, writes, strategy, writeCalls, target, ...(topics ? { topics } : {}) };
+  }
+
+  /**
+   * Topics for every user that has (or gets) a record: what to assign and remove. A user whose
+   * fields are unchanged but whose Topics differ becomes an update with only a Topics change.
+   */
+  async #planTopics(api: LookupApi, settings: PushSettings, mapped: readonly MappedUser[], writes: WriteItem[], settled: PlannedUser[], counts: Record<SyncClass, number>, counters: Counters): Promise<TopicPlan> {
+    const tags = new Map<number, readonly string[]>();
+    for (const user of mapped) if (user.ok) tags.set(user.wpUserId, user.tags);
+    const entities: TopicEntity[] = [
+      ...writes.map((item) => ({ wpUserId: item.wpUserId, salesforceId: item.salesforceId ?? null, tags: tags.get(item.wpUserId) ?? [] })),
+      ...settled.flatMap((plan) => (plan.kind === 'unchanged' ? [{ wpUserId: plan.wpUserId, salesforceId: plan.salesforceId, tags: tags.get(plan.wpUserId) ?? [] }] : [])),
+    ];
+    const plan = await planTopics(api, entities, { removeMissing: settings.removeTopics === true, counters });
+    writes.forEach((item, index) => {
+      const change = plan.changes.get(item.wpUserId);
+      if (change !== undefined) writes[index] = { ...item, topics: change };
+    });
+    for (let index = settled.length - 1; index >= 0; index--) {
+      const plan0 = settled[index]!;
+      const change = plan0.kind === 'unchanged' ? plan.changes.get(plan0.wpUserId) : undefined;
+      if (plan0.kind !== 'unchanged' || change === undefined) continue;
+      settled.splice(index, 1);
+      counts.unchanged -= 1;
+      counts.update += 1;
+      writes.push({ kind: 'update', wpUserId: plan0.wpUserId, key: plan0.key, salesforceId: plan0.salesforceId, record: {}, changes: [], topics: change });
+    }
+    return plan;
   }
 
   /**
@@ -317,6 +354,39 @@ export class SyncService {
       rowsTruncated: all.length > limit,
       plannedAt: this.#nowIso(),
     };
+  }
+
+  /** After the fields: Topics created once, assigned, removed; failures recorded per user. */
+  async #writeTopics(runId: string, writeApi: LookupApi, pass: PlanPass, counters: Counters, onSettled: (items: number) => void): Promise<void> {
+    const topics = pass.topics!;
+    // Updates name their record; creates learned theirs from Salesforce (the journal has it).
+    const written = this.journal.recordIds(runId);
+    const recordIds = new Map<number, string>();
+    for (const item of pass.writes) {
+      const id = item.kind === 'update' ? item.salesforceId : written.get(item.wpUserId);
+      if (item.topics !== undefined && id !== undefined) recordIds.set(item.wpUserId, id);
+    }
+    let failures: TopicFailure[];
+    try {
+      failures = await applyTopics(writeApi, topics, recordIds, { concurrency: this.#options.concurrency?.() ?? DEFAULT_CONCURRENCY, counters });
+    } catch (error) {
+      if (failureKind(error) === 'stop') throw new SyncStopped(stopError(error));
+      failures = [...topics.changes.keys()].map((wpUserId) => ({ wpUserId, code: errorCodeOf(error), message: `Topics: ${errorMessageOf(error)}` }));
+    }
+    const failed = new Map(failures.map((f) => [f.wpUserId, f]));
+    const rows: OutcomeRow[] = [];
+    let topicOnly = 0;
+    for (const item of pass.writes) {
+      if (item.topics === undefined) continue;
+      const failure = failed.get(item.wpUserId);
+      const salesforceId = recordIds.get(item.wpUserId) ?? item.salesforceId ?? null;
+      const fieldsSent = item.kind === 'create' || Object.keys(item.record).length > 0;
+      if (!fieldsSent) topicOnly += 1;
+      if (failure !== undefined) rows.push({ wpUserId: item.wpUserId, matchValue: item.key, salesforceId, outcome: 'failed', errorCode: failure.code, errorMessage: failure.message, changes: changesOf(item) });
+      else if (!fieldsSent && recordIds.has(item.wpUserId)) rows.push({ wpUserId: item.wpUserId, matchValue: item.key, salesforceId, outcome: 'updated', changes: changesOf(item) });
+    }
+    this.journal.record(runId, rows);
+    onSettled(topicOnly);
   }
 
   /** Unchanged, invalid and conflict users are settled without a write: recorded in chunks. */

@@ -10,7 +10,7 @@ const settings: PushSettings = { ...BASIC_SETTINGS, tagMode: 'picklist', tagFiel
 describe('mapUser', () => {
   it('maps push fields byte-exact, skips pull-only ones, joins picklist tags and carries the key', () => {
     const mapped = mapUser(makeUser(7, { lastName: "O'Brien 🙂", description: 'not pushed', tags: ['Gold', 'Events, 2024'] }), settings);
-    expect(mapped).toEqual({ ok: true, wpUserId: 7, key: 'user7@example.org', values: { Email: 'user7@example.org', FirstName: 'First7', LastName: "O'Brien 🙂", Interests__c: 'Gold;Events, 2024' } });
+    expect(mapped).toEqual({ ok: true, wpUserId: 7, key: 'user7@example.org', values: { Email: 'user7@example.org', FirstName: 'First7', LastName: "O'Brien 🙂", Interests__c: 'Gold;Events, 2024' }, tags: [] });
   });
 
   it('refuses users without a usable e-mail when matching by e-mail, with the reason', () => {
