@@ -23,6 +23,7 @@ import type { ActivityEntry, AppInfo, Banner, ConnectionDto, PendingSignInDto, S
 import type { SyncPlanDto, SyncProgressDto, SyncRunDto, SyncRunPageDto } from './sync-models';
 import type { FieldsStateDto, MappingPreviewDto, ObjectListDto, SiteExportDto, WordpressFieldsDto } from './fields-models';
 import type { OutboundRecordListDto, OutboundSettingsDto, OutboundTestResult } from './outbound-models';
+import type { OrderSettings, OrdersPlanDto, OrdersProgressDto, OrdersReconcileDto, OrdersRunDto, OrdersRunPageDto } from './orders-models';
 
 /** Carries a type through a runtime table; the value itself is an empty object. */
 export interface Typed<T> {
@@ -96,6 +97,19 @@ export const INVOKE = {
   'outbound:records': answers<OutboundRecordListDto>(),
   /** "Send test message": delivers as Salesforce would and checks each step. */
   'outbound:test': answers<OutboundTestResult>(),
+  /** A site's WooCommerce order settings, with their defaults. */
+  'orders:settings': answers<OrderSettings>(),
+  'orders:save-settings': answers<OrderSettings>(),
+  /** Dry-run preview of sending a site's orders (or only `orderIds`): classes, records created first, calls. */
+  'orders:plan': answers<OrdersPlanDto>(),
+  /** Sends (or replays `orderIds`); answers once the run is recorded (progress on orders:progress). */
+  'orders:send': answers<{ runId: string }>(),
+  'orders:cancel': answers<{ cancelled: boolean }>(),
+  'orders:runs': answers<readonly OrdersRunDto[]>(),
+  /** A run and a page of its per-order outcomes. */
+  'orders:run': answers<OrdersRunPageDto>(),
+  /** WooCommerce against Salesforce: missing, failed (Salesforce's error), totals that differ. */
+  'orders:reconcile': answers<OrdersReconcileDto>(),
 } as const;
 
 export const EVENTS = {
@@ -109,6 +123,8 @@ export const EVENTS = {
   'health:changed': carries<HealthChangedEvent>(),
   /** A sync's phase, done/total, rate and ETA (throttled). */
   'sync:progress': carries<SyncProgressDto>(),
+  /** An orders run's phase and done/total (throttled). */
+  'orders:progress': carries<OrdersProgressDto>(),
 } as const;
 
 export type InvokeChannel = keyof typeof INVOKE;

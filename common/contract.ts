@@ -214,6 +214,45 @@ export const requestSchemas = {
       includeSessionId: z.boolean().optional(),
     })
     .strict(),
+  'orders:settings': z.object({ siteId: id }).strict(),
+  'orders:save-settings': z
+    .object({
+      siteId: id,
+      settings: z
+        .object({
+          statuses: z.array(z.string().trim().min(1).max(40).regex(/^[a-z0-9_-]+$/, 'a WooCommerce status such as completed')).min(1).max(20),
+          dateMode: z.enum(['all', 'since-last-sync', 'range']),
+          dateFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').nullable(),
+          dateTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').nullable(),
+          draftStatus: z.string().trim().min(1).max(100).nullable(),
+          activatedStatus: z.string().trim().min(1).max(100).nullable(),
+          activate: z.boolean(),
+          accountStrategy: z.enum(['contact-account', 'per-customer', 'default-account']),
+          defaultAccountId: salesforceId.nullable(),
+          productMappings: z.array(z.object({ wooProductId: z.number().int().min(1), product2Id: salesforceId }).strict()).max(5000),
+          createMissingProducts: z.boolean(),
+          pricebookId: salesforceId.nullable(),
+          orderKeyField: apiName.nullable(),
+          orderKeyPrefix: z.string().max(40).regex(/^[A-Za-z0-9_.:-]*$/, 'letters, digits and _ . : -'),
+          orgCurrency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD').nullable(),
+        })
+        .partial()
+        .strict(),
+    })
+    .strict(),
+  'orders:plan': z.object({ siteId: id, orderIds: z.array(z.number().int().min(1)).min(1).max(10_000).optional() }).strict(),
+  'orders:send': z.object({ siteId: id, orderIds: z.array(z.number().int().min(1)).min(1).max(10_000).optional() }).strict(),
+  'orders:cancel': z.object({ siteId: id }).strict(),
+  'orders:runs': z.object({ siteId: id.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  'orders:run': z
+    .object({
+      runId: id,
+      outcome: z.enum(['created', 'updated', 'unchanged', 'locked', 'invalid', 'failed', 'recovered']).optional(),
+      offset: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    })
+    .strict(),
+  'orders:reconcile': z.object({ siteId: id }).strict(),
 } as const satisfies { readonly [C in InvokeChannel]: z.ZodType };
 
 /** The request of a channel, derived from its schema (the one declaration of it). */

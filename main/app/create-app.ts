@@ -9,6 +9,7 @@ import type { AppInfo, DemoOrgInfo, Edition } from '../../common/models';
 import { createAuthModule, type AuthModule } from '../auth/auth-module';
 import { createFieldsModule, type FieldsModule } from '../fields/fields-module';
 import { createHealthModule, type HealthModule } from '../health/health-module';
+import { createOrdersModule } from '../orders/orders-module';
 import { createOutboundModule, type OutboundModuleOptions } from '../outbound/outbound-module';
 import { EventBus } from '../platform/event-bus';
 import { localDatabasePath, openLocalDatabase } from '../platform/local-database';
@@ -213,6 +214,34 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
       for await (const page of client.users({ signal })) yield { items: page.items, total: page.total };
     },
   });
+  // Orders: WooCommerce orders through the WordPress client (the port is made here), settings
+  // on the site profile, journal and history in the local database.
+  const orders = createOrdersModule({
+    db: database,
+    bus,
+    registry,
+    site: findSite,
+    log: logger,
+    loadSettings: (siteId) => store.getSite(siteId)?.orders,
+    saveSettings: (siteId, settings) => {
+      const site = store.getSite(siteId);
+      if (site !== undefined) store.saveSite({ ...site, orders: settings });
+    },
+    readOrders: async function* (siteId, query, signal) {
+      const site = findSite(siteId);
+      if (site === undefined) return;
+      const client = new WordpressClient({
+        siteUrl: site.wordpressUrl,
+        username: site.wordpressUsername,
+        password: () => sites.service.getWordpressPassword(siteId),
+        timeoutMs: store.getSettings().requestTimeoutSeconds * 1000,
+        allowHttp: options.allowLoopbackHttp,
+        logger,
+        concurrency: 4,
+      });
+      for await (const page of client.orders({ status: query.statuses, ...(query.after ? { after: query.after } : {}), signal })) yield { items: page.items, total: page.total };
+    },
+  });
   const auth = createAuthModule({
     registry,
     bus,
@@ -247,9 +276,10 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     ...fields.handlers,
     ...sync.handlers,
     ...outbound.handlers,
+    ...orders.handlers,
   };
 
-  const modules = [sites, wordpress, auth, health, fields, sync, outbound];
+  const modules = [sites, wordpress, auth, health, fields, sync, outbound, orders];
   for (const module of modules) module.start();
   activity.add('info', 'app', `ForceSites ${options.appVersion} started (${options.edition === 'electron' ? 'desktop app' : 'browser edition'}).`);
 

@@ -68,6 +68,14 @@ export function routeDomainEvents(targets: EventRoutingTargets): () => void {
       else if (run.state === 'cancelled') activity.add('info', 'sync', `Sync of "${siteName}" cancelled: ${counts}.`);
       else activity.add('error', 'sync', `Sync of "${siteName}" stopped: ${run.message ?? run.errorCode ?? 'unknown error'} (${counts}).`);
     }),
+    bus.on('orders.progress', (progress) => emit('orders:progress', progress)),
+    bus.on('orders.finished', ({ run, siteName }) => {
+      const counts = `${run.created} created, ${run.updated} updated, ${run.unchanged} unchanged, ${run.failed} failed${run.invalid + run.locked > 0 ? `, ${run.invalid} not sendable, ${run.locked} activated and different` : ''}; ${run.apiCalls} API calls`;
+      const what = run.kind === 'replay' ? 'Order replay' : 'Orders';
+      if (run.state === 'completed') activity.add(run.failed > 0 ? 'warning' : 'info', 'sync', `${what} of "${siteName}" sent: ${counts}.`);
+      else if (run.state === 'cancelled') activity.add('info', 'sync', `${what} of "${siteName}" cancelled: ${counts}.`);
+      else activity.add('error', 'sync', `${what} of "${siteName}" stopped: ${run.message ?? run.errorCode ?? 'unknown error'} (${counts}).`);
+    }),
   ];
   return () => {
     for (const off of offs) off();

@@ -12,6 +12,7 @@
 import type { HealthChange, HealthReport } from '../../common/health-models';
 import type { ConnectionDto, ReauthorizationCause, SignInFinished, SiteProfileDto } from '../../common/models';
 import type { SyncProgressDto, SyncRunDto } from '../../common/sync-models';
+import type { OrdersProgressDto, OrdersRunDto } from '../../common/orders-models';
 import { silentLogger, type Logger } from './logger';
 
 export interface DomainEvents {
@@ -41,6 +42,10 @@ export interface DomainEvents {
   'sync.progress': SyncProgressDto;
   /** A sync run ended: completed, cancelled or stopped (the run says which and why). */
   'sync.finished': { readonly run: SyncRunDto; readonly siteName: string };
+  /** An orders run's progress (already throttled). */
+  'orders.progress': OrdersProgressDto;
+  /** An orders run ended: completed, cancelled or stopped. */
+  'orders.finished': { readonly run: OrdersRunDto; readonly siteName: string };
   /** Something the admin should see in the Activity page that fits no other event. */
   'activity.note': { readonly level: 'info' | 'warning' | 'error'; readonly area: 'auth' | 'sites' | 'health' | 'sync' | 'app'; readonly message: string };
 }

@@ -5,6 +5,7 @@
  */
 import type { FieldDefault, MatchKey } from '../../common/fields-models';
 import type { ConnectionState, FieldMappingEntry, Settings, TagMode } from '../../common/models';
+import type { StoredOrderSettings } from '../../common/orders-models';
 
 export interface ConnectionRecord {
   readonly id: string;
@@ -47,6 +48,9 @@ export interface SiteRecord {
   readonly recordTypeId?: string | null;
   readonly sendEmptyValues?: boolean;
   readonly fieldDefaults?: readonly FieldDefault[];
+  // WooCommerce orders settings (issue 14). Optional, and each property in it too: read with
+  // DEFAULT_ORDER_SETTINGS (common/orders-models.ts).
+  readonly orders?: StoredOrderSettings;
 }
 
 export interface ProfileData {
@@ -104,6 +108,35 @@ const connectionSchema = {
   },
 } as const;
 
+const sfId = { type: 'string', pattern: '^[A-Za-z0-9]{15,18}$' } as const;
+const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+
+const ordersSettingsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    statuses: { type: 'array', maxItems: 20, items: shortText(40) },
+    dateMode: { enum: ['all', 'since-last-sync', 'range'] },
+    dateFrom: { anyOf: [isoDate, { type: 'null' }] },
+    dateTo: { anyOf: [isoDate, { type: 'null' }] },
+    draftStatus: { anyOf: [shortText(100), { type: 'null' }] },
+    activatedStatus: { anyOf: [shortText(100), { type: 'null' }] },
+    activate: { type: 'boolean' },
+    accountStrategy: { enum: ['contact-account', 'per-customer', 'default-account'] },
+    defaultAccountId: { anyOf: [sfId, { type: 'null' }] },
+    productMappings: {
+      type: 'array',
+      maxItems: 5000,
+      items: { type: 'object', additionalProperties: false, required: ['wooProductId', 'product2Id'], properties: { wooProductId: { type: 'integer', minimum: 1 }, product2Id: sfId } },
+    },
+    createMissingProducts: { type: 'boolean' },
+    pricebookId: { anyOf: [sfId, { type: 'null' }] },
+    orderKeyField: { anyOf: [shortText(80), { type: 'null' }] },
+    orderKeyPrefix: shortText(40),
+    orgCurrency: { anyOf: [{ type: 'string', pattern: '^[A-Z]{3}$' }, { type: 'null' }] },
+  },
+} as const;
+
 const siteSchema = {
   type: 'object',
   additionalProperties: false,
@@ -152,6 +185,8 @@ const siteSchema = {
       maxItems: 100,
       items: { type: 'object', additionalProperties: false, required: ['salesforceField', 'value'], properties: { salesforceField: shortText(80), value: shortText(255) } },
     },
+    // Optional, added after schema 1 (issue 14).
+    orders: ordersSettingsSchema,
   },
 } as const;
 
