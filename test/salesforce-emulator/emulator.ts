@@ -15,6 +15,7 @@ import type { OAuthError } from './org';
 import { ApiCallCounter, RequestLog } from './request-log';
 import type { ApiCallCounts, RequestLogSnapshot } from './request-log';
 import { registerVirtualSObjects } from './virtual/virtual-sobjects';
+import { patchStreamingSettings, StreamingHub, type OrgStream, type RetainedEvent, type StreamingSettings } from './streaming/org-stream';
 
 export interface OrgSpec {
   readonly name?: string;
@@ -127,6 +128,8 @@ export class Emulator {
   readonly faults = new Faults();
   readonly log: RequestLog;
   readonly apiCounter = new ApiCallCounter();
+  /** The Streaming API: change events and CometD clients per org. */
+  readonly streaming: StreamingHub;
   private readonly startLatencyMs: number;
   private latency = 0;
   private readonly createOrgData: CreateOrgData;
@@ -143,6 +146,7 @@ export class Emulator {
     this.defaultOrgSpec = init.defaultOrg ?? {};
     this.onReset = init.onReset;
     this.log = new RequestLog(init.requestLogCapacity ?? 100_000);
+    this.streaming = new StreamingHub(init.clock);
     this.startLatencyMs = validLatency(init.latencyMs ?? 0);
     this.latency = this.startLatencyMs;
     this.buildOrg(this.defaultOrgSpec);
@@ -182,6 +186,7 @@ export class Emulator {
     for (const a of spec.apps ?? DEFAULT_APPS) org.addApp(a);
     registerVirtualSObjects(org);
     for (const [sobject, enabled] of Object.entries(spec.topicsEnabled ?? {})) data.setTopicsEnabled(sobject, enabled);
+    this.streaming.attach(id, data);
     this.orgList.push(org);
     this.orgsById.set(id, org);
     this.orgsById.set(id.slice(0, 15), org);
@@ -190,6 +195,8 @@ export class Emulator {
 
   /** Back to the start-up state: the default org rebuilt with the same ids, other orgs gone. */
   reset(): EmulatorDescription {
+    // Held long polls are answered 403::Unknown client, as after a server restart.
+    this.streaming.closeAll();
     this.orgList = [];
     this.orgsById.clear();
     this.faults.clear();
@@ -499,6 +506,51 @@ export class Emulator {
 
   resetApiCalls(): void {
     this.apiCounter.clear();
+  }
+
+  // ------------------------------------------------------------------ Streaming API (CometD, change events)
+
+  private orgStream(orgId: string | undefined): OrgStream {
+    const org = this.org(orgId);
+    const stream = this.streaming.stream(org.id);
+    if (!stream) throw new RangeError(`org ${org.id} has no streaming state`);
+    return stream;
+  }
+
+  /** Which objects send change events, and the CometD timings (see README, "Streaming API"). */
+  configureStreaming(orgId: string | undefined, patch: Partial<StreamingSettings>): StreamingSettings {
+    const stream = this.orgStream(orgId);
+    stream.settings = patchStreamingSettings(stream.settings, patch);
+    return stream.settings;
+  }
+
+  streamingSettings(orgId?: string): StreamingSettings {
+    return this.orgStream(orgId).settings;
+  }
+
+  /** Retained change events, oldest first (older than the retention are gone). */
+  changeEvents(orgId?: string, options: { channel?: string; after?: number } = {}): RetainedEvent[] {
+    return this.orgStream(orgId).retained(options);
+  }
+
+  /** The CometD clients the server knows. */
+  streamingClients(orgId?: string): { clientId: string; userId: string; subscriptions: string[]; queued: number; polling: boolean }[] {
+    return [...this.orgStream(orgId).clients.values()].map((client) => ({
+      clientId: client.id,
+      userId: client.userId,
+      subscriptions: [...client.subscriptions],
+      queued: client.queue.length,
+      polling: client.held !== undefined,
+    }));
+  }
+
+  /**
+   * The server forgets every client, as after a restart: a held poll is answered
+   * `403::Unknown client` and the client must handshake and subscribe again (replaying from
+   * its last replay id). Returns how many were dropped.
+   */
+  dropStreamingClients(orgId?: string): number {
+    return this.orgStream(orgId).dropClients();
   }
 }
 

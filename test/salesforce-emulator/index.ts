@@ -92,6 +92,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     port,
     handle: ready,
     describe: () => ready.describe(),
-    close: () => server.close(),
+    close: async () => {
+      // Answer held long polls first, so their timers do not keep the process alive.
+      ready.streaming.closeAll();
+      await server.close();
+    },
   };
 }

@@ -15,6 +15,7 @@ export type RequestKind =
   | 'bulk'
   | 'usage'
   | 'metadata'
+  | 'streaming'
   | 'control'
   | 'other';
 

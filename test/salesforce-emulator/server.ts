@@ -17,6 +17,7 @@ import { handleIdentity, handleRevoke, handleToken, handleUserinfo } from './oau
 import { apiCallKind } from './request-log';
 import type { RequestKind } from './request-log';
 import { handleRest, kindOf } from './rest/rest-api';
+import { handleCometd } from './streaming/cometd-endpoint';
 
 interface Outcome {
   status: number;
@@ -159,6 +160,10 @@ async function route(emulator: Emulator, authorizeState: AuthorizeState, req: In
     return { status: 404, kind: path.startsWith('/services/data') ? 'rest' : 'other' };
   }
   if (path === '/services/data' || path.startsWith('/services/data/')) return handleRest(emulator, req, res, url, body);
+  if (path === '/cometd' || path.startsWith('/cometd/')) {
+    const cometd = await handleCometd(emulator, req, res, url, body);
+    return { status: cometd.status, kind: 'streaming', ...(cometd.orgId ? { orgId: cometd.orgId } : {}) };
+  }
   if (path.startsWith('/services/Soap/m/')) {
     const soap = handleMetadataSoap(emulator, req, res, url, body);
     return { status: soap.status, kind: 'metadata', ...(soap.orgId ? { orgId: soap.orgId } : {}) };

@@ -60,6 +60,10 @@ export const CONTROL_ROUTES = [
   'POST   /__emulator/orgs/{orgId}/objects               add a custom object {name, label, labelPlural?, nameField?, fields?, topicsEnabled?}',
   'PUT    /__emulator/orgs/{orgId}/topics/{sObject}      {enabled}',
   'POST   /__emulator/orgs/{orgId}/record-types/{sObject} add a record type {name, developerName?, description?, active?, default?} → {id}',
+  'GET    /__emulator/orgs/{orgId}/streaming             {settings, clients}: change data capture objects, CometD timings and clients',
+  'PATCH  /__emulator/orgs/{orgId}/streaming             {changeDataCapture?, connectTimeoutMs?, clientExpiryMs?, maxEventsPerConnect?, retentionMs?}',
+  'POST   /__emulator/orgs/{orgId}/streaming/drop-clients the server forgets every CometD client (403::Unknown client) → {dropped}',
+  'GET    /__emulator/orgs/{orgId}/change-events         retained change events ?channel=&after= → {events}',
   'GET    /__emulator/clock                              {now}',
   'POST   /__emulator/clock                              advance {ms?|seconds?|minutes?|hours?|days?} → {now}',
   'GET    /__emulator/faults                             current fault settings',
@@ -219,6 +223,18 @@ function orgRoute(emulator: Emulator, method: string, orgId: string, resource: s
       if (!name) return undefined;
       emulator.setTopicsEnabled(orgId, name, parseJson(body).enabled !== false);
       return { ok: true };
+    case 'GET streaming':
+      if (name) return undefined;
+      return { settings: emulator.streamingSettings(orgId), clients: emulator.streamingClients(orgId) };
+    case 'PATCH streaming':
+    case 'PUT streaming':
+      if (name) return undefined;
+      return { settings: emulator.configureStreaming(orgId, parseJson(body)) };
+    case 'POST streaming':
+      if (name !== 'drop-clients') return undefined;
+      return { dropped: emulator.dropStreamingClients(orgId) };
+    case 'GET change-events':
+      return { events: emulator.changeEvents(orgId, { ...(q.get('channel') ? { channel: q.get('channel')! } : {}), ...(num(q.get('after')) !== undefined ? { after: num(q.get('after')) } : {}) }) };
     default:
       return undefined;
   }

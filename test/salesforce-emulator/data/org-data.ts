@@ -15,8 +15,9 @@ import { topicRules } from './rules/topics';
 import { changedField } from './schema/field-changes';
 import { buildField, customFieldSpec } from './schema/field-template';
 import { SchemaRegistry } from './schema/registry';
-import type { BulkQuerySettings, CustomFieldSpec, CustomObjectSpec, DataRequest, DataResponse, FieldChangeSpec, OrgData, OrgDataOptions, RecordTypeSpec, VirtualSObject } from './seam';
-import { RecordStore } from './store/record-store';
+import type { SObjectSchema } from './schema/sobject-schema';
+import type { BulkQuerySettings, CustomFieldSpec, CustomObjectSpec, DataRequest, DataResponse, FieldChangeSpec, OrgData, OrgDataOptions, RecordChange, RecordTransaction, RecordTypeSpec, VirtualSObject } from './seam';
+import { RecordStore, type StoreChange } from './store/record-store';
 
 class OrgDataImpl implements OrgData {
   private registry = new SchemaRegistry();
@@ -26,6 +27,9 @@ class OrgDataImpl implements OrgData {
   private readonly state: OrgState;
   /** RecordType rows added by addRecordType: put back after a data reset, dropped with the schema. */
   private recordTypeRows: Record<string, unknown>[] = [];
+  private readonly changeListeners = new Set<(transaction: RecordTransaction) => void>();
+  /** The API the request being handled came through (change events' changeOrigin). */
+  private origin = '';
 
   constructor(private readonly options: OrgDataOptions) {
     this.ids = new IdGenerator(options.orgId);
@@ -50,6 +54,39 @@ class OrgDataImpl implements OrgData {
     };
     for (const schema of this.registry.all()) this.store.addTable(schema);
     this.seedStandardData();
+    this.store.onCommit((changes) => this.announce(changes));
+  }
+
+  private announce(changes: readonly StoreChange[]): void {
+    if (this.changeListeners.size === 0) return;
+    const compounds = new Map<SObjectSchema, ReadonlyMap<string, string>>();
+    const compoundFieldsOf = (schema: SObjectSchema): ReadonlyMap<string, string> => {
+      let map = compounds.get(schema);
+      if (map === undefined) {
+        map = new Map(schema.fields.filter((field) => field.compoundFieldName !== null).map((field) => [field.name, field.compoundFieldName as string]));
+        compounds.set(schema, map);
+      }
+      return map;
+    };
+    const transaction: RecordTransaction = {
+      origin: this.origin,
+      changes: changes.map(
+        (change): RecordChange => ({
+          sobject: change.table.schema.name,
+          id: change.id,
+          changeType: change.before === undefined ? 'CREATE' : change.after === undefined ? 'DELETE' : 'UPDATE',
+          before: change.before ?? null,
+          after: change.after ?? null,
+          compoundFields: compoundFieldsOf(change.table.schema),
+        }),
+      ),
+    };
+    for (const listener of [...this.changeListeners]) listener(transaction);
+  }
+
+  onRecordChanges(listener: (transaction: RecordTransaction) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   private buildEngine(): DmlEngine {
@@ -75,7 +112,16 @@ class OrgDataImpl implements OrgData {
   }
 
   handle(request: DataRequest): DataResponse {
-    return dispatch(this.state, request);
+    // Every write the data half does happens inside this synchronous call (Bulk jobs run on a
+    // status poll), so the origin is right for all of them. UNCONFIRMED: the exact origin
+    // Salesforce writes for Bulk API 2.0; the emulator says rest for every REST resource.
+    const previous = this.origin;
+    this.origin = `com/salesforce/api/rest/${request.version}`;
+    try {
+      return dispatch(this.state, request);
+    } finally {
+      this.origin = previous;
+    }
   }
 
   seed(sobject: string, records: readonly Record<string, unknown>[]): string[] {

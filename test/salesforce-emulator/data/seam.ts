@@ -144,6 +144,30 @@ export interface OrgData {
    */
   changeField?(sobject: string, field: string, change: FieldChangeSpec): void;
   removeField?(sobject: string, field: string): void;
+  /**
+   * Optional (added for the Streaming API, backward compatible): told of every committed
+   * transaction's record writes — REST, Collections, Bulk, seeds — never of a write that was
+   * rolled back. The core turns them into Change Data Capture events. Returns the unsubscribe.
+   */
+  onRecordChanges?(listener: (transaction: RecordTransaction) => void): () => void;
+}
+
+/** One committed write of a record (the core's change events are built from these). */
+export interface RecordChange {
+  readonly sobject: string;
+  readonly id: string;
+  readonly changeType: 'CREATE' | 'UPDATE' | 'DELETE';
+  /** The record before the write (null for a create) and after it (null for a delete). */
+  readonly before: Readonly<Record<string, unknown>> | null;
+  readonly after: Readonly<Record<string, unknown>> | null;
+  /** The object's fields that belong to a compound field, name → compound (FirstName → Name, MailingCity → MailingAddress). */
+  readonly compoundFields: ReadonlyMap<string, string>;
+}
+
+export interface RecordTransaction {
+  readonly changes: readonly RecordChange[];
+  /** What made the change, e.g. `com/salesforce/api/rest/66.0`; '' for seeds and control calls. */
+  readonly origin: string;
 }
 
 export interface RecordTypeSpec {

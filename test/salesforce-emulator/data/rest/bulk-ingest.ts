@@ -260,50 +260,57 @@ function process(org: OrgState, request: DataRequest, job: IngestJob): void {
   for (let start = 0; start < dataRows.length; start += CHUNK) {
     const chunk = dataRows.slice(start, start + CHUNK);
     const locked = org.options.shouldLockRow?.() === true;
-    for (const cells of chunk) {
-      const original = cells.map(quoteCell).join(delimiter);
-      const idCell = fields.findIndex((f) => f.name === 'Id');
-      const givenId = idCell >= 0 ? cells[idCell] ?? '' : '';
-      const savepoint = org.store.begin();
-      try {
-        if (cells.length !== fields.length) {
-          throw dmlError('INVALID_FIELD', `Number of fields in the row (${cells.length}) does not match the header (${fields.length})`, []);
+    // The chunk is one transaction (each row still its own savepoint), so its writes commit —
+    // and appear in change events — together, as Salesforce's 200-record chunks do.
+    org.store.begin();
+    try {
+      for (const cells of chunk) {
+        const original = cells.map(quoteCell).join(delimiter);
+        const idCell = fields.findIndex((f) => f.name === 'Id');
+        const givenId = idCell >= 0 ? cells[idCell] ?? '' : '';
+        const savepoint = org.store.begin();
+        try {
+          if (cells.length !== fields.length) {
+            throw dmlError('INVALID_FIELD', `Number of fields in the row (${cells.length}) does not match the header (${fields.length})`, []);
+          }
+          const values: Record<string, unknown> = {};
+          fields.forEach((field, i) => {
+            const result = coerceCsv(field, cells[i] ?? '');
+            if (!result.ok) throw dmlError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${field.label}: value not of required type: ${cells[i] ?? ''}`, [field.name]);
+            if (result.value !== undefined) values[field.name] = result.value;
+          });
+          if (locked) throw lockFailure(givenId || (org.engine.tableOf(schema).lookup(keyField ?? (schema.field('Id') as FieldDef), values[keyField?.name ?? 'Id'])[0] ?? schema.keyPrefix ?? ''));
+          let id: string;
+          let created = false;
+          if (job.operation === 'insert') {
+            id = String(org.engine.insert(schema, values, ctx).Id);
+            created = true;
+          } else if (job.operation === 'update') {
+            id = String(org.engine.update(schema, values.Id, values, ctx).Id);
+          } else if (job.operation === 'upsert') {
+            const key = keyField as FieldDef;
+            const keyValue = values[key.name];
+            if (key.name !== 'Id') delete values[key.name];
+            const result = org.engine.upsert(schema, key, keyValue, values, ctx);
+            id = String(result.rec.Id);
+            created = result.created;
+          } else {
+            id = String(org.engine.delete(values.Id, ctx, schema).Id);
+          }
+          successful.push([quoteCell(id), quoteCell(String(created)), original].join(delimiter));
+        } catch (error) {
+          org.store.rollbackTo(savepoint);
+          let errors: readonly DmlError[];
+          if (error instanceof MultipleMatches) errors = [{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: error.message, fields: [error.field.name] }];
+          else if (error instanceof DmlFailure) errors = error.errors;
+          else throw error;
+          failed.push([quoteCell(job.operation === 'insert' ? '' : givenId), quoteCell(errors.map(formatBulkError).join(' ')), original].join(delimiter));
+        } finally {
+          org.store.end();
         }
-        const values: Record<string, unknown> = {};
-        fields.forEach((field, i) => {
-          const result = coerceCsv(field, cells[i] ?? '');
-          if (!result.ok) throw dmlError('INVALID_TYPE_ON_FIELD_IN_RECORD', `${field.label}: value not of required type: ${cells[i] ?? ''}`, [field.name]);
-          if (result.value !== undefined) values[field.name] = result.value;
-        });
-        if (locked) throw lockFailure(givenId || (org.engine.tableOf(schema).lookup(keyField ?? (schema.field('Id') as FieldDef), values[keyField?.name ?? 'Id'])[0] ?? schema.keyPrefix ?? ''));
-        let id: string;
-        let created = false;
-        if (job.operation === 'insert') {
-          id = String(org.engine.insert(schema, values, ctx).Id);
-          created = true;
-        } else if (job.operation === 'update') {
-          id = String(org.engine.update(schema, values.Id, values, ctx).Id);
-        } else if (job.operation === 'upsert') {
-          const key = keyField as FieldDef;
-          const keyValue = values[key.name];
-          if (key.name !== 'Id') delete values[key.name];
-          const result = org.engine.upsert(schema, key, keyValue, values, ctx);
-          id = String(result.rec.Id);
-          created = result.created;
-        } else {
-          id = String(org.engine.delete(values.Id, ctx, schema).Id);
-        }
-        successful.push([quoteCell(id), quoteCell(String(created)), original].join(delimiter));
-      } catch (error) {
-        org.store.rollbackTo(savepoint);
-        let errors: readonly DmlError[];
-        if (error instanceof MultipleMatches) errors = [{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: error.message, fields: [error.field.name] }];
-        else if (error instanceof DmlFailure) errors = error.errors;
-        else throw error;
-        failed.push([quoteCell(job.operation === 'insert' ? '' : givenId), quoteCell(errors.map(formatBulkError).join(' ')), original].join(delimiter));
-      } finally {
-        org.store.end();
       }
+    } finally {
+      org.store.end();
     }
   }
   job.successful = [`"sf__Id","sf__Created",${quotedHeader}`, ...successful];

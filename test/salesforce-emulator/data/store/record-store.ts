@@ -92,11 +92,45 @@ export class Table {
   }
 }
 
+/** One committed write: `after` undefined = the record went to the recycle bin. */
+export interface StoreChange {
+  readonly table: Table;
+  readonly id: string;
+  readonly before: Rec | undefined;
+  readonly after: Rec | undefined;
+}
+
 export class RecordStore {
   private readonly tables = new Map<string, Table>();
   private readonly byPrefix = new Map<string, Table>();
   private readonly journal: (() => void)[] = [];
   private depth = 0;
+  /**
+   * Writes of the open transaction, each with the journal position it was made at, so a
+   * rollback drops exactly the writes it undoes and only committed writes are announced
+   * (change events must never report a write that was rolled back).
+   */
+  private readonly pending: { readonly at: number; readonly change: StoreChange }[] = [];
+  private commitListener: ((changes: readonly StoreChange[]) => void) | undefined;
+
+  /** Told of each committed transaction's writes, in order (one listener: the org's change events). */
+  onCommit(listener: ((changes: readonly StoreChange[]) => void) | undefined): void {
+    this.commitListener = listener;
+  }
+
+  private note(change: StoreChange, at: number): void {
+    if (this.depth > 0) this.pending.push({ at, change });
+    else this.announce([change]);
+  }
+
+  private announce(changes: readonly StoreChange[]): void {
+    if (changes.length === 0 || this.commitListener === undefined) return;
+    try {
+      this.commitListener(changes);
+    } catch {
+      // A listener's failure must not turn a committed write into a failed request.
+    }
+  }
 
   addTable(schema: SObjectSchema): Table {
     const table = new Table(schema);
@@ -130,11 +164,15 @@ export class RecordStore {
 
   rollbackTo(savepoint: number): void {
     while (this.journal.length > savepoint) this.journal.pop()?.();
+    while (this.pending.length > 0 && this.pending[this.pending.length - 1]!.at >= savepoint) this.pending.pop();
   }
 
   end(): void {
     this.depth -= 1;
-    if (this.depth === 0) this.journal.length = 0;
+    if (this.depth === 0) {
+      this.journal.length = 0;
+      this.announce(this.pending.splice(0).map((entry) => entry.change));
+    }
   }
 
   /** Runs fn in a transaction that is undone if fn throws. */
@@ -152,6 +190,7 @@ export class RecordStore {
 
   put(table: Table, rec: Rec): void {
     const id = rec.Id as string;
+    const at = this.journal.length;
     const old = table.live.get(id);
     if (old) table.indexRecord(id, old, -1);
     table.live.set(id, rec);
@@ -165,9 +204,11 @@ export class RecordStore {
         } else table.live.delete(id);
       });
     }
+    this.note({ table, id, before: old, after: rec }, at);
   }
 
   softDelete(table: Table, id: string, deletedRec: Rec): void {
+    const at = this.journal.length;
     const old = table.live.get(id);
     if (!old) return;
     table.indexRecord(id, old, -1);
@@ -181,6 +222,7 @@ export class RecordStore {
         table.indexRecord(id, old, 1);
       });
     }
+    this.note({ table, id, before: old, after: undefined }, at);
   }
 
   clear(): void {
@@ -190,6 +232,7 @@ export class RecordStore {
       table.rebuildIndexes();
     }
     this.journal.length = 0;
+    this.pending.length = 0;
     this.depth = 0;
   }
 }
