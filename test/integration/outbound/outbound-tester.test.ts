@@ -203,6 +203,27 @@ describe('outbound tester: answers', () => {
   });
 });
 
+describe('outbound tester: its own time budget', () => {
+  it('stops waiting when the test’s budget runs out (the page must get an answer) and does not send a second delivery', async () => {
+    const server = await endpoint({ behaviour: 'silent' });
+    const body = message();
+    const outcome = await runOutboundTest(
+      options(server, {
+        url: new URL(`${server.url}/?access_key=${KEY}`),
+        salesforceTimeoutMs: 5_000,
+        budgetMs: 1_200,
+        deliveries: [
+          { label: 'First delivery', body, notifications: 1 },
+          { label: 'The same message again', body, notifications: 1 },
+        ],
+      }),
+    );
+    expect(outcome.steps.find((s) => s.id === 'timing' && s.delivery === 1)).toMatchObject({ status: 'fail', message: expect.stringContaining('when ForceSites had to stop waiting (Salesforce waits 5.00 s)') });
+    expect(outcome.steps.filter((s) => s.delivery === 2).map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(server.received).toHaveLength(1);
+  });
+});
+
 describe('outbound tester: WordPress and repeated deliveries', () => {
   it('passes when the user changes, warns when it already held the values, fails when it never changes', async () => {
     const server = await endpoint({ accessKey: KEY });
