@@ -119,6 +119,17 @@ const settingsPatchSchema = z
   .partial()
   .strict();
 
+const pullOptionsSchema = z
+  .object({
+    filter: z.union([
+      z.object({ kind: z.literal('all') }).strict(),
+      z.object({ kind: z.literal('topic'), name: z.string().trim().min(1).max(99) }).strict(),
+      z.object({ kind: z.literal('picklist'), value: z.string().trim().min(1).max(255) }).strict(),
+    ]),
+    role: z.string().regex(/^[a-z0-9_-]{1,60}$/, 'a WordPress role slug such as subscriber'),
+  })
+  .strict();
+
 export const requestSchemas = {
   'app:info': empty,
   'settings:get': empty,
@@ -168,9 +179,10 @@ export const requestSchemas = {
   'fields:save-mapping': z.object({ siteId: id, settings: mappingSettingsSchema }).strict(),
   'sites:export': z.object({ siteId: id }).strict(),
   'sites:import': z.object({ json: z.string().min(2).max(1_000_000), siteId: id.optional() }).strict(),
-  'sync:plan': z.object({ siteId: id }).strict(),
+  // direction pull: Salesforce records → WordPress users (pull says which and with what role).
+  'sync:plan': z.object({ siteId: id, direction: z.enum(['push', 'pull']).optional(), pull: pullOptionsSchema.optional() }).strict(),
   // confirmed: the admin accepted an estimate above the share of the org's remaining requests.
-  'sync:start': z.object({ siteId: id, confirmed: z.boolean().optional() }).strict(),
+  'sync:start': z.object({ siteId: id, confirmed: z.boolean().optional(), direction: z.enum(['push', 'pull']).optional(), pull: pullOptionsSchema.optional() }).strict(),
   'sync:cancel': z.object({ siteId: id }).strict(),
   'sync:runs': z.object({ siteId: id.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
   'sync:run': z

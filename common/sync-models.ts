@@ -17,7 +17,8 @@ export interface SyncFieldChange {
 
 /** One row of the preview: a WordPress user and what the run would do with it. */
 export interface SyncPlanRow {
-  readonly wpUserId: number;
+  /** Null for a user a pull would create. */
+  readonly wpUserId: number | null;
   readonly key: string | null;
   readonly class: SyncClass;
   readonly salesforceId: string | null;
@@ -39,8 +40,18 @@ export interface SyncApiEstimate {
   readonly shareLimit: number;
 }
 
+/** Which Salesforce records a pull imports. */
+export type PullFilter = { readonly kind: 'all' } | { readonly kind: 'topic'; readonly name: string } | { readonly kind: 'picklist'; readonly value: string };
+
+export interface PullOptionsDto {
+  readonly filter: PullFilter;
+  /** The WordPress role of users the pull creates. */
+  readonly role: string;
+}
+
 export interface SyncPlanDto {
   readonly siteId: string;
+  readonly direction?: 'push' | 'pull';
   readonly objectType: string;
   readonly matchKind: 'email' | 'external-id';
   readonly matchField: string;
@@ -88,7 +99,8 @@ export interface SyncRunDto {
 }
 
 export interface SyncRecordDto {
-  readonly wpUserId: number;
+  /** Null for a pull's create that failed. */
+  readonly wpUserId: number | null;
   readonly matchValue: string | null;
   readonly salesforceId: string | null;
   readonly outcome: SyncRecordOutcome;

@@ -18,7 +18,7 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { InvokeChannel, RequestOf, ResponseOf } from '../common/contract';
-import type { SyncProgressDto } from '../common/sync-models';
+import type { PullFilter, SyncProgressDto } from '../common/sync-models';
 import { createApp, type AppOptions } from '../main/app/create-app';
 import { dispatchInvoke } from '../main/app/dispatch';
 
@@ -43,6 +43,10 @@ Commands:
                                          (--dry-run: the preview only; --yes: run even when
                                          it needs more than the allowed share of the org's
                                          remaining API requests)
+  sync <site> --pull [--role R] [--topic T | --picklist V] [--dry-run] [--json]
+                                         import Salesforce records as WordPress users (role R,
+                                         default subscriber; all records, or those with a
+                                         Topic or picklist value) and update existing ones
 Options:
   --data-dir DIR                         use another data folder
 <site> is a site's name or id. Exit codes: 0 ok, 1 some records failed, 2 usage,
@@ -57,6 +61,7 @@ export function defaultDataDir(io: Pick<CliIo, 'env' | 'platform'>): string {
 }
 
 interface Parsed {
+  readonly values: ReadonlyMap<string, string>;
   readonly command: string | undefined;
   readonly positional: readonly string[];
   readonly flags: ReadonlySet<string>;
@@ -64,14 +69,21 @@ interface Parsed {
 }
 
 const KNOWN_FLAGS = new Set(['--json', '--dry-run', '--yes', '--pull', '--help', '-h']);
+/** Options that take a value (the pull's). */
+const VALUE_OPTIONS = new Set(['--role', '--topic', '--picklist']);
 
 function parse(argv: readonly string[]): Parsed | string {
   const positional: string[] = [];
   const flags = new Set<string>();
   let dataDir: string | undefined;
+  const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--data-dir') {
+    if (VALUE_OPTIONS.has(arg)) {
+      const value = argv[++i];
+      if (value === undefined || value === '') return `${arg} needs a value.`;
+      values.set(arg, value);
+    } else if (arg === '--data-dir') {
       dataDir = argv[++i];
       if (dataDir === undefined || dataDir === '') return '--data-dir needs a folder.';
     } else if (arg.startsWith('--data-dir=')) dataDir = arg.slice('--data-dir='.length);
@@ -80,7 +92,7 @@ function parse(argv: readonly string[]): Parsed | string {
       flags.add(arg);
     } else positional.push(arg);
   }
-  return { command: positional[0], positional: positional.slice(1), flags, dataDir };
+  return { command: positional[0], positional: positional.slice(1), flags, dataDir, values };
 }
 
 /** Runs one command; answers the exit code. `appOptions` lets tests pass an in-memory keychain. */
@@ -107,8 +119,8 @@ export async function runCli(argv: readonly string[], io: CliIo, appOptions: Par
     io.stderr(`${parsed.command} needs exactly one site (its name or id).\n${USAGE}`);
     return EXIT.usage;
   }
-  if (parsed.flags.has('--pull')) {
-    io.stderr('forcesites sync --pull is not built yet: only the push (WordPress → Salesforce) runs from the command line.\n');
+  if (parsed.values.has('--topic') && parsed.values.has('--picklist')) {
+    io.stderr(`Choose --topic or --picklist, not both.\n${USAGE}`);
     return EXIT.usage;
   }
   const json = parsed.flags.has('--json');
@@ -181,15 +193,19 @@ async function findSite(call: Call, nameOrId: string) {
 
 async function sync(app: Awaited<ReturnType<typeof createApp>>, call: Call, io: CliIo, parsed: Parsed, json: boolean): Promise<number> {
   const site = await findSite(call, parsed.positional[0]!);
+  const topic = parsed.values.get('--topic');
+  const picklist = parsed.values.get('--picklist');
+  const filter: PullFilter = topic !== undefined ? { kind: 'topic', name: topic } : picklist !== undefined ? { kind: 'picklist', value: picklist } : { kind: 'all' };
+  const direction: { direction?: 'pull'; pull?: { role: string; filter: PullFilter } } = parsed.flags.has('--pull') ? { direction: 'pull', pull: { role: parsed.values.get('--role') ?? 'subscriber', filter } } : {};
   if (parsed.flags.has('--dry-run')) {
-    const plan = await call('sync:plan', { siteId: site.id });
+    const plan = await call('sync:plan', { siteId: site.id, ...direction });
     if (json) io.stdout(`${JSON.stringify(plan)}\n`);
     else {
       const c = plan.counts;
-      io.stdout(`${site.name}: ${plan.users} users → ${c.create} to create, ${c.update} to update, ${c.unchanged} unchanged, ${c.invalid} invalid, ${c.conflict} conflicts.\n`);
+      io.stdout(`${site.name}: ${plan.users} ${plan.direction === 'pull' ? 'records' : 'users'} → ${c.create} to create, ${c.update} to update, ${c.unchanged} unchanged, ${c.invalid} invalid, ${c.conflict} conflicts.\n`);
       io.stdout(`API calls: about ${plan.estimate.writeCalls} to write (${plan.strategy}); the org has ${plan.estimate.remainingDaily ?? 'an unknown number of'} requests left today.\n`);
       for (const row of plan.rows.filter((r) => r.class !== 'unchanged').slice(0, 20)) {
-        io.stdout(`  #${row.wpUserId} ${row.key ?? ''}: ${row.class}${row.reason ? ` — ${row.reason}` : ''}${row.changes.length > 0 ? ` (${row.changes.map((ch) => `${ch.field}: ${ch.old ?? '∅'} → ${ch.new ?? '∅'}`).join(', ')})` : ''}\n`);
+        io.stdout(`  ${row.wpUserId === null ? 'new' : `#${row.wpUserId}`} ${row.key ?? ''}: ${row.class}${row.reason ? ` — ${row.reason}` : ''}${row.changes.length > 0 ? ` (${row.changes.map((ch) => `${ch.field}: ${ch.old ?? '∅'} → ${ch.new ?? '∅'}`).join(', ')})` : ''}\n`);
       }
     }
     return EXIT.ok;
@@ -207,7 +223,7 @@ async function sync(app: Awaited<ReturnType<typeof createApp>>, call: Call, io: 
       }
     });
   });
-  const { runId } = await call('sync:start', { siteId: site.id, confirmed: parsed.flags.has('--yes') });
+  const { runId } = await call('sync:start', { siteId: site.id, confirmed: parsed.flags.has('--yes'), ...direction });
   await done;
   const { run } = await call('sync:run', { runId, limit: 1 });
   if (io.isTTY && !json) io.stderr('\n');

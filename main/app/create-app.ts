@@ -213,6 +213,18 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
       });
       for await (const page of client.users({ signal })) yield { items: page.items, total: page.total };
     },
+    writeUsers: (siteId) => {
+      const site = findSite(siteId);
+      const client = new WordpressClient({
+        siteUrl: site?.wordpressUrl ?? '',
+        username: site?.wordpressUsername ?? '',
+        password: () => sites.service.getWordpressPassword(siteId),
+        timeoutMs: store.getSettings().requestTimeoutSeconds * 1000,
+        allowHttp: options.allowLoopbackHttp,
+        logger,
+      });
+      return { create: (input, signal) => client.createUser(input, signal), update: (id, input, signal) => client.updateUser(id, input, signal) };
+    },
   });
   // Orders: WooCommerce orders through the WordPress client (the port is made here), settings
   // on the site profile, journal and history in the local database.

@@ -73,4 +73,81 @@ export const LOCAL_DATABASE_MIGRATIONS: readonly LocalDatabaseMigration[] = [
       CREATE INDEX sync_records_by_outcome ON sync_records (run_id, outcome);
     `,
   },
+  {
+    version: 2,
+    name: 'pull outcomes, keyed by the Salesforce record (a failed create has no WordPress user)',
+    up: `
+      CREATE TABLE sync_pull_records (
+        run_id TEXT NOT NULL REFERENCES sync_runs (id) ON DELETE CASCADE,
+        salesforce_id TEXT NOT NULL,
+        wp_user_id INTEGER,
+        match_value TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('created', 'updated', 'unchanged', 'failed', 'invalid', 'conflict')),
+        error_code TEXT,
+        error_message TEXT,
+        changes TEXT,
+        PRIMARY KEY (run_id, salesforce_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX sync_pull_records_by_outcome ON sync_pull_records (run_id, outcome);
+    `,
+  },
+  {
+    version: 3,
+    name: 'WooCommerce orders: runs, journal and per-order outcomes',
+    up: `
+      CREATE TABLE orders_runs (
+        id TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('send', 'replay')),
+        state TEXT NOT NULL CHECK (state IN ('running', 'completed', 'failed', 'cancelled', 'interrupted')),
+        -- The process running it: a 'running' run whose process is gone was interrupted.
+        owner_pid INTEGER,
+        key_field TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        total INTEGER NOT NULL DEFAULT 0,
+        created INTEGER NOT NULL DEFAULT 0,
+        updated INTEGER NOT NULL DEFAULT 0,
+        unchanged INTEGER NOT NULL DEFAULT 0,
+        locked INTEGER NOT NULL DEFAULT 0,
+        invalid INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        api_calls INTEGER NOT NULL DEFAULT 0,
+        error_code TEXT,
+        message TEXT
+      );
+      CREATE INDEX orders_runs_by_site ON orders_runs (site_id, started_at);
+
+      -- Write-ahead journal: a row (state 'sending') is committed before a batch leaves and
+      -- marked 'answered' with its outcomes in one transaction. A 'sending' batch after a crash
+      -- is one only Salesforce knows the fate of: recovery looks its keys up.
+      CREATE TABLE orders_batches (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL REFERENCES orders_runs (id) ON DELETE CASCADE,
+        stage TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('sending', 'answered', 'recovered')),
+        size INTEGER NOT NULL,
+        -- JSON: the keys sent, in order (order keys for Orders, e-mails for Contacts …).
+        keys TEXT NOT NULL,
+        sent_at TEXT NOT NULL,
+        answered_at TEXT
+      );
+      CREATE INDEX orders_batches_by_run ON orders_batches (run_id, state);
+
+      CREATE TABLE orders_records (
+        run_id TEXT NOT NULL REFERENCES orders_runs (id) ON DELETE CASCADE,
+        wc_order_id INTEGER NOT NULL,
+        order_key TEXT NOT NULL,
+        salesforce_id TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('created', 'updated', 'unchanged', 'locked', 'invalid', 'failed', 'recovered')),
+        error_code TEXT,
+        error_message TEXT,
+        wc_total TEXT,
+        items_total REAL,
+        PRIMARY KEY (run_id, wc_order_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX orders_records_by_order ON orders_records (wc_order_id, run_id);
+    `,
+  },
 ];

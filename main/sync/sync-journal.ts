@@ -62,7 +62,8 @@ export interface OutcomeRow {
 
 export interface RecordRow {
   readonly run_id: string;
-  readonly wp_user_id: number;
+  /** Null for a pull's create that failed. */
+  readonly wp_user_id: number | null;
   readonly match_value: string | null;
   readonly salesforce_id: string | null;
   readonly outcome: RecordOutcome;
@@ -71,7 +72,18 @@ export interface RecordRow {
   readonly changes: string | null;
 }
 
+export interface PullOutcomeRow {
+  readonly salesforceId: string;
+  readonly wpUserId: number | null;
+  readonly matchValue: string | null;
+  readonly outcome: Exclude<RecordOutcome, 'recovered'>;
+  readonly errorCode?: string | null;
+  readonly errorMessage?: string | null;
+  readonly changes?: readonly FieldChange[] | null;
+}
+
 export interface NewRun {
+  readonly direction?: 'push' | 'pull';
   readonly id: string;
   readonly siteId: string;
   readonly objectType: string;
@@ -93,8 +105,8 @@ export class SyncJournal {
   startRun(run: NewRun): void {
     this.#db.run(
       `INSERT INTO sync_runs (id, site_id, direction, state, owner_pid, object_type, match_kind, match_field, strategy, started_at)
-       VALUES (?, ?, 'push', 'running', ?, ?, ?, ?, ?, ?)`,
-      [run.id, run.siteId, this.#pid, run.objectType, run.matchKind, run.matchField, run.strategy, run.startedAt],
+       VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
+      [run.id, run.siteId, run.direction ?? 'push', this.#pid, run.objectType, run.matchKind, run.matchField, run.strategy, run.startedAt],
     );
   }
 
@@ -106,6 +118,20 @@ export class SyncJournal {
   record(runId: string, outcomes: readonly OutcomeRow[]): void {
     if (outcomes.length === 0) return;
     this.#db.transaction(() => this.#insertOutcomes(runId, outcomes));
+  }
+
+  /** A pull's outcomes (keyed by the Salesforce record: a failed create has no WordPress user). */
+  recordPull(runId: string, outcomes: readonly PullOutcomeRow[]): void {
+    if (outcomes.length === 0) return;
+    this.#db.transaction(() => {
+      for (const row of outcomes) {
+        this.#db.run(
+          `INSERT INTO sync_pull_records (run_id, salesforce_id, wp_user_id, match_value, outcome, error_code, error_message, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (run_id, salesforce_id) DO UPDATE SET wp_user_id = excluded.wp_user_id, outcome = excluded.outcome, error_code = excluded.error_code, error_message = excluded.error_message, changes = COALESCE(excluded.changes, changes)`,
+          [runId, row.salesforceId, row.wpUserId, row.matchValue, row.outcome, row.errorCode ?? null, row.errorMessage ?? null, row.changes ? JSON.stringify(row.changes) : null],
+        );
+      }
+    });
   }
 
   /** Committed before the batch is sent. */
@@ -141,6 +167,7 @@ export class SyncJournal {
   }
 
   records(runId: string, options: { outcome?: RecordOutcome; search?: string; offset?: number; limit?: number } = {}): { total: number; rows: RecordRow[] } {
+    const table = this.run(runId)?.direction === 'pull' ? 'sync_pull_records' : 'sync_records';
     const where = ['run_id = ?'];
     const params: (string | number)[] = [runId];
     if (options.outcome) {
@@ -152,8 +179,8 @@ export class SyncJournal {
       params.push(`%${options.search.replace(/[\\%_]/g, '\\$&')}%`, options.search, options.search);
     }
     const clause = where.join(' AND ');
-    const total = this.#db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM sync_records WHERE ${clause}`, params)?.n ?? 0;
-    const rows = this.#db.all<RecordRow>(`SELECT * FROM sync_records WHERE ${clause} ORDER BY wp_user_id LIMIT ? OFFSET ?`, [...params, options.limit ?? 500, options.offset ?? 0]);
+    const total = this.#db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${clause}`, params)?.n ?? 0;
+    const rows = this.#db.all<RecordRow>(`SELECT * FROM ${table} WHERE ${clause} ORDER BY wp_user_id, salesforce_id LIMIT ? OFFSET ?`, [...params, options.limit ?? 500, options.offset ?? 0]);
     return { total, rows };
   }
 
@@ -195,7 +222,8 @@ export class SyncJournal {
 
   /** Recomputes a run's counts from its records (after recovery or at the end). */
   recount(runId: string): void {
-    const counts = this.#db.all<{ outcome: RecordOutcome; n: number }>('SELECT outcome, COUNT(*) AS n FROM sync_records WHERE run_id = ? GROUP BY outcome', [runId]);
+    const table = this.run(runId)?.direction === 'pull' ? 'sync_pull_records' : 'sync_records';
+    const counts = this.#db.all<{ outcome: RecordOutcome; n: number }>(`SELECT outcome, COUNT(*) AS n FROM ${table} WHERE run_id = ? GROUP BY outcome`, [runId]);
     const by = new Map(counts.map((row) => [row.outcome, row.n]));
     this.#db.run('UPDATE sync_runs SET created = ?, updated = ?, unchanged = ?, failed = ?, invalid = ?, conflict = ? WHERE id = ?', [
       (by.get('created') ?? 0) + (by.get('recovered') ?? 0),

@@ -11,7 +11,7 @@
 import { AppError } from '../../common/errors';
 import { DEFAULT_MATCH_KEY, type SalesforceFieldDto } from '../../common/fields-models';
 import type { SiteProfileDto } from '../../common/models';
-import type { SyncRecordDto, SyncRunDto } from '../../common/sync-models';
+import type { PullOptionsDto, SyncRecordDto, SyncRunDto } from '../../common/sync-models';
 import type { EventBus } from '../platform/event-bus';
 import type { FeatureModule } from '../platform/feature-module';
 import type { LocalDatabase } from '../platform/local-database';
@@ -31,6 +31,8 @@ export interface SyncModuleOptions extends Pick<SyncServiceOptions, 'concurrency
   readonly registry: Pick<ConnectionRegistry, 'open' | 'meter'>;
   readonly site: (siteId: string) => SiteProfileDto | undefined;
   readonly readUsers: ReadUsers;
+  /** WordPress user writes for the pull (the WordPress client). */
+  readonly writeUsers?: SyncServiceOptions['writeUsers'];
   /** The object's fields from the field cache, when it is current for the site. */
   readonly describe?: (siteId: string) => readonly SalesforceFieldDto[] | undefined;
   readonly log?: Logger;
@@ -67,9 +69,6 @@ export function createSyncModule(options: SyncModuleOptions): SyncModule {
     settingsFor: (siteId) => {
       const site = siteOf(siteId);
       if (site.connectionId === null) throw new AppError('INVALID_REQUEST', `“${site.name}” has no Salesforce connection.`, { hint: 'Choose a connection for the site on the Sites page, then sync.' });
-      if (!site.fieldMapping.some((entry) => entry.direction !== 'pull')) {
-        throw new AppError('INVALID_REQUEST', `“${site.name}” maps no field from WordPress to Salesforce.`, { hint: 'Map at least the e-mail and last name on the Fields page, then sync.' });
-      }
       return pushSettingsOf(site, options.describe?.(siteId));
     },
     salesforceFor: async (siteId) => {
@@ -81,17 +80,33 @@ export function createSyncModule(options: SyncModuleOptions): SyncModule {
     forSite: (siteId, work) => options.registry.meter.forSite(siteId, work),
     onProgress: (progress) => options.bus.emit('sync.progress', progress),
     onFinished: (run) => options.bus.emit('sync.finished', { run, siteName: options.site(run.siteId)?.name ?? run.siteId }),
+    ...(options.writeUsers ? { writeUsers: options.writeUsers } : {}),
     ...pick(options),
   });
+  const DEFAULT_PULL: PullOptionsDto = { filter: { kind: 'all' }, role: 'subscriber' };
+  /** A direction with nothing mapped for it would do nothing (push) or import empty users (pull). */
+  const requireMapping = (siteId: string, direction: 'push' | 'pull'): void => {
+    const site = siteOf(siteId);
+    if (site.fieldMapping.some((entry) => entry.direction === 'both' || entry.direction === direction)) return;
+    throw new AppError('INVALID_REQUEST', `“${site.name}” maps no field ${direction === 'push' ? 'from WordPress to Salesforce' : 'from Salesforce to WordPress'}.`, {
+      hint: 'Map at least the e-mail and the name on the Fields page, then sync.',
+    });
+  };
   return {
     service,
     handlers: {
-      'sync:plan': ({ siteId }) => service.plan(siteId),
-      'sync:start': ({ siteId, confirmed }) =>
+      'sync:plan': ({ siteId, direction, pull }) => {
+        requireMapping(siteId, direction ?? 'push');
+        return direction === 'pull' ? service.planPull(siteId, pull ?? DEFAULT_PULL) : service.plan(siteId);
+      },
+      'sync:start': ({ siteId, confirmed, direction, pull }) =>
         new Promise((resolve, reject) => {
+          requireMapping(siteId, direction ?? 'push');
           // Answers as soon as the run is recorded (or refused before: busy, WordPress down,
           // confirmation needed); the run itself goes on and reports through the bus.
-          service.start(siteId, { confirmed: confirmed === true, onRunStarted: (runId) => resolve({ runId }) }).then(
+          const onRunStarted = (runId: string): void => resolve({ runId });
+          const running = direction === 'pull' ? service.startPull(siteId, { ...(pull ?? DEFAULT_PULL), onRunStarted }) : service.start(siteId, { confirmed: confirmed === true, onRunStarted });
+          running.then(
             (run) => resolve({ runId: run.id }),
             (error: unknown) => {
               reject(error instanceof Error ? error : new Error(String(error)));

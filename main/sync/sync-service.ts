@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../common/errors';
-import type { SyncClass, SyncPhase, SyncPlanDto, SyncPlanRow, SyncProgressDto, SyncRunDto, SyncStrategy } from '../../common/sync-models';
+import type { PullOptionsDto, SyncClass, SyncPhase, SyncPlanDto, SyncPlanRow, SyncProgressDto, SyncRunDto, SyncStrategy } from '../../common/sync-models';
 import type { WordpressUser } from '../../common/wordpress-models';
 import type { LocalDatabase } from '../platform/local-database';
 import { COLLECTIONS_BATCH } from '../salesforce/collections';
@@ -26,6 +26,8 @@ import { DEFAULT_RETRY, retryingReads, type RetryPolicy } from './retry';
 import { errorCodeOf, errorMessageOf, failureKind, stopError } from './sync-errors';
 import { recoverUnfinished } from './sync-recovery';
 import { SyncJournal, type OutcomeRow, type RunRow } from './sync-journal';
+import { pullPass, settledRows, writePull, type PullPass, type PullTarget, type WriteUsers } from './pull-runner';
+import type { PullPlan } from './pull-planner';
 
 export interface SyncUsersPage {
   readonly items: readonly WordpressUser[];
@@ -61,6 +63,8 @@ export interface SyncServiceOptions {
   readonly isLive?: (pid: number) => boolean;
   /** Test seam: after a batch is journaled as sending, before it leaves. */
   readonly beforeSend?: (batchId: number) => void | Promise<void>;
+  /** WordPress user writes for the pull (main/app: the WordPress client). */
+  readonly writeUsers?: (siteId: string) => WriteUsers;
 }
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -157,6 +161,101 @@ export class SyncService {
     const active = [...this.#active.values()];
     for (const run of active) run.controller.abort(new AppError('INVALID_REQUEST', 'ForceSites is quitting.'));
     await Promise.all(active.map((run) => run.done));
+  }
+
+  /** The pull's dry run: which WordPress users would be created or changed. Writes nothing. */
+  async planPull(siteId: string, options: PullOptionsDto, signal: AbortSignal = new AbortController().signal): Promise<SyncPlanDto> {
+    const settings = this.#options.settingsFor(siteId);
+    return this.#forSite(siteId, async () => {
+      const api = this.#reads(await this.#options.salesforceFor(siteId));
+      const counters: Counters = { calls: 0, polls: 0 };
+      let pass: PullPass;
+      try {
+        pass = await pullPass(api, this.#options.readUsers, siteId, pullTarget(settings, options), options.filter, counters, signal);
+      } catch (error) {
+        throw readError(error);
+      }
+      const limit = this.#options.rowsLimit ?? 2_000;
+      const order: Record<SyncClass, number> = { conflict: 0, invalid: 1, create: 2, update: 3, unchanged: 4 };
+      const rows = pass.plans.map(pullRow).sort((a, b) => order[a.class] - order[b.class]);
+      return {
+        siteId,
+        direction: 'pull',
+        objectType: settings.objectType,
+        matchKind: 'email',
+        matchField: pullTarget(settings, options).emailField,
+        users: pass.plans.length,
+        counts: pass.counts,
+        strategy: 'collections',
+        // Reads only on Salesforce's side: the writes go to WordPress.
+        estimate: { planCalls: counters.calls, writeCalls: 0, remainingDaily: null, maxDaily: null, needsConfirmation: false, shareLimit: this.#options.apiShare?.() ?? DEFAULT_API_SHARE },
+        rows: rows.slice(0, limit),
+        rowsTruncated: rows.length > limit,
+        plannedAt: this.#nowIso(),
+      };
+    });
+  }
+
+  /** Imports records as WordPress users and updates existing ones; one run per site, as for the push. */
+  async startPull(siteId: string, options: PullOptionsDto & { onRunStarted?: (runId: string) => void }): Promise<SyncRunDto> {
+    if (this.#active.has(siteId)) throw busy();
+    const settings = this.#options.settingsFor(siteId);
+    const writeUsers = this.#options.writeUsers?.(siteId);
+    if (writeUsers === undefined) throw new AppError('INVALID_REQUEST', 'This edition cannot write WordPress users.', { hint: 'Use the desktop app or the browser edition.' });
+    const controller = new AbortController();
+    const done = this.#forSite(siteId, () => this.#runPull(siteId, settings, options, writeUsers, controller.signal));
+    this.#active.set(siteId, { controller, done: done.catch(() => undefined) });
+    try {
+      return await done;
+    } finally {
+      this.#active.delete(siteId);
+    }
+  }
+
+  async #runPull(siteId: string, settings: PushSettings, options: PullOptionsDto & { onRunStarted?: (runId: string) => void }, writeUsers: WriteUsers, signal: AbortSignal): Promise<SyncRunDto> {
+    const api = this.#reads(await this.#options.salesforceFor(siteId));
+    const counters: Counters = { calls: 0, polls: 0 };
+    const runId = this.#newId();
+    const progress = this.#progress(siteId, runId);
+    const target = pullTarget(settings, options);
+    let pass: PullPass;
+    try {
+      progress('looking-up', 0, 0, true);
+      pass = await pullPass(api, this.#options.readUsers, siteId, target, options.filter, counters, signal, (done, total) => progress('reading', done, total));
+    } catch (error) {
+      throw readError(error);
+    }
+    this.journal.startRun({ id: runId, siteId, direction: 'pull', objectType: settings.objectType, matchKind: 'email', matchField: target.emailField, strategy: 'wordpress', startedAt: this.#nowIso() });
+    this.journal.setStrategy(runId, 'wordpress', pass.plans.length);
+    this.journal.recordPull(runId, settledRows(pass.plans));
+    options.onRunStarted?.(runId);
+    const total = pass.counts.create + pass.counts.update;
+    let done = 0;
+    let state: 'completed' | 'cancelled' | 'failed' = 'completed';
+    let stopped: AppError | undefined;
+    progress('writing', 0, total, true);
+    try {
+      await writePull(writeUsers, pass.plans, {
+        concurrency: this.#options.concurrency?.() ?? DEFAULT_CONCURRENCY,
+        signal,
+        onSettled: (rows) => {
+          this.journal.recordPull(runId, rows);
+          done += rows.length;
+          progress('writing', done, total);
+        },
+      });
+      if (signal.aborted) state = 'cancelled';
+    } catch (error) {
+      state = 'failed';
+      stopped = asAppError(error);
+    }
+    this.journal.recount(runId);
+    const row = this.journal.finishRun(runId, state, this.#nowIso(), counters.calls, stopped ? { code: stopped.code, message: `${stopped.message}${stopped.hint ? ` ${stopped.hint}` : ''}` } : state === 'cancelled' ? { code: 'CANCELLED', message: 'Cancelled: the writes in flight finished; the rest was not sent.' } : undefined);
+    progress('done', total, total, true);
+    const dto = runDto(row);
+    this.#options.onFinished?.(dto);
+    if (stopped) throw stopped;
+    return dto;
   }
 
   runs(siteId?: string, limit?: number): SyncRunDto[] {
@@ -340,7 +439,7 @@ export class SyncService {
     const limit = this.#options.rowsLimit ?? 2_000;
     const order: Record<SyncClass, number> = { conflict: 0, invalid: 1, create: 2, update: 3, unchanged: 4 };
     const all = [...pass.settled.map(planRow), ...pass.writes.map(writeRow)];
-    const rows = all.sort((a, b) => order[a.class] - order[b.class] || a.wpUserId - b.wpUserId).slice(0, limit);
+    const rows = all.sort((a, b) => order[a.class] - order[b.class] || (a.wpUserId ?? 0) - (b.wpUserId ?? 0)).slice(0, limit);
     return {
       siteId,
       objectType: settings.objectType,
@@ -442,6 +541,27 @@ export class SyncService {
   }
 
   readonly #isLive = (pid: number): boolean => (this.#options.isLive ?? processIsLive)(pid);
+}
+
+function pullTarget(settings: PushSettings, options: PullOptionsDto): PullTarget {
+  const tagField = settings.tagField === null ? undefined : settings.fields?.find((field) => field.name.toLowerCase() === settings.tagField!.toLowerCase());
+  return {
+    objectType: settings.objectType,
+    fieldMapping: settings.fieldMapping,
+    emailField: settings.matchKey.kind === 'email' ? settings.matchKey.field : 'Email',
+    role: options.role,
+    pullTags: settings.tagMode !== 'none',
+    tagMode: settings.tagMode,
+    tagField: settings.tagField,
+    tagFieldSingle: tagField?.type === 'picklist',
+  };
+}
+
+function pullRow(plan: PullPlan): SyncPlanRow {
+  const wpUserId = plan.kind === 'create' ? null : plan.wpUserId;
+  const reason = plan.kind === 'invalid' || plan.kind === 'conflict' ? plan.reason : null;
+  const changes = plan.kind === 'create' || plan.kind === 'update' ? plan.changes : [];
+  return { wpUserId, key: plan.email, class: plan.kind, salesforceId: plan.salesforceId, changes, reason };
 }
 
 function busy(who = 'a sync'): AppError {

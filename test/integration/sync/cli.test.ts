@@ -71,6 +71,10 @@ describe('forcesites CLI', () => {
     const again = io();
     expect(await runCli(['sync', 'Members', '--data-dir', dataDir], again, opts)).toBe(EXIT.ok);
     expect(again.out.join('')).toMatch(/completed — 0 created, 0 updated, 250 unchanged/);
+
+    const pull = io();
+    expect(await runCli(['sync', 'Members', '--pull', '--role', 'customer', '--dry-run', '--data-dir', dataDir], pull, opts)).toBe(EXIT.ok);
+    expect(pull.out.join('')).toMatch(/Members: \d+ records → \d+ to create, 0 to update, 250 unchanged/);
   });
 
   it('exit codes: 1 when records failed, 5 when WordPress refuses, 3 when the connection needs reauthorizing, 2 for usage', async () => {

@@ -71,7 +71,7 @@ export function RunRecords({ runId }: { readonly runId: string }) {
   const exportCsv = (): void => {
     if (page === undefined) return;
     const csv = stringify(
-      page.records.map((r) => [r.wpUserId, r.matchValue ?? '', r.salesforceId ?? '', r.outcome, r.errorCode ?? '', r.errorMessage ?? '', r.changes.map((c) => `${c.field}: ${c.old ?? ''} → ${c.new ?? ''}`).join('; ')]),
+      page.records.map((r) => [r.wpUserId ?? '', r.matchValue ?? '', r.salesforceId ?? '', r.outcome, r.errorCode ?? '', r.errorMessage ?? '', r.changes.map((c) => `${c.field}: ${c.old ?? ''} → ${c.new ?? ''}`).join('; ')]),
       { header: true, columns: ['WordPress user id', 'Match value', 'Salesforce id', 'Outcome', 'Error code', 'Error message', 'Changes'] },
     );
     const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
@@ -115,7 +115,7 @@ export function RunRecords({ runId }: { readonly runId: string }) {
             items={page.records}
             renderRow={(r) => (
               <div className={`sync-row sync-row-${r.outcome}`}>
-                <span>#{r.wpUserId}</span> <span>{r.matchValue ?? ''}</span> <span>{r.outcome}</span> <span>{r.salesforceId ?? ''}</span>{' '}
+                <span>{r.wpUserId === null ? 'no WordPress user' : `#${r.wpUserId}`}</span> <span>{r.matchValue ?? ''}</span> <span>{r.outcome}</span> <span>{r.salesforceId ?? ''}</span>{' '}
                 <span>{r.errorCode !== null ? `${r.errorCode}: ${r.errorMessage ?? ''}` : r.changes.map((c) => `${c.field}: ${c.old ?? '∅'} → ${c.new ?? '∅'}`).join(' · ')}</span>
               </div>
             )}

@@ -22,7 +22,7 @@ export function SyncPreview({ plan }: { readonly plan: SyncPlanDto }) {
   const [only, setOnly] = useState<SyncClass | 'all'>('all');
   const rows = useMemo(() => {
     const needle = search.trim().toLowerCase();
-    return plan.rows.filter((row) => (only === 'all' || row.class === only) && (needle === '' || `${row.wpUserId} ${row.key ?? ''} ${describeRow(row)}`.toLowerCase().includes(needle)));
+    return plan.rows.filter((row) => (only === 'all' || row.class === only) && (needle === '' || `${row.wpUserId ?? ''} ${row.key ?? ''} ${describeRow(row)}`.toLowerCase().includes(needle)));
   }, [plan.rows, search, only]);
   const estimate = plan.estimate;
   return (
@@ -35,7 +35,7 @@ export function SyncPreview({ plan }: { readonly plan: SyncPlanDto }) {
         ))}
       </ul>
       <p>
-        {plan.users.toLocaleString()} WordPress users matched by {plan.matchKind === 'email' ? 'e-mail' : `external id (${plan.matchField})`} to {plan.objectType}. Writing
+        {plan.users.toLocaleString()} {plan.direction === 'pull' ? 'Salesforce records' : 'WordPress users'} matched by {plan.matchKind === 'email' ? 'e-mail' : `external id (${plan.matchField})`} to {plan.objectType}. Writing
         takes about <strong>{estimate.writeCalls.toLocaleString()}</strong> API call{estimate.writeCalls === 1 ? '' : 's'} ({plan.strategy === 'bulk' ? 'Bulk API 2.0' : 'sObject Collections, 200 a call'}); the preview used {estimate.planCalls}.{' '}
         {estimate.remainingDaily === null ? 'Salesforce did not say how many requests the org has left today.' : `The org has ${estimate.remainingDaily.toLocaleString()} of ${estimate.maxDaily?.toLocaleString() ?? '?'} requests left today.`}
       </p>
@@ -70,7 +70,7 @@ export function SyncPreview({ plan }: { readonly plan: SyncPlanDto }) {
         items={rows}
         renderRow={(row) => (
           <div className={`sync-row sync-row-${row.class}`} title={describeRow(row)}>
-            <span className="sync-row-user">#{row.wpUserId}</span> <span className="sync-row-key">{row.key ?? '(no key)'}</span> <span className="sync-row-class">{CLASS_LABELS[row.class]}</span>{' '}
+            <span className="sync-row-user">{row.wpUserId === null ? 'new user' : `#${row.wpUserId}`}</span> <span className="sync-row-key">{row.key ?? '(no key)'}</span> <span className="sync-row-class">{CLASS_LABELS[row.class]}</span>{' '}
             <span className="sync-row-detail">{describeRow(row)}</span>
           </div>
         )}
