@@ -28,7 +28,16 @@ export function createOutboundModule(options: OutboundModuleOptions): OutboundMo
       'outbound:settings': ({ siteId }) => service.settings(siteId),
       'outbound:save': (request) => service.save(request),
       'outbound:records': ({ siteId, search }) => service.records(siteId, search),
-      'outbound:test': (request) => service.test(request),
+      'outbound:test': async (request) => {
+        const result = await service.test(request);
+        // The admin may run a test and walk away: the Activity page keeps what it found.
+        options.bus.emit('activity.note', {
+          level: result.verdict === 'pass' ? 'info' : result.verdict === 'warning' ? 'warning' : 'error',
+          area: 'sites',
+          message: `Outbound message test (${result.testCase}, ${result.action}) to ${result.endpointUrlMasked}: ${result.summary}`,
+        });
+        return result;
+      },
     },
     start() {
       unsubscribe = options.bus.on('site.deleted', ({ siteId }) => {

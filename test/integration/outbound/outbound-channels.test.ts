@@ -64,6 +64,9 @@ describe('outbound channels', () => {
     // No WordPress password saved: the WordPress step says so instead of passing.
     expect(result.steps.find((s) => s.id === 'wordpress')).toMatchObject({ status: 'skipped', message: expect.stringContaining('no WordPress application password') });
     expect(result.summary).toContain('WordPress was not checked');
+    const activity = await h.call('activity:list', {});
+    expect(activity[0]?.message).toMatch(/^Outbound message test \(single, update\) to .*WordPress was not checked/);
+    expect(activity[0]?.message).not.toContain(KEY);
 
     const sent = parseNotificationMessage(server!.received[0]!.body);
     const connection = h.app.registry.find(connectionId!)!;
