@@ -247,11 +247,17 @@ async function sendBulkJob(context: ExecutorContext, operation: Operation): Prom
       return context.api.requestText(request);
     },
   };
-  const rows = operation.items.map((item) => payload(item, operation.name, target));
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const columnSet = new Set<string>();
+  for (const item of operation.items) for (const column of Object.keys(payload(item, operation.name, target))) columnSet.add(column);
+  const columns = [...columnSet];
   // Bulk CSV: every row has every column; an empty cell leaves the field as it is.
-  const records = rows.map((row) => Object.fromEntries(columns.map((column) => [column, row[column] === undefined ? '' : (row[column] as string | number | boolean | null)])));
+  const records = operation.items.map((item) => {
+    const row = payload(item, operation.name, target);
+    return Object.fromEntries(columns.map((column) => [column, row[column] === undefined ? '' : (row[column] as string | number | boolean | null)]));
+  });
   const outcomes: OutcomeRow[] = [];
+  // Memory (100,000 records): successes stay small until the journal writes them one by one.
+  const successes: { item: WriteItem; id: string | null; created: boolean }[] = [];
   const retryLater: WriteItem[] = [];
   try {
     const result = await bulkIngest(api, {
@@ -274,8 +280,7 @@ async function sendBulkJob(context: ExecutorContext, operation: Operation): Prom
       const item = itemOf(row);
       if (item === undefined) continue;
       settled.add(item);
-      const created = operation.name === 'create' || row['sf__Created'] === 'true';
-      outcomes.push({ wpUserId: item.wpUserId, matchValue: item.key, salesforceId: row['sf__Id'] || item.salesforceId || null, outcome: created ? 'created' : 'updated', changes: changesOf(item) });
+      successes.push({ item, id: row['sf__Id'] || item.salesforceId || null, created: operation.name === 'create' || row['sf__Created'] === 'true' });
     }
     for (const row of result.failed) {
       const item = itemOf(row);
@@ -304,6 +309,10 @@ async function sendBulkJob(context: ExecutorContext, operation: Operation): Prom
   for (let start = 0; start < retryLater.length; start += COLLECTIONS_BATCH) {
     outcomes.push(...(await sendWithRetries(context, operation.name, retryLater.slice(start, start + COLLECTIONS_BATCH))));
   }
-  journal.finishBatch(runId, batchId, outcomes, context.now());
+  function* all(): Generator<OutcomeRow> {
+    for (const { item, id, created } of successes) yield { wpUserId: item.wpUserId, matchValue: item.key, salesforceId: id, outcome: created ? 'created' : 'updated', changes: changesOf(item) };
+    yield* outcomes;
+  }
+  journal.finishBatch(runId, batchId, all(), context.now());
   context.onSettled(operation.items.length);
 }

@@ -144,7 +144,7 @@ export class SyncJournal {
   }
 
   /** Committed after Salesforce answered: the outcomes and the batch's state together. */
-  finishBatch(runId: string, batchId: number, outcomes: readonly OutcomeRow[], now: string, state: 'answered' | 'recovered' = 'answered'): void {
+  finishBatch(runId: string, batchId: number, outcomes: Iterable<OutcomeRow>, now: string, state: 'answered' | 'recovered' = 'answered'): void {
     this.#db.transaction(() => {
       this.#insertOutcomes(runId, outcomes);
       this.#db.run('UPDATE sync_batches SET state = ?, answered_at = ? WHERE id = ?', [state, now, batchId]);
@@ -236,7 +236,7 @@ export class SyncJournal {
     ]);
   }
 
-  #insertOutcomes(runId: string, outcomes: readonly OutcomeRow[]): void {
+  #insertOutcomes(runId: string, outcomes: Iterable<OutcomeRow>): void {
     for (const row of outcomes) {
       this.#db.run(
         `INSERT INTO sync_records (run_id, wp_user_id, match_value, salesforce_id, outcome, error_code, error_message, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
