@@ -95,6 +95,22 @@ describe('Sync page', () => {
     await waitFor(() => expect(bridge.calls.find((c) => c.channel === 'sync:start')?.request).toEqual({ siteId: 'site-1', confirmed: true }));
   });
 
+  it('previews and runs a pull with the chosen role and Topic', async () => {
+    const bridge = setUp();
+    bridge.respond('sync:plan', plan({ direction: 'pull', rows: [{ wpUserId: null, key: 'new@example.org', class: 'create', salesforceId: '003000000000009AAA', changes: [{ field: 'email', old: null, new: 'new@example.org' }], reason: null }] }));
+    bridge.respond('sync:start', { runId: 'run-3' });
+    await renderApp('sync');
+    fireEvent.change(await screen.findByLabelText('Direction'), { target: { value: 'pull' } });
+    fireEvent.change(screen.getByLabelText('Role for new users'), { target: { value: 'customer' } });
+    fireEvent.change(screen.getByLabelText('Only records with the Topic'), { target: { value: 'Members' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    const preview = await screen.findByRole('region', { name: 'Preview' });
+    expect(within(preview).getByRole('list', { name: 'Changes' }).textContent).toContain('new user');
+    expect(bridge.calls.find((c) => c.channel === 'sync:plan')?.request).toEqual({ siteId: 'site-1', direction: 'pull', pull: { role: 'customer', filter: { kind: 'topic', name: 'Members' } } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sync now' }));
+    await waitFor(() => expect(bridge.calls.find((c) => c.channel === 'sync:start')?.request).toEqual({ siteId: 'site-1', direction: 'pull', pull: { role: 'customer', filter: { kind: 'topic', name: 'Members' } } }));
+  });
+
   it('shows main’s error and hint when the preview fails', async () => {
     const bridge = setUp();
     bridge.fail('sync:plan', { code: 'AUTH_DENIED', message: 'WordPress refused the application password.', hint: 'Create a new application password.' });

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ErrorDto } from '../../../../common/errors';
 import type { SiteProfileDto } from '../../../../common/models';
-import type { SyncPlanDto, SyncProgressDto, SyncRunDto } from '../../../../common/sync-models';
+import type { PullOptionsDto, SyncPlanDto, SyncProgressDto, SyncRunDto } from '../../../../common/sync-models';
 import { useSetupProgress } from '../../app/use-setup-progress';
 import { invoke, on, toErrorDto } from '../../bridge';
 import { ConfirmDialog } from '../../ui/confirm-dialog';
@@ -35,6 +35,13 @@ export function SyncPage() {
   const [runs, setRuns] = useState<readonly SyncRunDto[]>([]);
   const [openRunId, setOpenRunId] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [direction, setDirection] = useState<'push' | 'pull'>('push');
+  const [role, setRole] = useState('subscriber');
+  const [topic, setTopic] = useState('');
+  const pullRequest = (): { direction: 'pull'; pull: PullOptionsDto } => ({
+    direction: 'pull',
+    pull: { role: role.trim() || 'subscriber', filter: topic.trim() === '' ? { kind: 'all' } : { kind: 'topic', name: topic.trim() } },
+  });
 
   useEffect(() => {
     let active = true;
@@ -78,7 +85,7 @@ export function SyncPage() {
     setBusy('plan');
     setError(undefined);
     try {
-      setPlan(await invoke('sync:plan', { siteId }));
+      setPlan(await invoke('sync:plan', direction === 'pull' ? { siteId, ...pullRequest() } : { siteId }));
     } catch (failure) {
       setError(toErrorDto(failure));
     } finally {
@@ -91,7 +98,7 @@ export function SyncPage() {
     setBusy('start');
     setError(undefined);
     try {
-      const { runId } = await invoke('sync:start', { siteId, confirmed });
+      const { runId } = await invoke('sync:start', direction === 'pull' ? { siteId, ...pullRequest() } : { siteId, confirmed });
       setOpenRunId(runId);
       setPlan(undefined);
       loadRuns(siteId);
@@ -129,6 +136,29 @@ export function SyncPage() {
             ))}
           </select>
         </label>
+        <label>
+          Direction{' '}
+          <select
+            value={direction}
+            onChange={(event) => {
+              setDirection(event.target.value as 'push' | 'pull');
+              setPlan(undefined);
+            }}
+          >
+            <option value="push">WordPress → Salesforce</option>
+            <option value="pull">Salesforce → WordPress</option>
+          </select>
+        </label>
+        {direction === 'pull' && (
+          <>
+            <label>
+              Role for new users <input value={role} onChange={(event) => setRole(event.target.value)} />
+            </label>
+            <label>
+              Only records with the Topic <input value={topic} onChange={(event) => setTopic(event.target.value)} placeholder="all records" />
+            </label>
+          </>
+        )}
         <button type="button" className="button" onClick={() => void preview()} disabled={busy !== undefined || live !== undefined}>
           {busy === 'plan' ? 'Previewing…' : 'Preview'}
         </button>
