@@ -252,8 +252,9 @@ export const requestSchemas = {
         .strict(),
     })
     .strict(),
-  'orders:plan': z.object({ siteId: id, orderIds: z.array(z.number().int().min(1)).min(1).max(10_000).optional() }).strict(),
-  'orders:send': z.object({ siteId: id, orderIds: z.array(z.number().int().min(1)).min(1).max(10_000).optional() }).strict(),
+  // since: only orders created on or after that day, whatever the settings say (the CLI's --since).
+  'orders:plan': z.object({ siteId: id, orderIds: z.array(z.number().int().min(1)).min(1).max(10_000).optional(), since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').optional() }).strict(),
+  'orders:send': z.object({ siteId: id, orderIds: z.array(z.number().int().min(1)).min(1).max(10_000).optional(), since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD').optional() }).strict(),
   'orders:cancel': z.object({ siteId: id }).strict(),
   'orders:runs': z.object({ siteId: id.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
   'orders:run': z

@@ -82,12 +82,12 @@ export function createOrdersModule(options: OrdersModuleOptions): OrdersModule {
         options.saveSettings(siteId, merged);
         return merged;
       },
-      'orders:plan': ({ siteId, orderIds }) => service.plan(siteId, orderIds ? { orderIds } : {}),
-      'orders:send': ({ siteId, orderIds }) =>
+      'orders:plan': ({ siteId, orderIds, since }) => service.plan(siteId, { ...(orderIds ? { orderIds } : {}), ...(since ? { since } : {}) }),
+      'orders:send': ({ siteId, orderIds, since }) =>
         new Promise((resolve, reject) => {
           // Answers as soon as the run is recorded (or refused before it); the run goes on
           // and reports through the bus.
-          service.send(siteId, { ...(orderIds ? { orderIds } : {}), onRunStarted: (runId) => resolve({ runId }) }).then(
+          service.send(siteId, { ...(orderIds ? { orderIds } : {}), ...(since ? { since } : {}), onRunStarted: (runId) => resolve({ runId }) }).then(
             (run) => resolve({ runId: run.id }),
             (error: unknown) => {
               reject(error instanceof Error ? error : new Error(String(error)));

@@ -58,6 +58,8 @@ export interface OrdersServiceOptions {
 export interface SendOptions {
   /** Replay: only these WooCommerce orders (the reconciliation view's button). */
   readonly orderIds?: readonly number[];
+  /** Only orders created on or after this day (YYYY-MM-DD), whatever the settings say (the CLI's --since). */
+  readonly since?: string;
   readonly onRunStarted?: (runId: string) => void;
 }
 
@@ -91,8 +93,8 @@ export class OrdersService {
   }
 
   /** The dry run: what sending would do and cost. Writes nothing. */
-  async plan(siteId: string, options: { orderIds?: readonly number[] } = {}): Promise<OrdersPlanDto> {
-    const settings = this.#options.settingsFor(siteId);
+  async plan(siteId: string, options: { orderIds?: readonly number[]; since?: string } = {}): Promise<OrdersPlanDto> {
+    const settings = withSince(this.#options.settingsFor(siteId), options.since);
     return this.#forSite(siteId, async () => {
       const counter: CallCounter = { calls: 0 };
       const reader = this.#reader(await this.#options.salesforceFor(siteId), counter, new AbortController().signal);
@@ -106,7 +108,7 @@ export class OrdersService {
   /** Sends to the end (or Cancel, or a stop) and answers the run. */
   async send(siteId: string, options: SendOptions = {}): Promise<OrdersRunDto> {
     if (this.#active.has(siteId)) throw busy();
-    const settings = this.#options.settingsFor(siteId);
+    const settings = withSince(this.#options.settingsFor(siteId), options.since);
     const elsewhere = this.journal.liveRunElsewhere(siteId, this.#isLive);
     if (elsewhere) throw busy(`another ForceSites process (pid ${elsewhere.owner_pid})`);
     const controller = new AbortController();
@@ -403,6 +405,11 @@ export class OrdersService {
   }
 
   readonly #isLive = (pid: number): boolean => (this.#options.isLive ?? processIsLive)(pid);
+}
+
+/** `--since DATE`: a date range from that day, in place of the settings' date choice. */
+function withSince(settings: OrderSettings, since: string | undefined): OrderSettings {
+  return since === undefined ? settings : { ...settings, dateMode: 'range', dateFrom: since, dateTo: null };
 }
 
 function busy(who = 'a send'): AppError {
