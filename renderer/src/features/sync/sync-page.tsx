@@ -113,7 +113,7 @@ export function SyncPage() {
     return (
       <div className="page">
         <PageHeader title="Sync">Moving members and their tags between WordPress and Salesforce.</PageHeader>
-        <EmptyState title="Nothing to sync yet">
+        <EmptyState title="Nothing synced yet">
           <p>This page pushes a site’s WordPress users to Salesforce, following its field mapping. It previews what would change before anything is written.</p>
           <NextStep progress={progress} needs="site" />
         </EmptyState>
