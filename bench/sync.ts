@@ -36,10 +36,11 @@ interface Args {
   readonly match: 'email' | 'external-id';
   readonly json: boolean;
   readonly naiveSample: number;
+  readonly realWordpress: boolean;
 }
 
 function usage(): string {
-  return 'Usage: npm run bench:sync -- --users N [--latency-ms L] [--match email|external-id] [--naive-sample K] [--json]\n';
+  return 'Usage: npm run bench:sync -- --users N [--latency-ms L] [--match email|external-id] [--naive-sample K] [--real-wordpress] [--json]\n';
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -47,10 +48,6 @@ function parseArgs(argv: readonly string[]): Args {
     const index = argv.indexOf(name);
     return index === -1 ? undefined : argv[index + 1];
   };
-  if (argv.includes('--real-wordpress')) {
-    process.stderr.write('--real-wordpress is not built yet: the benchmark uses the in-process WordPress users API (same response shape).\n');
-    process.exit(2);
-  }
   const users = Number(value('--users') ?? 1_000);
   const latencyMs = Number(value('--latency-ms') ?? 100);
   const match = value('--match') ?? 'email';
@@ -59,7 +56,7 @@ function parseArgs(argv: readonly string[]): Args {
   if (!Number.isFinite(latencyMs) || latencyMs < 0 || latencyMs > 10_000) fail(`--latency-ms must be 0 to 10,000.\n${usage()}`);
   if (match !== 'email' && match !== 'external-id') fail(`--match is email or external-id.\n${usage()}`);
   if (!Number.isInteger(naiveSample) || naiveSample < 1) fail(`--naive-sample must be a whole number above 0.\n${usage()}`);
-  return { users, latencyMs, match, json: argv.includes('--json'), naiveSample };
+  return { users, latencyMs, match, json: argv.includes('--json'), naiveSample, realWordpress: argv.includes('--real-wordpress') };
 }
 
 function fail(message: string): never {
@@ -109,6 +106,17 @@ interface ApiCalls {
   readonly collections: number;
 }
 
+function plainUsers(count: number): UsersServerUser[] {
+  return Array.from({ length: count }, (_, i) => ({ id: i + 1, username: `member${i + 1}`, email: `member${i + 1}@example.org`, firstName: `Ann${i + 1}`, lastName: `O'Brien ${i + 1}` }));
+}
+
+/** The test WordPress with `count` seeded users (the admin is one more), closed with the benchmark. */
+async function realWordpress(count: number): Promise<{ url: string; username: string; password: string; close(): Promise<void> }> {
+  const { startTestWordpress } = await import('../test/wordpress/test-wordpress');
+  const site = await startTestWordpress({ users: count, log: (line) => process.stderr.write(`${line}\n`) });
+  return { url: site.url, username: site.adminUser, password: site.applicationPassword, close: () => site.stop() };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const emulator = await startEmulatorProcess();
@@ -119,8 +127,9 @@ async function main(): Promise<void> {
       await control(emulator, 'POST', `/orgs/${orgId}/fields/Contact`, { name: 'WP_User_Id__c', label: 'WP User Id', type: 'string', length: 40, externalId: true, unique: true });
     }
     const { api } = await registryApi(emulator.description, 30_000);
-    const users: UsersServerUser[] = Array.from({ length: args.users }, (_, i) => ({ id: i + 1, username: `member${i + 1}`, email: `member${i + 1}@example.org`, firstName: `Ann${i + 1}`, lastName: `O'Brien ${i + 1}` }));
-    const wordpress = await startUsersServer(() => users);
+    // The in-process server answers WordPress's exact users shape, so the figures measure
+    // ForceSites; --real-wordpress reads a real one (Debian's WordPress with awkward seeded users).
+    const wordpress = args.realWordpress ? await realWordpress(args.users) : await startUsersServer(() => plainUsers(args.users));
     const client = new WordpressClient({ siteUrl: wordpress.url, username: wordpress.username, password: wordpress.password, allowHttp: true, concurrency: 4 });
     const matchKey: MatchKey = args.match === 'email' ? DEFAULT_MATCH_KEY : { kind: 'external-id', field: 'WP_User_Id__c', prefix: 'bench-' };
     const service = new SyncService({
@@ -165,6 +174,7 @@ async function main(): Promise<void> {
 
     const result = {
       users: args.users,
+      wordpress: args.realWordpress ? 'real' : 'in-process',
       latencyMs: args.latencyMs,
       match: args.match,
       apiCalls: calls.total,
