@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { ErrorDto } from '../../../../common/errors';
 import type { OrderAccountStrategy, OrderSettings } from '../../../../common/orders-models';
 import { invoke, toErrorDto } from '../../bridge';
@@ -47,67 +47,90 @@ export function OrdersSettingsForm({ siteId, onSaved }: { readonly siteId: strin
   return (
     <form
       aria-label="Order settings"
-      className="orders-settings"
+      className="form fieldset"
       onSubmit={(event) => {
         event.preventDefault();
         void save();
       }}
     >
-      <label>
-        WooCommerce statuses to send{' '}
-        <input value={settings.statuses.join(', ')} onChange={(e) => change({ statuses: e.target.value.split(',').map((s) => s.trim()).filter(Boolean) })} />
-      </label>
-      <label>
-        Orders{' '}
-        <select value={settings.dateMode} onChange={(e) => change({ dateMode: e.target.value as OrderSettings['dateMode'] })}>
-          <option value="all">All of them</option>
-          <option value="since-last-sync">Created since the last completed send</option>
-          <option value="range">Created in a date range</option>
-        </select>
-      </label>
-      {settings.dateMode === 'range' && (
-        <>
-          <label>
-            From <input type="date" value={settings.dateFrom ?? ''} onChange={(e) => change({ dateFrom: text(e.target.value) })} />
-          </label>
-          <label>
-            To <input type="date" value={settings.dateTo ?? ''} onChange={(e) => change({ dateTo: text(e.target.value) })} />
-          </label>
-        </>
-      )}
-      <label>
-        Account{' '}
-        <select value={settings.accountStrategy} onChange={(e) => change({ accountStrategy: e.target.value as OrderAccountStrategy })}>
-          {STRATEGIES.map((s) => (
-            <option key={s.value} value={s.value}>
-              {s.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Default Account id <input value={settings.defaultAccountId ?? ''} onChange={(e) => change({ defaultAccountId: text(e.target.value) })} placeholder="001…" />
-      </label>
-      <label>
+      <div className="form-grid">
+        <Labelled label="WooCommerce statuses to send" hint="Separated by commas.">
+          {(id) => <input id={id} className="input" value={settings.statuses.join(', ')} onChange={(e) => change({ statuses: e.target.value.split(',').map((s) => s.trim()).filter(Boolean) })} />}
+        </Labelled>
+        <Labelled label="Orders">
+          {(id) => (
+            <select id={id} className="input" value={settings.dateMode} onChange={(e) => change({ dateMode: e.target.value as OrderSettings['dateMode'] })}>
+              <option value="all">All of them</option>
+              <option value="since-last-sync">Created since the last completed send</option>
+              <option value="range">Created in a date range</option>
+            </select>
+          )}
+        </Labelled>
+        {settings.dateMode === 'range' && (
+          <>
+            <Labelled label="From">{(id) => <input id={id} className="input" type="date" value={settings.dateFrom ?? ''} onChange={(e) => change({ dateFrom: text(e.target.value) })} />}</Labelled>
+            <Labelled label="To">{(id) => <input id={id} className="input" type="date" value={settings.dateTo ?? ''} onChange={(e) => change({ dateTo: text(e.target.value) })} />}</Labelled>
+          </>
+        )}
+        <Labelled label="Account">
+          {(id) => (
+            <select id={id} className="input" value={settings.accountStrategy} onChange={(e) => change({ accountStrategy: e.target.value as OrderAccountStrategy })}>
+              {STRATEGIES.map((s) => (
+                <option key={s.value} value={s.value}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Labelled>
+        <Labelled label="Default Account id">
+          {(id) => <input id={id} className="input" value={settings.defaultAccountId ?? ''} onChange={(e) => change({ defaultAccountId: text(e.target.value) })} placeholder="001…" />}
+        </Labelled>
+        <Labelled label="Price book id" hint="Empty: the standard price book.">
+          {(id) => <input id={id} className="input" value={settings.pricebookId ?? ''} onChange={(e) => change({ pricebookId: text(e.target.value) })} placeholder="the standard price book" />}
+        </Labelled>
+        <Labelled label="Org currency (single-currency orgs)" hint="Empty: read from Salesforce.">
+          {(id) => <input id={id} className="input" value={settings.orgCurrency ?? ''} onChange={(e) => change({ orgCurrency: text(e.target.value.toUpperCase()) })} placeholder="USD" maxLength={3} />}
+        </Labelled>
+        <Labelled label="Order id prefix" hint="Several shops in one org: a prefix each.">
+          {(id) => <input id={id} className="input" value={settings.orderKeyPrefix} onChange={(e) => change({ orderKeyPrefix: e.target.value.trim() })} placeholder="none" />}
+        </Labelled>
+      </div>
+      <label className="choice">
         <input type="checkbox" checked={settings.activate} onChange={(e) => change({ activate: e.target.checked })} /> Activate each order once its products are in
       </label>
-      <label>
+      <label className="choice">
         <input type="checkbox" checked={settings.createMissingProducts} onChange={(e) => change({ createMissingProducts: e.target.checked })} /> Create a product (with its standard price) when none has the SKU or name
       </label>
-      <label>
-        Price book id <input value={settings.pricebookId ?? ''} onChange={(e) => change({ pricebookId: text(e.target.value) })} placeholder="the standard price book" />
-      </label>
-      <label>
-        Org currency (single-currency orgs) <input value={settings.orgCurrency ?? ''} onChange={(e) => change({ orgCurrency: text(e.target.value.toUpperCase()) })} placeholder="read from Salesforce" maxLength={3} />
-      </label>
-      <label>
-        Order id prefix <input value={settings.orderKeyPrefix} onChange={(e) => change({ orderKeyPrefix: e.target.value.trim() })} placeholder="none" />
-      </label>
-      <button type="submit" className="button">
-        Save order settings
-      </button>
-      {saved && <span role="status"> Saved.</span>}
+      <div className="form-actions">
+        <button type="submit" className="button">
+          Save order settings
+        </button>
+        {saved && (
+          <span role="status" className="form-status">
+            Saved.
+          </span>
+        )}
+      </div>
       {error !== undefined && <ErrorNotice error={error} title="The order settings were not saved." />}
     </form>
+  );
+}
+
+/** A label and its control tied by id, with a visible hint under it. */
+function Labelled({ label, hint, children }: { readonly label: string; readonly hint?: string; readonly children: (id: string) => ReactNode }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id} className="field-label">
+        {label}
+      </label>
+      {children(id)}
+      {hint !== undefined && (
+        <p id={`${id}-hint`} className="field-hint">
+          {hint}
+        </p>
+      )}
+    </div>
   );
 }
