@@ -69,6 +69,10 @@ export function routeDomainEvents(targets: EventRoutingTargets): () => void {
       else activity.add('error', 'sync', `Sync of "${siteName}" stopped: ${run.message ?? run.errorCode ?? 'unknown error'} (${counts}).`);
     }),
     bus.on('orders.progress', (progress) => emit('orders:progress', progress)),
+    bus.on('orders.reconciled', ({ report, siteName }) => {
+      const c = report.counts;
+      activity.add(c.missing + c.failed + c['total-differs'] > 0 ? 'warning' : 'info', 'sync', `Orders of "${siteName}" reconciled: ${c.ok} match, ${c.missing} missing in Salesforce, ${c.failed} failed, ${c['total-differs']} with a different total.`);
+    }),
     bus.on('orders.finished', ({ run, siteName }) => {
       const counts = `${run.created} created, ${run.updated} updated, ${run.unchanged} unchanged, ${run.failed} failed${run.invalid + run.locked > 0 ? `, ${run.invalid} not sendable, ${run.locked} activated and different` : ''}; ${run.apiCalls} API calls`;
       const what = run.kind === 'replay' ? 'Order replay' : 'Orders';

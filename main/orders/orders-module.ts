@@ -103,7 +103,12 @@ export function createOrdersModule(options: OrdersModuleOptions): OrdersModule {
         const page = service.journal.records(runId, { ...(outcome ? { outcome } : {}), offset: offset ?? 0, limit: limit ?? 200 });
         return { run, total: page.total, records: page.rows.map(orderRecordDto) } satisfies OrdersRunPageDto;
       },
-      'orders:reconcile': ({ siteId }) => service.reconcile(siteId),
+      'orders:reconcile': async ({ siteId }) => {
+        const report = await service.reconcile(siteId);
+        // Kept with the runs' history in Activity: what was found, when.
+        options.bus.emit('orders.reconciled', { report, siteName: options.site(siteId)?.name ?? siteId });
+        return report;
+      },
     },
     start() {},
     async stop() {

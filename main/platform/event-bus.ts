@@ -12,7 +12,7 @@
 import type { HealthChange, HealthReport } from '../../common/health-models';
 import type { ConnectionDto, ReauthorizationCause, SignInFinished, SiteProfileDto } from '../../common/models';
 import type { SyncProgressDto, SyncRunDto } from '../../common/sync-models';
-import type { OrdersProgressDto, OrdersRunDto } from '../../common/orders-models';
+import type { OrdersProgressDto, OrdersReconcileDto, OrdersRunDto } from '../../common/orders-models';
 import { silentLogger, type Logger } from './logger';
 
 export interface DomainEvents {
@@ -46,6 +46,8 @@ export interface DomainEvents {
   'orders.progress': OrdersProgressDto;
   /** An orders run ended: completed, cancelled or stopped. */
   'orders.finished': { readonly run: OrdersRunDto; readonly siteName: string };
+  /** A reconciliation of a site's WooCommerce orders against Salesforce finished. */
+  'orders.reconciled': { readonly report: OrdersReconcileDto; readonly siteName: string };
   /** Something the admin should see in the Activity page that fits no other event. */
   'activity.note': { readonly level: 'info' | 'warning' | 'error'; readonly area: 'auth' | 'sites' | 'health' | 'sync' | 'app'; readonly message: string };
 }

@@ -146,6 +146,30 @@ describe('orders when Salesforce misbehaves', () => {
     expect((await u.service.plan('site1')).rows[0]).toMatchObject({ class: 'locked' });
   });
 
+  it('Cancel stops after the batches in flight; the run says so and the next run finishes the rest once', async () => {
+    const { api } = await registryApi(emu);
+    seedProducts(emu, 20);
+    let service: { cancel(siteId: string): boolean } | undefined;
+    let cancelled = false;
+    const t = ordersUnderTest(api, {
+      orders: manyOrders(450),
+      concurrency: 1,
+      beforeSend: (stage, batchId) => {
+        if (!cancelled && stage === 'orders' && batchId > 0 && rows(emu, 'Order').length > 0) cancelled = service?.cancel('site1') ?? false;
+      },
+    });
+    service = t.service;
+    const run = await t.service.send('site1');
+    expect(run).toMatchObject({ state: 'cancelled', errorCode: 'CANCELLED' });
+    // The batch being sent when Cancel came finishes; no later batch, no items stage.
+    expect(rows(emu, 'Order').length).toBe(400);
+    expect(rows(emu, 'OrderItem')).toHaveLength(0);
+    const rest = await t.service.send('site1');
+    expect(rest).toMatchObject({ state: 'completed', created: 50, updated: 400, failed: 0 });
+    expect(rows(emu, 'OrderItem')).toHaveLength(t.orders.reduce((sum, o) => sum + o.lineItems.length, 0));
+    expectOncePerOrder(t.orders.map((o) => o.id));
+  });
+
   it('reads only the orders created since the last completed run, or in the date range', async () => {
     const { api } = await registryApi(emu);
     seedProducts(emu, 2);

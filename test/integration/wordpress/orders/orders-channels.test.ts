@@ -76,6 +76,8 @@ describe('orders channels', () => {
 
     const report = await h.call('orders:reconcile', { siteId: site.id });
     expect(report.counts.missing).toBe(0);
+    const notes = await h.call('activity:list', {});
+    expect(notes.some((entry) => entry.message === `Orders of "Shop" reconciled: ${report.counts.ok} match, 0 missing in Salesforce, ${report.counts.failed} failed, ${report.counts['total-differs']} with a different total.`)).toBe(true);
     expect(report.counts.failed).toBe(plan.counts.invalid + runs[0]!.failed);
     const replayed = await h.call('orders:send', { siteId: site.id, orderIds: [report.rows[0]!.wooOrderId] });
     await expect.poll(async () => (await h.call('orders:run', { runId: replayed.runId })).run.state).toBe('completed');
