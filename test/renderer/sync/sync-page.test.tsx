@@ -82,6 +82,25 @@ describe('Sync page', () => {
     await waitFor(() => expect(bridge.calls.filter((c) => c.channel === 'sync:run').at(-1)?.request).toMatchObject({ runId: 'run-1', outcome: 'failed' }));
   });
 
+  it('reloads the open run’s records when the run finishes (opened as it starts, it held only what was settled then)', async () => {
+    const bridge = setUp();
+    bridge.respond('sync:plan', plan());
+    bridge.respond('sync:start', { runId: 'run-1' });
+    const record = (wpUserId: number, outcome: 'unchanged' | 'created') => ({ wpUserId, matchValue: `u${wpUserId}@example.org`, salesforceId: '003000000000001AAA', outcome, errorCode: null, errorMessage: null, changes: [] });
+    bridge.respond('sync:run', () => ({ run: run({ state: 'running' }), total: 1, records: [record(1, 'unchanged')] }));
+    bridge.respond('sync:runs', [run({ state: 'running', created: 0, updated: 0, failed: 0, unchanged: 1 })]);
+    await renderApp('sync');
+    fireEvent.click(await screen.findByRole('button', { name: 'Preview' }));
+    await screen.findByRole('region', { name: 'Preview' });
+    fireEvent.click(screen.getByRole('button', { name: 'Sync now' }));
+    const records = await screen.findByRole('region', { name: 'Run records' });
+    await waitFor(() => expect(within(records).getByRole('status').textContent).toBe('1 record.'));
+    bridge.respond('sync:run', () => ({ run: run(), total: 2, records: [record(1, 'unchanged'), record(2, 'created')] }));
+    bridge.respond('sync:runs', [run({ created: 1, updated: 0, failed: 0, unchanged: 1 })]);
+    act(() => bridge.emit('sync:progress', { siteId: 'site-1', runId: 'run-1', phase: 'done', done: 2, total: 2, rate: 1, etaSeconds: 0 }));
+    await waitFor(() => expect(within(records).getByRole('status').textContent).toBe('2 records.'));
+  });
+
   it('asks before a run that would use more than the share of the org’s remaining requests', async () => {
     const bridge = setUp();
     bridge.respond('sync:plan', plan({ estimate: { planCalls: 2, writeCalls: 60, remainingDaily: 100, maxDaily: 15_000, needsConfirmation: true, shareLimit: 0.5 } }));

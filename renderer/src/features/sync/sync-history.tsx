@@ -52,7 +52,11 @@ export function SyncHistory({ runs, onOpen, openRunId }: { readonly runs: readon
   );
 }
 
-export function RunRecords({ runId }: { readonly runId: string }) {
+/**
+ * A run's records. `refreshKey` changes when the run does (state, counts): a run opened as it
+ * starts holds only the records settled by then, so the list reloads when it finishes.
+ */
+export function RunRecords({ runId, refreshKey = '' }: { readonly runId: string; readonly refreshKey?: string }) {
   const [outcome, setOutcome] = useState<SyncRecordOutcome | 'all'>('all');
   const [search, setSearch] = useState('');
   const [page, setPage] = useState<SyncRunPageDto | undefined>(undefined);
@@ -66,7 +70,7 @@ export function RunRecords({ runId }: { readonly runId: string }) {
     return () => {
       active = false;
     };
-  }, [runId, outcome, search]);
+  }, [runId, outcome, search, refreshKey]);
 
   const exportCsv = (): void => {
     if (page === undefined) return;

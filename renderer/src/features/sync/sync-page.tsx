@@ -122,6 +122,7 @@ export function SyncPage() {
   }
 
   const site = sites.find((s) => s.id === siteId);
+  const openRun = runs.find((run) => run.id === openRunId);
   return (
     <div className="page">
       <PageHeader title="Sync">Push a site’s WordPress users to Salesforce: preview first, then run, then read every record’s outcome.</PageHeader>
@@ -209,8 +210,8 @@ export function SyncPage() {
       <SyncHistory runs={runs} onOpen={setOpenRunId} openRunId={openRunId} />
       {openRunId !== null && (
         <>
-          <h3>Records of the run {runs.find((run) => run.id === openRunId) ? `(${runSummary(runs.find((run) => run.id === openRunId)!)})` : ''}</h3>
-          <RunRecords runId={openRunId} />
+          <h3>Records of the run {openRun !== undefined ? `(${runSummary(openRun)})` : ''}</h3>
+          <RunRecords runId={openRunId} refreshKey={openRun !== undefined ? `${openRun.state} ${runSummary(openRun)}` : ''} />
         </>
       )}
     </div>
