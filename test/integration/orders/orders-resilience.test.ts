@@ -149,16 +149,16 @@ describe('orders when Salesforce misbehaves', () => {
   it('Cancel stops after the batches in flight; the run says so and the next run finishes the rest once', async () => {
     const { api } = await registryApi(emu);
     seedProducts(emu, 20);
-    let service: { cancel(siteId: string): boolean } | undefined;
+    const holder: { service?: { cancel(siteId: string): boolean } } = {};
     let cancelled = false;
     const t = ordersUnderTest(api, {
       orders: manyOrders(450),
       concurrency: 1,
       beforeSend: (stage, batchId) => {
-        if (!cancelled && stage === 'orders' && batchId > 0 && rows(emu, 'Order').length > 0) cancelled = service?.cancel('site1') ?? false;
+        if (!cancelled && stage === 'orders' && batchId > 0 && rows(emu, 'Order').length > 0) cancelled = holder.service?.cancel('site1') ?? false;
       },
     });
-    service = t.service;
+    holder.service = t.service;
     const run = await t.service.send('site1');
     expect(run).toMatchObject({ state: 'cancelled', errorCode: 'CANCELLED' });
     // The batch being sent when Cancel came finishes; no later batch, no items stage.
