@@ -13,7 +13,7 @@ export function ordersRunSummary(run: OrdersRunDto): string {
 
 /** The site's order runs, newest first; one opens to its per-order outcomes. */
 export function OrdersRuns({ runs, openRunId, onOpen }: { readonly runs: readonly OrdersRunDto[]; readonly openRunId: string | null; readonly onOpen: (runId: string) => void }) {
-  if (runs.length === 0) return <p className="muted">No orders sent yet for this site.</p>;
+  if (runs.length === 0) return <p className="muted">No orders sent yet for this site. Orders copied from your WooCommerce sites appear here.</p>;
   return (
     <div className="table-wrap">
       <table className="data-table">
