@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, isEventChannel, isInvokeChannel, type EventChannel, type EventMap, type InvokeChannel, type ResponseOf } from './channels';
 import type { Result } from './errors';
+import { SYNC_SETTING_LIMITS } from './models';
 
 export type { EventChannel, EventMap, InvokeChannel, ResponseOf };
 
@@ -115,6 +116,11 @@ const settingsPatchSchema = z
     watchedApps: z.array(nonEmpty(255)).max(20),
     callbackPorts: z.array(z.number().int().min(1024).max(65535)).min(1).max(10),
     requestTimeoutSeconds: z.number().int().min(5).max(600),
+    syncConcurrency: z.number().int().min(SYNC_SETTING_LIMITS.concurrency.min).max(SYNC_SETTING_LIMITS.concurrency.max),
+    syncBulkThreshold: z.number().int().min(SYNC_SETTING_LIMITS.bulkThreshold.min).max(SYNC_SETTING_LIMITS.bulkThreshold.max),
+    syncApiSharePercent: z.number().int().min(SYNC_SETTING_LIMITS.apiSharePercent.min).max(SYNC_SETTING_LIMITS.apiSharePercent.max),
+    syncRemoveTopics: z.boolean(),
+    syncTruncateLongValues: z.boolean(),
   })
   .partial()
   .strict();

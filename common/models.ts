@@ -167,7 +167,35 @@ export interface Settings {
   readonly callbackPorts: readonly number[];
   /** Deadline for one Salesforce or WordPress request, in seconds. */
   readonly requestTimeoutSeconds: number;
+  // The sync's settings. Optional because they came after the others: main always answers
+  // them (SYNC_SETTING_DEFAULTS merged in), a profile file from before has none.
+  /** Salesforce write requests a sync keeps in flight (1–16). */
+  readonly syncConcurrency?: number;
+  /** Writes above this number go through Bulk API 2.0 instead of sObject Collections. */
+  readonly syncBulkThreshold?: number;
+  /** Ask before a sync that needs more than this percentage of the org's remaining daily requests. */
+  readonly syncApiSharePercent?: number;
+  /** Tag mode Topics: remove a Topic from the record when the WordPress tag is removed. */
+  readonly syncRemoveTopics?: boolean;
+  /** Cut a text value to the Salesforce field's length instead of failing the record (STRING_TOO_LONG). */
+  readonly syncTruncateLongValues?: boolean;
 }
+
+/** The sync settings' defaults (shared by main's defaults and the Settings page). */
+export const SYNC_SETTING_DEFAULTS = Object.freeze({
+  syncConcurrency: 4,
+  syncBulkThreshold: 2_000,
+  syncApiSharePercent: 50,
+  syncRemoveTopics: false,
+  syncTruncateLongValues: false,
+} satisfies Required<Pick<Settings, 'syncConcurrency' | 'syncBulkThreshold' | 'syncApiSharePercent' | 'syncRemoveTopics' | 'syncTruncateLongValues'>>);
+
+/** The limits the contract, the profile file and the Settings page share. */
+export const SYNC_SETTING_LIMITS = Object.freeze({
+  concurrency: { min: 1, max: 16 },
+  bulkThreshold: { min: 200, max: 1_000_000 },
+  apiSharePercent: { min: 1, max: 100 },
+});
 
 export interface ActivityEntry {
   /** Unique within a run; lets the renderer merge the list with live events. */

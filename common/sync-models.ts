@@ -13,6 +13,8 @@ export interface SyncFieldChange {
   readonly field: string;
   readonly old: string | null;
   readonly new: string | null;
+  /** Truncation on: `new` was cut to the field's length from a value this many characters long. */
+  readonly truncatedFrom?: number;
 }
 
 /** One row of the preview: a WordPress user and what the run would do with it. */

@@ -5,7 +5,7 @@
  * browser edition (scripts/demo-server.ts, the tests) call this with their own ports.
  */
 import { mkdirSync } from 'node:fs';
-import type { AppInfo, DemoOrgInfo, Edition } from '../../common/models';
+import { SYNC_SETTING_DEFAULTS, type AppInfo, type DemoOrgInfo, type Edition } from '../../common/models';
 import { createAuthModule, type AuthModule } from '../auth/auth-module';
 import { createFieldsModule, type FieldsModule } from '../fields/fields-module';
 import { createHealthModule, type HealthModule } from '../health/health-module';
@@ -195,6 +195,15 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     registry,
     site: findSite,
     log: logger,
+    // The Settings page's sync settings, read at each plan and run so a change applies to the
+    // next one without a restart.
+    concurrency: () => store.getSettings().syncConcurrency ?? SYNC_SETTING_DEFAULTS.syncConcurrency,
+    bulkThreshold: () => store.getSettings().syncBulkThreshold ?? SYNC_SETTING_DEFAULTS.syncBulkThreshold,
+    apiShare: () => (store.getSettings().syncApiSharePercent ?? SYNC_SETTING_DEFAULTS.syncApiSharePercent) / 100,
+    pushOptions: () => {
+      const settings = store.getSettings();
+      return { removeTopics: settings.syncRemoveTopics ?? false, truncateLongValues: settings.syncTruncateLongValues ?? false };
+    },
     describe: (siteId) => {
       const state = fields.service.cached(siteId);
       return state.stale === null ? state.cache?.fields : undefined;

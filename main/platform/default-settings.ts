@@ -1,4 +1,4 @@
-import type { Settings } from '../../common/models';
+import { SYNC_SETTING_DEFAULTS, type Settings } from '../../common/models';
 
 /**
  * Settings a new profile starts with. The approval cap follows Salesforce's help (five
@@ -12,4 +12,5 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   watchedApps: Object.freeze(['WP Fusion (OAuth)']),
   callbackPorts: Object.freeze([1717, 1718, 1719]),
   requestTimeoutSeconds: 30,
+  ...SYNC_SETTING_DEFAULTS,
 });

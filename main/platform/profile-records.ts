@@ -4,7 +4,7 @@
  * name, so a token cannot be written here by accident.
  */
 import type { FieldDefault, MatchKey } from '../../common/fields-models';
-import type { ConnectionState, FieldMappingEntry, Settings, TagMode } from '../../common/models';
+import { SYNC_SETTING_LIMITS, type ConnectionState, type FieldMappingEntry, type Settings, type TagMode } from '../../common/models';
 import type { StoredOrderSettings } from '../../common/orders-models';
 
 export interface ConnectionRecord {
@@ -202,6 +202,11 @@ const settingsSchema = {
     callbackPorts: { type: 'array', minItems: 1, maxItems: 10, items: { type: 'integer', minimum: 1024, maximum: 65535 } },
     // Added after schema 1 shipped: optional in the file, defaulted on read.
     requestTimeoutSeconds: { type: 'integer', minimum: 5, maximum: 600 },
+    syncConcurrency: { type: 'integer', minimum: SYNC_SETTING_LIMITS.concurrency.min, maximum: SYNC_SETTING_LIMITS.concurrency.max },
+    syncBulkThreshold: { type: 'integer', minimum: SYNC_SETTING_LIMITS.bulkThreshold.min, maximum: SYNC_SETTING_LIMITS.bulkThreshold.max },
+    syncApiSharePercent: { type: 'integer', minimum: SYNC_SETTING_LIMITS.apiSharePercent.min, maximum: SYNC_SETTING_LIMITS.apiSharePercent.max },
+    syncRemoveTopics: { type: 'boolean' },
+    syncTruncateLongValues: { type: 'boolean' },
   },
 } as const;
 

@@ -25,6 +25,12 @@ export interface PushSettings {
   readonly tagField: string | null;
   /** Tag mode `topics`: remove Topics from a record when the WordPress user no longer has the tag. */
   readonly removeTopics?: boolean;
+  /**
+   * Cut a text value longer than its field to the field's length (the change records it)
+   * instead of failing the record with STRING_TOO_LONG. Needs the describe (`fields`): without
+   * it the length is unknown and Salesforce judges the value.
+   */
+  readonly truncateLongValues?: boolean;
   /** The object's describe, when the field cache has it: values are converted and checked as Salesforce would. */
   readonly fields?: readonly SalesforceFieldDto[];
 }
@@ -33,10 +39,20 @@ export interface FieldChange {
   readonly field: string;
   readonly old: string | null;
   readonly new: string | null;
+  /** The value was cut to the field's length (truncation on): its length in WordPress, in characters. */
+  readonly truncatedFrom?: number;
 }
 
 export type MappedUser =
-  | { readonly ok: true; readonly wpUserId: number; readonly key: string; readonly values: SalesforceValues; readonly tags: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly wpUserId: number;
+      readonly key: string;
+      readonly values: SalesforceValues;
+      readonly tags: readonly string[];
+      /** Fields whose value was cut to the field's length → the WordPress value's length. */
+      readonly truncated?: Readonly<Record<string, number>>;
+    }
   | { readonly ok: false; readonly wpUserId: number; readonly key: string | null; readonly reason: string };
 
 export type ExistingRecord = Readonly<Record<string, unknown>> & { readonly Id: string };
@@ -49,6 +65,11 @@ export type PlannedUser =
   | { readonly kind: 'conflict'; readonly wpUserId: number; readonly key: string; readonly salesforceIds: readonly string[]; readonly reason: string };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * Types truncation may cut. Not e-mail (a shortened address is somebody else's) nor picklists
+ * (a shortened value is not a value); and never the match key (the record would not be found).
+ */
+const TRUNCATABLE_TYPES = new Set(['string', 'textarea', 'encryptedstring', 'url', 'phone']);
 
 /** The match value as it is compared: e-mail addresses case-insensitively (Salesforce does). */
 export function normalizeKey(matchKey: MatchKey, value: string): string {
@@ -133,13 +154,16 @@ export function mapUser(user: WordpressUser, settings: PushSettings): MappedUser
   }
   const describe = new Map((settings.fields ?? []).map((field) => [field.name.toLowerCase(), field]));
   const values: Record<string, SalesforceValue> = {};
+  const truncated: Record<string, number> = {};
   const problems: string[] = [];
   const put = (salesforceField: string, raw: unknown, wp: WordpressFieldDef | undefined): void => {
     const field = describe.get(salesforceField.toLowerCase());
     if (field !== undefined && wp !== undefined) {
-      const converted = toSalesforceValue(raw, wp, field);
+      const cut = settings.truncateLongValues === true && field.length > 0 && TRUNCATABLE_TYPES.has(field.type) && field.name.toLowerCase() !== settings.matchKey.field.toLowerCase();
+      // Converted without the length limit, then cut: every other check still applies.
+      const converted = toSalesforceValue(raw, wp, cut ? { ...field, length: 0 } : field);
       if (!converted.ok) problems.push(`${salesforceField}: ${converted.problem}`);
-      else if (!converted.empty) values[salesforceField] = converted.value;
+      else if (!converted.empty) values[salesforceField] = cut ? truncate(salesforceField, converted.value, field.length) : converted.value;
       else if (settings.sendEmptyValues) values[salesforceField] = null;
       return;
     }
@@ -148,12 +172,22 @@ export function mapUser(user: WordpressUser, settings: PushSettings): MappedUser
   };
   for (const entry of pushEntries(settings)) put(entry.salesforceField, wordpressValue(user, entry.wordpressField), wordpressFieldDef(entry.wordpressField) ?? wordpressFieldDef(`meta:${entry.wordpressField}`));
   if (settings.tagMode === 'picklist' && settings.tagField) put(settings.tagField, user.tags, { name: 'tags', label: 'Tags', kind: 'list', maxLength: null, notWritable: null });
+  function truncate(name: string, value: SalesforceValue, length: number): SalesforceValue {
+    // Salesforce measures text in UTF-16 code units (Java strings; the emulator does the same):
+    // an emoji takes two of the field's characters. Cut by that measure, and one unit shorter
+    // rather than split an emoji (a surrogate pair) in half.
+    if (typeof value !== 'string' || value.length <= length) return value;
+    const end = length > 0 && isHighSurrogate(value.charCodeAt(length - 1)) ? length - 1 : length;
+    // Reported in characters as the admin counts them.
+    truncated[name] = [...value].length;
+    return value.slice(0, end);
+  }
   if (problems.length > 0) return { ok: false, wpUserId: user.id, key, reason: problems.join(' ') };
   // The key field always carries the key: the e-mail as WordPress has it, or the external id.
   if (settings.matchKey.kind === 'external-id' || !Object.keys(values).some((name) => name.toLowerCase() === settings.matchKey.field.toLowerCase())) {
     values[settings.matchKey.field] = key;
   }
-  return { ok: true, wpUserId: user.id, key, values, tags: settings.tagMode === 'topics' ? user.tags : [] };
+  return { ok: true, wpUserId: user.id, key, values, tags: settings.tagMode === 'topics' ? user.tags : [], ...(Object.keys(truncated).length > 0 ? { truncated } : {}) };
 }
 
 /** Values compared as text: Salesforce answers numbers and booleans as JSON (REST) or text (Bulk CSV). */
@@ -166,6 +200,15 @@ export function sameValue(a: unknown, b: unknown, caseInsensitive = false): bool
   // Multi-select picklists come back in Salesforce's order.
   if (left.includes(';') || right.includes(';')) return left.split(';').sort().join(';') === right.split(';').sort().join(';');
   return false;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function withTruncation(mapped: MappedUser & { ok: true }, change: FieldChange): FieldChange {
+  const from = mapped.truncated?.[change.field];
+  return from === undefined ? change : { ...change, truncatedFrom: from };
 }
 
 function text(value: unknown): string | null {
@@ -193,7 +236,7 @@ export function classify(mapped: MappedUser, existing: readonly ExistingRecord[]
     Object.assign(record, mapped.values);
     for (const name of Object.keys(record)) if (record[name] === null) delete record[name];
     if (settings.recordTypeId) record['RecordTypeId'] = settings.recordTypeId;
-    return { kind: 'create', wpUserId: mapped.wpUserId, key: mapped.key, record, changes: Object.entries(record).map(([field, value]) => ({ field, old: null, new: text(value) })) };
+    return { kind: 'create', wpUserId: mapped.wpUserId, key: mapped.key, record, changes: Object.entries(record).map(([field, value]) => withTruncation(mapped, { field, old: null, new: text(value) })) };
   }
   const byLowerName = new Map(Object.keys(current).map((name) => [name.toLowerCase(), name]));
   const changes: FieldChange[] = [];
@@ -202,7 +245,7 @@ export function classify(mapped: MappedUser, existing: readonly ExistingRecord[]
     const old = current[byLowerName.get(field.toLowerCase()) ?? field];
     if (sameValue(old, value, field.toLowerCase() === keyField && settings.matchKey.kind === 'email')) continue;
     record[field] = value;
-    changes.push({ field, old: text(old), new: text(value) });
+    changes.push(withTruncation(mapped, { field, old: text(old), new: text(value) }));
   }
   if (changes.length === 0) return { kind: 'unchanged', wpUserId: mapped.wpUserId, key: mapped.key, salesforceId: current.Id };
   return { kind: 'update', wpUserId: mapped.wpUserId, key: mapped.key, salesforceId: current.Id, record, changes };

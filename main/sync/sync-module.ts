@@ -33,6 +33,8 @@ export interface SyncModuleOptions extends Pick<SyncServiceOptions, 'concurrency
   readonly readUsers: ReadUsers;
   /** WordPress user writes for the pull (the WordPress client). */
   readonly writeUsers?: SyncServiceOptions['writeUsers'];
+  /** Push choices from the app's settings, read at each plan and run (not at start-up). */
+  readonly pushOptions?: () => Pick<PushSettings, 'removeTopics' | 'truncateLongValues'>;
   /** The object's fields from the field cache, when it is current for the site. */
   readonly describe?: (siteId: string) => readonly SalesforceFieldDto[] | undefined;
   readonly log?: Logger;
@@ -69,7 +71,7 @@ export function createSyncModule(options: SyncModuleOptions): SyncModule {
     settingsFor: (siteId) => {
       const site = siteOf(siteId);
       if (site.connectionId === null) throw new AppError('INVALID_REQUEST', `“${site.name}” has no Salesforce connection.`, { hint: 'Choose a connection for the site on the Sites page, then sync.' });
-      return pushSettingsOf(site, options.describe?.(siteId));
+      return { ...pushSettingsOf(site, options.describe?.(siteId)), ...options.pushOptions?.() };
     },
     salesforceFor: async (siteId) => {
       const site = siteOf(siteId);

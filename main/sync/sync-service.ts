@@ -363,7 +363,8 @@ export class SyncService {
       }
       counts[plan.kind] += 1;
       // Memory: a write is kept once, as a WriteItem; a create's changes are its record (derived when shown).
-      if (plan.kind === 'create') writes.push({ kind: 'create', wpUserId: plan.wpUserId, key: plan.key, record: plan.record, changes: [] });
+      // A create that truncated keeps its changes: they say which values were cut.
+      if (plan.kind === 'create') writes.push({ kind: 'create', wpUserId: plan.wpUserId, key: plan.key, record: plan.record, changes: plan.changes.some((change) => change.truncatedFrom !== undefined) ? plan.changes : [] });
       else if (plan.kind === 'update') writes.push({ kind: 'update', wpUserId: plan.wpUserId, key: plan.key, salesforceId: plan.salesforceId, record: plan.record, changes: plan.changes });
       else settled.push(plan);
     }

@@ -73,6 +73,32 @@ describe('Settings page', () => {
     expect(fakeBridge().requests('settings:update')).toEqual([{ requestTimeoutSeconds: 90 }]);
   });
 
+  it('shows the sync settings with their defaults and sends only the ones changed', async () => {
+    fakeBridge().respond('settings:update', (patch) => ({ ...DEFAULT_SETTINGS, ...patch }));
+    await openSettings();
+    // The fake main answers settings from before the sync settings: the page shows the defaults.
+    expect(field('Requests in flight').value).toBe('4');
+    expect(field(/^Bulk API above/).value).toBe('2000');
+    expect(field(/^Ask first above/).value).toBe('50');
+    const removeTopics = screen.getByRole('checkbox', { name: /Remove a Topic/ }) as HTMLInputElement;
+    const truncate = screen.getByRole('checkbox', { name: /Cut text longer than its Salesforce field/ }) as HTMLInputElement;
+    expect([removeTopics.checked, truncate.checked]).toEqual([false, false]);
+
+    change('Requests in flight', '20');
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText(/from 1 to 16/)).toBeTruthy();
+    expect(fakeBridge().requests('settings:update')).toEqual([]);
+
+    change('Requests in flight', '8');
+    change(/^Bulk API above/, '5,000');
+    change(/^Ask first above/, '25');
+    fireEvent.click(truncate);
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await screen.findByText('Settings saved.');
+    expect(fakeBridge().requests('settings:update')).toEqual([{ syncConcurrency: 8, syncBulkThreshold: 5000, syncApiSharePercent: 25, syncTruncateLongValues: true }]);
+    expect((screen.getByRole('checkbox', { name: /Cut text longer/ }) as HTMLInputElement).checked).toBe(true);
+  });
+
   it('shares saved callback ports with the Connections setup guide', async () => {
     fakeBridge().respond('settings:update', (patch) => ({ ...DEFAULT_SETTINGS, ...patch }));
     await openSettings();
@@ -86,15 +112,42 @@ describe('Settings page', () => {
 });
 
 describe('settings rules', () => {
-  const ok = { approvalCap: '5', approvalWarnAt: '4', healthIntervalHours: '0.25', watchedApps: '', callbackPorts: '1717', requestTimeoutSeconds: '5' };
+  const sync = { syncConcurrency: '1', syncBulkThreshold: '200', syncApiSharePercent: '1', syncRemoveTopics: false, syncTruncateLongValues: true };
+  const ok = { approvalCap: '5', approvalWarnAt: '4', healthIntervalHours: '0.25', watchedApps: '', callbackPorts: '1717', requestTimeoutSeconds: '5', ...sync };
 
   it('accepts the edges of each range', () => {
-    expect(validateSettings(ok).settings).toEqual({ approvalCap: 5, approvalWarnAt: 4, healthIntervalHours: 0.25, watchedApps: [], callbackPorts: [1717], requestTimeoutSeconds: 5 });
-    expect(validateSettings({ ...ok, healthIntervalHours: '168', requestTimeoutSeconds: '600' }).errors).toEqual({});
+    expect(validateSettings(ok).settings).toEqual({
+      approvalCap: 5,
+      approvalWarnAt: 4,
+      healthIntervalHours: 0.25,
+      watchedApps: [],
+      callbackPorts: [1717],
+      requestTimeoutSeconds: 5,
+      syncConcurrency: 1,
+      syncBulkThreshold: 200,
+      syncApiSharePercent: 1,
+      syncRemoveTopics: false,
+      syncTruncateLongValues: true,
+    });
+    expect(validateSettings({ ...ok, healthIntervalHours: '168', requestTimeoutSeconds: '600', syncConcurrency: '16', syncBulkThreshold: '1,000,000', syncApiSharePercent: '100 %' }).errors).toEqual({});
+    expect(validateSettings({ ...ok, syncBulkThreshold: '1,000,000' }).settings?.syncBulkThreshold).toBe(1_000_000);
   });
 
-  it('rejects fractions of approvals, too-frequent checks, duplicate ports and apps', () => {
-    const { errors } = validateSettings({ approvalCap: '4.5', approvalWarnAt: '0', healthIntervalHours: '0.1', watchedApps: 'A\na', callbackPorts: '1717,1717', requestTimeoutSeconds: '2' });
-    expect(Object.keys(errors).sort()).toEqual(['approvalCap', 'approvalWarnAt', 'callbackPorts', 'healthIntervalHours', 'requestTimeoutSeconds', 'watchedApps']);
+  it('rejects fractions of approvals, too-frequent checks, duplicate ports and apps, and sync values out of range', () => {
+    const { errors } = validateSettings({
+      approvalCap: '4.5',
+      approvalWarnAt: '0',
+      healthIntervalHours: '0.1',
+      watchedApps: 'A\na',
+      callbackPorts: '1717,1717',
+      requestTimeoutSeconds: '2',
+      syncConcurrency: '17',
+      syncBulkThreshold: '199',
+      syncApiSharePercent: '0',
+      syncRemoveTopics: false,
+      syncTruncateLongValues: false,
+    });
+    expect(Object.keys(errors).sort()).toEqual(['approvalCap', 'approvalWarnAt', 'callbackPorts', 'healthIntervalHours', 'requestTimeoutSeconds', 'syncApiSharePercent', 'syncBulkThreshold', 'syncConcurrency', 'watchedApps']);
+    expect(validateSettings({ ...ok, syncConcurrency: '2.5', syncApiSharePercent: '101' }).errors).toMatchObject({ syncConcurrency: expect.stringMatching(/from 1 to 16/), syncApiSharePercent: expect.stringMatching(/from 1 to 100/) });
   });
 });

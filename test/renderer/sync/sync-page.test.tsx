@@ -57,6 +57,20 @@ describe('Sync page', () => {
     expect(bridge.calls.filter((c) => c.channel === 'sync:start')).toEqual([]);
   });
 
+  it('says which values truncation cut, in the preview’s note and rows', async () => {
+    const bridge = setUp();
+    const rows = plan().rows.map((row) => (row.wpUserId === 1 ? { ...row, changes: [{ field: 'LastName', old: null, new: 'O', truncatedFrom: 100 }] } : row));
+    bridge.respond('sync:plan', plan({ rows }));
+    await renderApp('sync');
+    fireEvent.click(await screen.findByRole('button', { name: 'Preview' }));
+    const preview = await screen.findByRole('region', { name: 'Preview' });
+    expect(within(preview).getByRole('note').textContent).toMatch(/^1 user has a value longer than its Salesforce field; it is cut to fit/);
+    const list = within(preview).getByRole('list', { name: 'Changes' });
+    expect(list.textContent).toContain('LastName: ∅ → O (truncated from 100 characters)');
+    fireEvent.change(within(preview).getByRole('searchbox'), { target: { value: 'truncated' } });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(1);
+  });
+
   it('runs, shows progress with Cancel, then lists the run and its records by outcome', async () => {
     const bridge = setUp();
     bridge.respond('sync:plan', plan());

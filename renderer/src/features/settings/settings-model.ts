@@ -1,9 +1,10 @@
 /** The settings form: text values as typed, validation with messages, and the update patch. */
 import type { RequestOf } from '../../../../common/contract';
-import type { Settings } from '../../../../common/models';
+import { SYNC_SETTING_DEFAULTS, SYNC_SETTING_LIMITS, type Settings } from '../../../../common/models';
 
 /** The settings this form edits; any others keep their values. */
-export type EditableSettings = Pick<Settings, 'approvalCap' | 'approvalWarnAt' | 'healthIntervalHours' | 'watchedApps' | 'callbackPorts' | 'requestTimeoutSeconds'>;
+export type EditableSettings = Pick<Settings, 'approvalCap' | 'approvalWarnAt' | 'healthIntervalHours' | 'watchedApps' | 'callbackPorts' | 'requestTimeoutSeconds'> &
+  Required<Pick<Settings, 'syncConcurrency' | 'syncBulkThreshold' | 'syncApiSharePercent' | 'syncRemoveTopics' | 'syncTruncateLongValues'>>;
 
 export interface SettingsFormValues {
   readonly approvalCap: string;
@@ -14,6 +15,12 @@ export interface SettingsFormValues {
   /** Ports separated by commas or spaces. */
   readonly callbackPorts: string;
   readonly requestTimeoutSeconds: string;
+  readonly syncConcurrency: string;
+  /** Digits, with or without thousands separators. */
+  readonly syncBulkThreshold: string;
+  readonly syncApiSharePercent: string;
+  readonly syncRemoveTopics: boolean;
+  readonly syncTruncateLongValues: boolean;
 }
 
 export type SettingsErrors = Partial<Record<keyof SettingsFormValues, string>>;
@@ -26,6 +33,11 @@ export function settingsToForm(settings: Settings): SettingsFormValues {
     watchedApps: settings.watchedApps.join('\n'),
     callbackPorts: settings.callbackPorts.join(', '),
     requestTimeoutSeconds: String(settings.requestTimeoutSeconds),
+    syncConcurrency: String(settings.syncConcurrency ?? SYNC_SETTING_DEFAULTS.syncConcurrency),
+    syncBulkThreshold: String(settings.syncBulkThreshold ?? SYNC_SETTING_DEFAULTS.syncBulkThreshold),
+    syncApiSharePercent: String(settings.syncApiSharePercent ?? SYNC_SETTING_DEFAULTS.syncApiSharePercent),
+    syncRemoveTopics: settings.syncRemoveTopics ?? SYNC_SETTING_DEFAULTS.syncRemoveTopics,
+    syncTruncateLongValues: settings.syncTruncateLongValues ?? SYNC_SETTING_DEFAULTS.syncTruncateLongValues,
   };
 }
 
@@ -74,15 +86,48 @@ export function validateSettings(values: SettingsFormValues): { errors: Settings
   const timeout = integer(values.requestTimeoutSeconds);
   if (timeout === undefined || timeout < 5 || timeout > 600) errors.requestTimeoutSeconds = 'Enter a whole number of seconds from 5 to 600 (30 suits most networks).';
 
-  if (Object.keys(errors).length > 0 || cap === undefined || warnAt === undefined || hours === undefined || timeout === undefined) return { errors, settings: undefined };
+  const { concurrency: c, bulkThreshold: b, apiSharePercent: p } = SYNC_SETTING_LIMITS;
+  const concurrency = integer(values.syncConcurrency);
+  if (concurrency === undefined || concurrency < c.min || concurrency > c.max) errors.syncConcurrency = `Enter a whole number from ${c.min} to ${c.max} (4 suits most orgs; more can hit Salesforce’s lock errors).`;
+  const threshold = integer(values.syncBulkThreshold.replace(/[,\s]/g, ''));
+  if (threshold === undefined || threshold < b.min || threshold > b.max) errors.syncBulkThreshold = `Enter a whole number of records from ${b.min.toLocaleString('en-US')} to ${b.max.toLocaleString('en-US')}.`;
+  const share = integer(values.syncApiSharePercent.replace(/%\s*$/, ''));
+  if (share === undefined || share < p.min || share > p.max) errors.syncApiSharePercent = `Enter a whole percentage from ${p.min} to ${p.max}.`;
+
+  if (
+    Object.keys(errors).length > 0 ||
+    cap === undefined ||
+    warnAt === undefined ||
+    hours === undefined ||
+    timeout === undefined ||
+    concurrency === undefined ||
+    threshold === undefined ||
+    share === undefined
+  ) {
+    return { errors, settings: undefined };
+  }
   return {
     errors,
-    settings: { approvalCap: cap, approvalWarnAt: warnAt, healthIntervalHours: hours, watchedApps: apps, callbackPorts: ports as number[], requestTimeoutSeconds: timeout },
+    settings: {
+      approvalCap: cap,
+      approvalWarnAt: warnAt,
+      healthIntervalHours: hours,
+      watchedApps: apps,
+      callbackPorts: ports as number[],
+      requestTimeoutSeconds: timeout,
+      syncConcurrency: concurrency,
+      syncBulkThreshold: threshold,
+      syncApiSharePercent: share,
+      syncRemoveTopics: values.syncRemoveTopics,
+      syncTruncateLongValues: values.syncTruncateLongValues,
+    },
   };
 }
 
 /** Only what changed, so a save does not overwrite settings it did not touch. */
-export function settingsPatch(before: EditableSettings, after: EditableSettings): RequestOf<'settings:update'> {
+export function settingsPatch(current: Settings | EditableSettings, after: EditableSettings): RequestOf<'settings:update'> {
+  // Settings from before the sync settings existed: compare with the defaults main applies.
+  const before = { ...SYNC_SETTING_DEFAULTS, ...current };
   const patch: RequestOf<'settings:update'> = {};
   if (before.approvalCap !== after.approvalCap) patch.approvalCap = after.approvalCap;
   if (before.approvalWarnAt !== after.approvalWarnAt) patch.approvalWarnAt = after.approvalWarnAt;
@@ -90,5 +135,10 @@ export function settingsPatch(before: EditableSettings, after: EditableSettings)
   if (before.watchedApps.join('\n') !== after.watchedApps.join('\n')) patch.watchedApps = [...after.watchedApps];
   if (before.callbackPorts.join(',') !== after.callbackPorts.join(',')) patch.callbackPorts = [...after.callbackPorts];
   if (before.requestTimeoutSeconds !== after.requestTimeoutSeconds) patch.requestTimeoutSeconds = after.requestTimeoutSeconds;
+  if (before.syncConcurrency !== after.syncConcurrency) patch.syncConcurrency = after.syncConcurrency;
+  if (before.syncBulkThreshold !== after.syncBulkThreshold) patch.syncBulkThreshold = after.syncBulkThreshold;
+  if (before.syncApiSharePercent !== after.syncApiSharePercent) patch.syncApiSharePercent = after.syncApiSharePercent;
+  if (before.syncRemoveTopics !== after.syncRemoveTopics) patch.syncRemoveTopics = after.syncRemoveTopics;
+  if (before.syncTruncateLongValues !== after.syncTruncateLongValues) patch.syncTruncateLongValues = after.syncTruncateLongValues;
   return patch;
 }

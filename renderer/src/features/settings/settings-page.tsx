@@ -12,7 +12,7 @@ export function SettingsPage() {
   const { settings, settingsError } = useApp();
   return (
     <div className="page">
-      <PageHeader title="Settings">How ForceSites counts approvals, how often it checks health, and where Salesforce sends the admin back after sign-in.</PageHeader>
+      <PageHeader title="Settings">How ForceSites counts approvals, how often it checks health, how a sync uses the org’s API requests, and where Salesforce sends the admin back after sign-in.</PageHeader>
       {settingsError !== undefined && <ErrorNotice error={settingsError} title="The settings could not be loaded." />}
       {settings === undefined ? (
         settingsError === undefined && (
@@ -37,7 +37,7 @@ function SettingsForm({ settings }: { readonly settings: Settings }) {
   const form = useRef<HTMLFormElement>(null);
   const headingId = useId();
 
-  function update(key: keyof SettingsFormValues, value: string) {
+  function update<K extends keyof SettingsFormValues>(key: K, value: SettingsFormValues[K]) {
     setValues((current) => ({ ...current, [key]: value }));
     setStatus('');
   }
@@ -143,6 +143,50 @@ function SettingsForm({ settings }: { readonly settings: Settings }) {
           hint="How long ForceSites waits for one answer from Salesforce or WordPress before it reports the server as slow or unreachable. From 5 to 600."
           required
         />
+      </fieldset>
+
+      <fieldset className="fieldset">
+        <legend>Sync</legend>
+        <div className="form-grid">
+          <TextField
+            label="Requests in flight"
+            name="syncConcurrency"
+            inputMode="numeric"
+            value={values.syncConcurrency}
+            onChange={(value) => update('syncConcurrency', value)}
+            error={errors.syncConcurrency}
+            hint="Salesforce write requests a sync keeps going at once. From 1 to 16; 4 is quick without making Salesforce lock records."
+            required
+          />
+          <TextField
+            label="Bulk API above (records)"
+            name="syncBulkThreshold"
+            inputMode="numeric"
+            value={values.syncBulkThreshold}
+            onChange={(value) => update('syncBulkThreshold', value)}
+            error={errors.syncBulkThreshold}
+            hint="A sync that writes more records than this uses Bulk API 2.0 (a few calls for any number, slower to start); fewer go 200 a call."
+            required
+          />
+          <TextField
+            label="Ask first above (% of remaining requests)"
+            name="syncApiSharePercent"
+            inputMode="numeric"
+            value={values.syncApiSharePercent}
+            onChange={(value) => update('syncApiSharePercent', value)}
+            error={errors.syncApiSharePercent}
+            hint="Before a sync that would use more than this share of the API requests the org has left today, ForceSites asks."
+            required
+          />
+        </div>
+        <label className="choice">
+          <input type="checkbox" name="syncRemoveTopics" checked={values.syncRemoveTopics} onChange={(event) => update('syncRemoveTopics', event.target.checked)} />
+          Remove a Topic from the Salesforce record when its tag is removed in WordPress (sites that sync tags as Topics)
+        </label>
+        <label className="choice">
+          <input type="checkbox" name="syncTruncateLongValues" checked={values.syncTruncateLongValues} onChange={(event) => update('syncTruncateLongValues', event.target.checked)} />
+          Cut text longer than its Salesforce field to fit (the preview and the run’s records say which); when off, such a record fails with STRING_TOO_LONG
+        </label>
       </fieldset>
 
       <fieldset className="fieldset">

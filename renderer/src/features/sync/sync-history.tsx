@@ -5,6 +5,7 @@ import type { SyncRecordOutcome, SyncRunDto, SyncRunPageDto } from '../../../../
 import { invoke, toErrorDto } from '../../bridge';
 import { ErrorNotice } from '../../ui/error-notice';
 import { formatTime } from '../../ui/format';
+import { describeChange } from './sync-preview';
 import { VirtualRows } from './virtual-rows';
 
 const OUTCOMES: readonly SyncRecordOutcome[] = ['created', 'updated', 'unchanged', 'failed', 'invalid', 'conflict', 'recovered'];
@@ -75,7 +76,7 @@ export function RunRecords({ runId, refreshKey = '' }: { readonly runId: string;
   const exportCsv = (): void => {
     if (page === undefined) return;
     const csv = stringify(
-      page.records.map((r) => [r.wpUserId ?? '', r.matchValue ?? '', r.salesforceId ?? '', r.outcome, r.errorCode ?? '', r.errorMessage ?? '', r.changes.map((c) => `${c.field}: ${c.old ?? ''} → ${c.new ?? ''}`).join('; ')]),
+      page.records.map((r) => [r.wpUserId ?? '', r.matchValue ?? '', r.salesforceId ?? '', r.outcome, r.errorCode ?? '', r.errorMessage ?? '', r.changes.map((c) => `${c.field}: ${c.old ?? ''} → ${c.new ?? ''}${c.truncatedFrom !== undefined ? ` (truncated from ${c.truncatedFrom} characters)` : ''}`).join('; ')]),
       { header: true, columns: ['WordPress user id', 'Match value', 'Salesforce id', 'Outcome', 'Error code', 'Error message', 'Changes'] },
     );
     const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
@@ -120,7 +121,7 @@ export function RunRecords({ runId, refreshKey = '' }: { readonly runId: string;
             renderRow={(r) => (
               <div className={`sync-row sync-row-${r.outcome}`}>
                 <span>{r.wpUserId === null ? 'no WordPress user' : `#${r.wpUserId}`}</span> <span>{r.matchValue ?? ''}</span> <span>{r.outcome}</span> <span>{r.salesforceId ?? ''}</span>{' '}
-                <span>{r.errorCode !== null ? `${r.errorCode}: ${r.errorMessage ?? ''}` : r.changes.map((c) => `${c.field}: ${c.old ?? '∅'} → ${c.new ?? '∅'}`).join(' · ')}</span>
+                <span>{r.errorCode !== null ? `${r.errorCode}: ${r.errorMessage ?? ''}` : r.changes.map(describeChange).join(' · ')}</span>
               </div>
             )}
           />

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { SyncClass, SyncPlanDto, SyncPlanRow } from '../../../../common/sync-models';
+import type { SyncClass, SyncFieldChange, SyncPlanDto, SyncPlanRow } from '../../../../common/sync-models';
 import { VirtualRows } from './virtual-rows';
 
 const CLASS_LABELS: { readonly [C in SyncClass]: string } = {
@@ -13,7 +13,12 @@ const CLASS_LABELS: { readonly [C in SyncClass]: string } = {
 function describeRow(row: SyncPlanRow): string {
   if (row.reason !== null) return row.reason;
   if (row.changes.length === 0) return 'Nothing to change.';
-  return row.changes.map((change) => `${change.field}: ${change.old ?? '∅'} → ${change.new ?? '∅'}`).join(' · ');
+  return row.changes.map(describeChange).join(' · ');
+}
+
+/** `field: old → new`, saying when the new value was cut to the field's length. */
+export function describeChange(change: SyncFieldChange): string {
+  return `${change.field}: ${change.old ?? '∅'} → ${change.new ?? '∅'}${change.truncatedFrom !== undefined ? ` (truncated from ${change.truncatedFrom.toLocaleString()} characters)` : ''}`;
 }
 
 /** The dry-run preview: counts per class, the API-call estimate, and every change, searchable. */
@@ -25,6 +30,7 @@ export function SyncPreview({ plan }: { readonly plan: SyncPlanDto }) {
     return plan.rows.filter((row) => (only === 'all' || row.class === only) && (needle === '' || `${row.wpUserId ?? ''} ${row.key ?? ''} ${describeRow(row)}`.toLowerCase().includes(needle)));
   }, [plan.rows, search, only]);
   const estimate = plan.estimate;
+  const truncatedRows = useMemo(() => plan.rows.filter((row) => row.changes.some((change) => change.truncatedFrom !== undefined)).length, [plan.rows]);
   return (
     <section aria-label="Preview">
       <ul className="sync-counts">
@@ -39,6 +45,13 @@ export function SyncPreview({ plan }: { readonly plan: SyncPlanDto }) {
         takes about <strong>{estimate.writeCalls.toLocaleString()}</strong> API call{estimate.writeCalls === 1 ? '' : 's'} ({plan.strategy === 'bulk' ? 'Bulk API 2.0' : 'sObject Collections, 200 a call'}); the preview used {estimate.planCalls}.{' '}
         {estimate.remainingDaily === null ? 'Salesforce did not say how many requests the org has left today.' : `The org has ${estimate.remainingDaily.toLocaleString()} of ${estimate.maxDaily?.toLocaleString() ?? '?'} requests left today.`}
       </p>
+      {truncatedRows > 0 && (
+        <div className="notice notice-info" role="note">
+          <p className="notice-message">
+            {truncatedRows.toLocaleString()} user{truncatedRows === 1 ? ' has' : 's have'} a value longer than its Salesforce field; it is cut to fit (truncation is on in Settings). Search for “truncated” to see them.
+          </p>
+        </div>
+      )}
       {estimate.needsConfirmation && (
         <div className="notice notice-warning" role="alert">
           <p className="notice-message">
