@@ -88,7 +88,7 @@ export function RunRecords({ runId, refreshKey = '' }: { readonly runId: string;
   };
 
   return (
-    <section aria-label="Run records">
+    <section aria-label="Run records" className="panel sync-records">
       <div className="sync-filters">
         <label>
           Outcome{' '}
@@ -119,9 +119,10 @@ export function RunRecords({ runId, refreshKey = '' }: { readonly runId: string;
             label="Records"
             items={page.records}
             renderRow={(r) => (
-              <div className={`sync-row sync-row-${r.outcome}`}>
-                <span>{r.wpUserId === null ? 'no WordPress user' : `#${r.wpUserId}`}</span> <span>{r.matchValue ?? ''}</span> <span>{r.outcome}</span> <span>{r.salesforceId ?? ''}</span>{' '}
-                <span>{r.errorCode !== null ? `${r.errorCode}: ${r.errorMessage ?? ''}` : r.changes.map(describeChange).join(' · ')}</span>
+              <div className={`sync-row sync-record sync-row-${r.outcome}`}>
+                <span className="sync-row-user">{r.wpUserId === null ? 'no WordPress user' : `#${r.wpUserId}`}</span> <span className="sync-row-key">{r.matchValue ?? ''}</span>{' '}
+                <span className="sync-row-class">{r.outcome}</span> <span className="sync-row-id">{r.salesforceId ?? ''}</span>{' '}
+                <span className="sync-row-detail">{r.errorCode !== null ? `${r.errorCode}: ${r.errorMessage ?? ''}` : r.changes.map(describeChange).join(' · ')}</span>
               </div>
             )}
           />

@@ -175,7 +175,7 @@ export function SyncPage() {
       {plan === undefined && live === undefined && <p className="muted">Preview first: nothing is written until you press Sync now.</p>}
       {error !== undefined && <ErrorNotice error={error} title="The sync could not go on." />}
       {live !== undefined && (
-        <section aria-label="Progress">
+        <section aria-label="Progress" className="panel sync-progress">
           <p>
             {PHASES[live.phase]}: {live.done.toLocaleString()} of {live.total.toLocaleString()}
             {live.rate > 0 ? ` · ${live.rate.toLocaleString()} a second` : ''}

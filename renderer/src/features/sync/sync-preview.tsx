@@ -32,10 +32,10 @@ export function SyncPreview({ plan }: { readonly plan: SyncPlanDto }) {
   const estimate = plan.estimate;
   const truncatedRows = useMemo(() => plan.rows.filter((row) => row.changes.some((change) => change.truncatedFrom !== undefined)).length, [plan.rows]);
   return (
-    <section aria-label="Preview">
+    <section aria-label="Preview" className="panel sync-preview">
       <ul className="sync-counts">
         {(Object.keys(CLASS_LABELS) as SyncClass[]).map((name) => (
-          <li key={name}>
+          <li key={name} className={`sync-count sync-count-${name}`}>
             <strong>{plan.counts[name].toLocaleString()}</strong> {CLASS_LABELS[name].toLowerCase()}
           </li>
         ))}

@@ -12,7 +12,7 @@ export function VirtualRows<T>({ items, rowHeight = 36, height = 420, renderRow,
   const count = Math.ceil(height / rowHeight) + overscan * 2;
   const visible = items.slice(first, first + count);
   return (
-    <div role="list" aria-label={label} style={{ height, overflowY: 'auto', position: 'relative' }} onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)} tabIndex={0}>
+    <div role="list" aria-label={label} className="sync-rows" style={{ height, overflowY: 'auto', position: 'relative' }} onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)} tabIndex={0}>
       <div style={{ height: items.length * rowHeight, position: 'relative' }}>
         {visible.map((item, offset) => (
           <div role="listitem" key={first + offset} style={{ position: 'absolute', top: (first + offset) * rowHeight, left: 0, right: 0, height: rowHeight, overflow: 'hidden' }}>
