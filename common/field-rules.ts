@@ -424,8 +424,13 @@ function asList(value: unknown): string[] {
     .filter((item) => item !== '');
 }
 
+/**
+ * Salesforce measures a text value in UTF-16 units (an emoji outside the Basic Multilingual
+ * Plane counts two), as the sync's truncation does; counting code points here would pass a
+ * value at the limit that Salesforce then refuses.
+ */
 function checkLength(text: string, field: SalesforceFieldDto): string | null {
-  if (field.length > 0 && [...text].length > field.length) return `${[...text].length} characters; ${field.name} takes at most ${field.length} (STRING_TOO_LONG).`;
+  if (field.length > 0 && text.length > field.length) return `${text.length} characters; ${field.name} takes at most ${field.length} (STRING_TOO_LONG).`;
   return null;
 }
 

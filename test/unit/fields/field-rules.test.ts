@@ -341,6 +341,9 @@ describe('values as Salesforce wants them', () => {
     expect(value(' ada@example.org ', 'email', sf('Email'))).toMatchObject({ ok: true, value: 'ada@example.org' });
     expect(value('not-an-email', 'nickname', sf('Email'))).toEqual({ ok: false, problem: '“not-an-email” is not a valid email address (INVALID_EMAIL_ADDRESS).' });
     expect(value('x'.repeat(41), 'first_name', sf('FirstName'))).toEqual({ ok: false, problem: '41 characters; FirstName takes at most 40 (STRING_TOO_LONG).' });
+    // Salesforce counts UTF-16 units: 39 letters and an emoji are 41, too long for 40.
+    expect(value(`${'x'.repeat(39)}😀`, 'first_name', sf('FirstName'))).toEqual({ ok: false, problem: '41 characters; FirstName takes at most 40 (STRING_TOO_LONG).' });
+    expect(value(`${'x'.repeat(38)}😀`, 'first_name', sf('FirstName'))).toMatchObject({ ok: true });
     expect(value('Ní Bhriain', 'last_name', sf('LastName'))).toMatchObject({ ok: true, value: 'Ní Bhriain' });
   });
 
