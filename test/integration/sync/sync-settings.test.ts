@@ -96,7 +96,8 @@ describe('sync settings', () => {
     await h.call('fields:refresh', { siteId });
     const plan = await h.call('sync:plan', { siteId });
     expect(plan.counts).toMatchObject({ invalid: 1, unchanged: 2 });
-    expect(plan.rows.find((row) => row.wpUserId === 3)?.reason).toMatch(/100 characters; LastName takes at most 80 \(STRING_TOO_LONG\)/);
+    // 100 code points, two of them emoji: 102 UTF-16 units, as Salesforce counts them.
+    expect(plan.rows.find((row) => row.wpUserId === 3)?.reason).toMatch(/102 characters; LastName takes at most 80 \(STRING_TOO_LONG\)/);
   });
 
   it('truncation on: the value is cut to the field’s length (never inside an emoji), the preview and the records say so, and a re-run writes nothing', async () => {
