@@ -60,7 +60,11 @@ export class SiteService {
       // Keychain first: if it is locked, nothing is saved and the admin is told why.
       await this.#vault.setWordpressPassword(id, password);
     }
+    // What other features keep on the profile (order settings, …) survives a save from the
+    // site form, which knows nothing of it; only the detached-from note is decided below.
+    const { detachedFromConnection: _previouslyLost, ...kept } = existing ?? {};
     const record: SiteRecord = {
+      ...kept,
       id,
       name: input.name.trim(),
       wordpressUrl: input.wordpressUrl.trim(),

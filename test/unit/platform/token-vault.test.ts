@@ -130,6 +130,15 @@ describe('SiteService secrets', () => {
     expect(sites.list()).toEqual([]);
   });
 
+  it('keeps what other features store on the profile (order settings) when the site form saves', async () => {
+    const store = new ProfileStore({ cwd: mkdtempSync(path.join(tmpdir(), 'forcesites-sites-')) });
+    const sites = new SiteService({ store, secrets: new InMemorySecretStore(), bus: new EventBus() });
+    const saved = await sites.save(input);
+    store.saveSite({ ...store.getSite(saved.id)!, orders: { statuses: ['completed'], activate: true } });
+    await sites.save({ ...input, id: saved.id, name: 'Renamed', wordpressPassword: undefined });
+    expect(store.getSite(saved.id)).toMatchObject({ name: 'Renamed', orders: { statuses: ['completed'], activate: true } });
+  });
+
   it('saves nothing when the keychain is locked', async () => {
     const secrets = new InMemorySecretStore();
     secrets.locked = true;
