@@ -8,6 +8,7 @@
  *   forcesites health [--json]
  *   forcesites refresh-fields <site>
  *   forcesites sync <site> [--dry-run] [--yes] [--json]
+ *   forcesites orders <site> [--since DATE] [--dry-run] [--json]
  *   any command: --data-dir DIR (default: the desktop app's data folder)
  *
  * Exit codes: 0 ok, 1 some records failed (or another failure), 2 usage, 3 needs
@@ -21,6 +22,7 @@ import type { InvokeChannel, RequestOf, ResponseOf } from '../common/contract';
 import type { PullFilter, SyncProgressDto } from '../common/sync-models';
 import { createApp, type AppOptions } from '../main/app/create-app';
 import { dispatchInvoke } from '../main/app/dispatch';
+import { checkSince, ORDERS_USAGE, runOrdersCommand } from '../main/orders/orders-command';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, reauthorize: 3, apiLimit: 4, wordpress: 5 } as const;
 
@@ -47,7 +49,7 @@ Commands:
                                          import Salesforce records as WordPress users (role R,
                                          default subscriber; all records, or those with a
                                          Topic or picklist value) and update existing ones
-Options:
+${ORDERS_USAGE}Options:
   --data-dir DIR                         use another data folder
 <site> is a site's name or id. Exit codes: 0 ok, 1 some records failed, 2 usage,
 3 needs reauthorization, 4 API limit, 5 WordPress unreachable.
@@ -70,7 +72,7 @@ interface Parsed {
 
 const KNOWN_FLAGS = new Set(['--json', '--dry-run', '--yes', '--pull', '--help', '-h']);
 /** Options that take a value (the pull's). */
-const VALUE_OPTIONS = new Set(['--role', '--topic', '--picklist']);
+const VALUE_OPTIONS = new Set(['--role', '--topic', '--picklist', '--since']);
 
 function parse(argv: readonly string[]): Parsed | string {
   const positional: string[] = [];
@@ -106,7 +108,7 @@ export async function runCli(argv: readonly string[], io: CliIo, appOptions: Par
     (parsed.command === undefined && !parsed.flags.has('--help') && !parsed.flags.has('-h') ? io.stderr : io.stdout)(USAGE);
     return parsed.command === undefined && !parsed.flags.has('--help') && !parsed.flags.has('-h') ? EXIT.usage : EXIT.ok;
   }
-  const commands = ['sites', 'health', 'refresh-fields', 'sync', 'sign-in'];
+  const commands = ['sites', 'health', 'refresh-fields', 'sync', 'orders', 'sign-in'];
   if (!commands.includes(parsed.command)) {
     io.stderr(`Unknown command “${parsed.command}”.\n${USAGE}`);
     return EXIT.usage;
@@ -115,8 +117,13 @@ export async function runCli(argv: readonly string[], io: CliIo, appOptions: Par
     io.stderr('Sign-in needs a browser: open the ForceSites app, go to Connections and add or reauthorize the connection there. The CLI uses it afterwards.\n');
     return EXIT.usage;
   }
-  if ((parsed.command === 'refresh-fields' || parsed.command === 'sync') && parsed.positional.length !== 1) {
+  if ((parsed.command === 'refresh-fields' || parsed.command === 'sync' || parsed.command === 'orders') && parsed.positional.length !== 1) {
     io.stderr(`${parsed.command} needs exactly one site (its name or id).\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const sinceProblem = checkSince(parsed.values.get('--since'));
+  if (sinceProblem !== undefined) {
+    io.stderr(`${sinceProblem}\n${USAGE}`);
     return EXIT.usage;
   }
   if (parsed.values.has('--topic') && parsed.values.has('--picklist')) {
@@ -162,6 +169,14 @@ export async function runCli(argv: readonly string[], io: CliIo, appOptions: Par
         if (json) io.stdout(`${JSON.stringify(state)}\n`);
         else io.stdout(`${site.name}: ${state.cache?.fields.length ?? 0} fields of ${state.cache?.objectType ?? site.objectType} refreshed.\n`);
         return EXIT.ok;
+      }
+      case 'orders': {
+        const site = await findSite(call, parsed.positional[0]!);
+        const since = parsed.values.get('--since');
+        return await runOrdersCommand(
+          { call, subscribe: (listener) => app.events.subscribe(listener), stdout: io.stdout, stderr: io.stderr, isTTY: io.isTTY, exitCodeOf },
+          { siteId: site.id, siteName: site.name, ...(since === undefined ? {} : { since }), dryRun: parsed.flags.has('--dry-run'), json },
+        );
       }
       default:
         return await sync(app, call, io, parsed, json);

@@ -97,5 +97,15 @@ describe('forcesites CLI', () => {
     const signIn = io();
     expect(await runCli(['sign-in'], signIn, opts)).toBe(EXIT.usage);
     expect(signIn.err.join('')).toMatch(/needs a browser/);
+    // orders: the same usage rules and exit codes.
+    const ordersUsage = io();
+    expect(await runCli(['orders', '--data-dir', dataDir], ordersUsage, opts)).toBe(EXIT.usage);
+    expect(ordersUsage.err.join('')).toMatch(/orders needs exactly one site/);
+    const badSince = io();
+    expect(await runCli(['orders', 'Members', '--since', '2026-13-45', '--data-dir', dataDir], badSince, opts)).toBe(EXIT.usage);
+    expect(badSince.err.join('')).toMatch(/--since takes a date as YYYY-MM-DD/);
+    const help = io();
+    expect(await runCli(['--help'], help, opts)).toBe(EXIT.ok);
+    expect(help.out.join('')).toMatch(/orders <site> \[--since DATE\]/);
   });
 });
