@@ -1,30 +1,14 @@
 /**
- * Retrying what is safe to retry: exponential back-off with full jitter, so several batches
- * that failed together (a 503 from a busy pod, a locked parent Account) do not come back
- * together and fail together again.
+ * The sync's use of the shared retry policy (main/platform/retry-with-jitter.ts): reads are
+ * retried with back-off and jitter; writes retry only batch by batch in the executor, after a
+ * lookup, never blindly.
  */
-export interface RetryPolicy {
-  /** Attempts in all, the first included (default 5). */
-  readonly attempts: number;
-  /** First back-off ceiling (default 250 ms); doubles each time up to `maxDelayMs`. */
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  /** 0..1 source of randomness (tests pass a seeded one). */
-  readonly random?: () => number;
-}
+import { retryDelay, waitFor, withRetries, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../platform/retry-with-jitter';
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8_000 };
-
-/** The wait before retry number `attempt` (1 = the first retry): uniform in [ceiling/2, ceiling]. */
-export function backoffDelay(policy: RetryPolicy, attempt: number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  const random = policy.random ?? Math.random;
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export type { RetryPolicy };
+export const DEFAULT_RETRY = DEFAULT_RETRY_POLICY;
+export const backoffDelay = retryDelay;
+export const sleep = (ms: number): Promise<void> => waitFor(ms);
 
 /**
  * The same API with reads retried: lookups, scans, Bulk query jobs, limits and recovery
@@ -37,15 +21,6 @@ export function retryingReads<A extends { request: (...args: never[]) => Promise
   shouldRetry: (error: unknown) => boolean,
 ): A {
   const wrap = <F extends (...args: never[]) => Promise<unknown>>(call: F): F =>
-    (async (...args: Parameters<F>) => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await call(...args);
-        } catch (error) {
-          if (attempt >= policy.attempts || !shouldRetry(error)) throw error;
-          await sleep(backoffDelay(policy, attempt));
-        }
-      }
-    }) as F;
+    ((...args: Parameters<F>) => withRetries(() => call(...args), policy, shouldRetry)) as F;
   return { ...api, request: wrap(api.request.bind(api) as A['request']), requestText: wrap(api.requestText.bind(api) as A['requestText']) };
 }
