@@ -22,7 +22,6 @@ import type { SecretStore } from '../platform/token-vault';
 import { ConnectionRegistry } from '../salesforce/connection-registry';
 import { createSitesModule, type SitesModule } from '../sites/sites-module';
 import { createSyncModule } from '../sync/sync-module';
-import { WordpressClient } from '../wordpress/wordpress-client';
 import { createWordpressModule } from '../wordpress/wordpress-module';
 import { ActivityLog } from './activity-log';
 import { createAppHandlers } from './app-handlers';
@@ -31,6 +30,7 @@ import { EventHub } from './event-hub';
 import { externalUrlVerdict } from './external-url-policy';
 import { fieldsWordpressPort } from './fields-wordpress-port';
 import { outboundWordpressPort } from './outbound-wordpress-port';
+import { siteWordpressClient, type SiteWordpressDeps } from './site-wordpress';
 
 export interface AppOptions {
   readonly edition: Edition;
@@ -151,6 +151,13 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     ...(options.isOnline ? { isOnline: options.isOnline } : {}),
   });
   const findSite = (siteId: string) => sites.service.list().find((site) => site.id === siteId);
+  // Every WordPress port below reaches the site through the same client settings.
+  const siteWordpress: SiteWordpressDeps = {
+    site: findSite,
+    password: (id) => sites.service.getWordpressPassword(id),
+    timeoutMs: () => store.getSettings().requestTimeoutSeconds * 1000,
+    logger,
+  };
   const fields = createFieldsModule({
     bus,
     dataDir: options.dataDir,
@@ -160,12 +167,7 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     meter: registry.meter,
     sites: { get: findSite, list: () => sites.service.list(), save: (input) => sites.service.save(input) },
     wordpressFor: (siteId) =>
-      fieldsWordpressPort(siteId, {
-        site: findSite,
-        password: (id) => sites.service.getWordpressPassword(id),
-        timeoutMs: () => store.getSettings().requestTimeoutSeconds * 1000,
-        logger,
-      }),
+      fieldsWordpressPort(siteId, siteWordpress),
   });
   const outbound = createOutboundModule({
     bus,
@@ -178,12 +180,7 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     forSite: (siteId, work) => registry.meter.forSite(siteId, work),
     requestTimeoutMs: () => options.requestTimeoutMs ?? store.getSettings().requestTimeoutSeconds * 1000,
     wordpressFor: (siteId) =>
-      outboundWordpressPort(siteId, {
-        site: findSite,
-        password: (id) => sites.service.getWordpressPassword(id),
-        timeoutMs: () => store.getSettings().requestTimeoutSeconds * 1000,
-        logger,
-      }),
+      outboundWordpressPort(siteId, siteWordpress),
     ...options.outboundTesting,
   });
   // Sync: journals and run history in the local database; WordPress users through the
@@ -209,29 +206,11 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
       return state.stale === null ? state.cache?.fields : undefined;
     },
     readUsers: async function* (siteId, signal) {
-      const site = findSite(siteId);
-      if (site === undefined) return;
-      const client = new WordpressClient({
-        siteUrl: site.wordpressUrl,
-        username: site.wordpressUsername,
-        password: () => sites.service.getWordpressPassword(siteId),
-        timeoutMs: store.getSettings().requestTimeoutSeconds * 1000,
-        allowHttp: options.allowLoopbackHttp,
-        logger,
-        concurrency: 4,
-      });
-      for await (const page of client.users({ signal })) yield { items: page.items, total: page.total };
+      if (findSite(siteId) === undefined) return;
+      for await (const page of siteWordpressClient(siteId, siteWordpress, { concurrency: 4 }).users({ signal })) yield { items: page.items, total: page.total };
     },
     writeUsers: (siteId) => {
-      const site = findSite(siteId);
-      const client = new WordpressClient({
-        siteUrl: site?.wordpressUrl ?? '',
-        username: site?.wordpressUsername ?? '',
-        password: () => sites.service.getWordpressPassword(siteId),
-        timeoutMs: store.getSettings().requestTimeoutSeconds * 1000,
-        allowHttp: options.allowLoopbackHttp,
-        logger,
-      });
+      const client = siteWordpressClient(siteId, siteWordpress);
       return { create: (input, signal) => client.createUser(input, signal), update: (id, input, signal) => client.updateUser(id, input, signal) };
     },
   });
@@ -249,17 +228,8 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
       if (site !== undefined) store.saveSite({ ...site, orders: settings });
     },
     readOrders: async function* (siteId, query, signal) {
-      const site = findSite(siteId);
-      if (site === undefined) return;
-      const client = new WordpressClient({
-        siteUrl: site.wordpressUrl,
-        username: site.wordpressUsername,
-        password: () => sites.service.getWordpressPassword(siteId),
-        timeoutMs: store.getSettings().requestTimeoutSeconds * 1000,
-        allowHttp: options.allowLoopbackHttp,
-        logger,
-        concurrency: 4,
-      });
+      if (findSite(siteId) === undefined) return;
+      const client = siteWordpressClient(siteId, siteWordpress, { concurrency: 4 });
       for await (const page of client.orders({ status: query.statuses, ...(query.after ? { after: query.after } : {}), signal })) yield { items: page.items, total: page.total };
     },
   });

@@ -4,36 +4,15 @@
  * settings' deadline on every request and the application password read from the keychain
  * only when WordPress asks for it.
  */
-import { AppError } from '../../common/errors';
-import type { SiteProfileDto } from '../../common/models';
 import type { WordpressUser } from '../../common/wordpress-models';
 import type { WordpressPort } from '../fields/fields-service';
-import type { Logger } from '../platform/logger';
-import { WordpressClient } from '../wordpress/wordpress-client';
+import type { WordpressClient } from '../wordpress/wordpress-client';
+import { siteWordpressClient, type SiteWordpressDeps } from './site-wordpress';
 
-export interface FieldsWordpressDeps {
-  readonly site: (siteId: string) => SiteProfileDto | undefined;
-  readonly password: (siteId: string) => Promise<string | null>;
-  readonly timeoutMs: () => number;
-  readonly logger: Logger;
-  readonly fetch?: typeof fetch;
-}
+export type FieldsWordpressDeps = SiteWordpressDeps;
 
 export function fieldsWordpressPort(siteId: string, deps: FieldsWordpressDeps): WordpressPort {
-  const client = (pageSize: number, concurrency: number): WordpressClient => {
-    const site = deps.site(siteId);
-    if (site === undefined) throw new AppError('NOT_FOUND', 'That site profile no longer exists.', { hint: 'Reload the page.' });
-    return new WordpressClient({
-      siteUrl: site.wordpressUrl,
-      username: site.wordpressUsername,
-      password: () => deps.password(siteId),
-      timeoutMs: deps.timeoutMs(),
-      logger: deps.logger,
-      pageSize,
-      concurrency,
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    });
-  };
+  const client = (pageSize: number, concurrency: number): WordpressClient => siteWordpressClient(siteId, deps, { pageSize, concurrency });
   /** Discovery, then the companion's info when the plugin is there (it also tells the client the tags key). */
   const withPlugin = async (wordpress: WordpressClient): Promise<{ companionPlugin: boolean; metaKeys: readonly string[] }> => {
     const discovery = await wordpress.discover();

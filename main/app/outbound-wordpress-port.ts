@@ -5,19 +5,12 @@
  * `meta:<key>` …). One short-lived client per test, the settings' deadline on every request,
  * the application password read from the keychain only when WordPress asks for it.
  */
-import type { SiteProfileDto } from '../../common/models';
 import type { WordpressUser } from '../../common/wordpress-models';
 import type { OutboundWordpressPort, WordpressUserState } from '../outbound/outbound-tester';
-import type { Logger } from '../platform/logger';
-import { WordpressClient } from '../wordpress/wordpress-client';
+import type { WordpressClient } from '../wordpress/wordpress-client';
+import { siteWordpressClient, type SiteWordpressDeps } from './site-wordpress';
 
-export interface OutboundWordpressDeps {
-  readonly site: (siteId: string) => SiteProfileDto | undefined;
-  readonly password: (siteId: string) => Promise<string | null>;
-  readonly timeoutMs: () => number;
-  readonly logger: Logger;
-  readonly fetch?: typeof fetch;
-}
+export type OutboundWordpressDeps = SiteWordpressDeps;
 
 export function outboundWordpressPort(siteId: string, deps: OutboundWordpressDeps): OutboundWordpressPort | { readonly unavailable: string } {
   const site = deps.site(siteId);
@@ -26,16 +19,7 @@ export function outboundWordpressPort(siteId: string, deps: OutboundWordpressDep
   let client: WordpressClient | undefined;
   const wordpress = async (): Promise<WordpressClient> => {
     if (client === undefined) {
-      client = new WordpressClient({
-        siteUrl: site.wordpressUrl,
-        username: site.wordpressUsername,
-        password: () => deps.password(siteId),
-        timeoutMs: deps.timeoutMs(),
-        logger: deps.logger,
-        pageSize: 20,
-        concurrency: 1,
-        ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      });
+      client = siteWordpressClient(siteId, deps, { pageSize: 20, concurrency: 1 });
       // The companion plugin's info tells the client which meta key holds the tags.
       const discovery = await client.discover();
       if (discovery.companionPlugin) await client.companionInfo();
