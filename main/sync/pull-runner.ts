@@ -18,9 +18,8 @@ import type { QueryPage } from '../salesforce/salesforce-api';
 import { escapeSoqlString, soqlInList, soqlQuote } from '../salesforce/soql-escape';
 import type { LookupApi } from './key-lookup';
 import { planPull, type PullPlan, type PullSettings, type PulledRecord } from './pull-planner';
-import type { Counters } from './push-executor';
+import type { Counters, ReadUsers } from './sync-ports';
 import type { PullOutcomeRow } from './sync-journal';
-import type { ReadUsers } from './sync-service';
 
 export interface WriteUsers {
   create(input: WordpressUserInput, signal?: AbortSignal): Promise<WordpressUser>;

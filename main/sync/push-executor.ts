@@ -20,7 +20,9 @@ import { lookupKeys, type LookupApi, type LookupTarget } from './key-lookup';
 import { normalizeKey, type FieldChange, type SalesforceValues } from './push-planner';
 import { backoffDelay, sleep, type RetryPolicy } from './retry';
 import { errorCodeOf, errorMessageOf, failureKind, stopError } from './sync-errors';
-import type { TopicChange } from './push-topics';
+import type { Counters, TopicChange } from './sync-ports';
+
+export type { Counters };
 import type { BatchKey, OutcomeRow, SyncJournal } from './sync-journal';
 
 export interface WriteItem {
@@ -39,10 +41,6 @@ export function withFields(items: readonly WriteItem[]): WriteItem[] {
   return items.filter((item) => item.kind === 'create' || Object.keys(item.record).length > 0);
 }
 
-export interface Counters {
-  calls: number;
-  polls: number;
-}
 
 export interface ExecutorContext {
   /** Writes: never retried blindly. */

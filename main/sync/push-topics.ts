@@ -15,7 +15,9 @@ import { COLLECTIONS_BATCH, writeCollections } from '../salesforce/collections';
 import type { QueryPage } from '../salesforce/salesforce-api';
 import { soqlInList } from '../salesforce/soql-escape';
 import { keyChunks, type LookupApi } from './key-lookup';
-import type { Counters } from './push-executor';
+import type { Counters, TopicChange } from './sync-ports';
+
+export type { TopicChange };
 
 /** Salesforce's limit on a Topic name. */
 export const TOPIC_NAME_MAX = 99;
@@ -27,15 +29,6 @@ export interface TopicEntity {
   readonly tags: readonly string[];
 }
 
-export interface TopicChange {
-  readonly wpUserId: number;
-  /** Topic names to assign (WordPress's spelling, or the existing Topic's). */
-  readonly add: readonly string[];
-  /** TopicAssignment ids to delete. */
-  readonly remove: readonly string[];
-  readonly oldNames: readonly string[];
-  readonly newNames: readonly string[];
-}
 
 export interface TopicPlan {
   /** lower-case name → Topic id, for the Topics that exist. */

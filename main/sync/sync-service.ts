@@ -14,7 +14,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../common/errors';
 import type { PullOptionsDto, SyncClass, SyncPhase, SyncPlanDto, SyncPlanRow, SyncProgressDto, SyncRunDto, SyncStrategy } from '../../common/sync-models';
-import type { WordpressUser } from '../../common/wordpress-models';
 import type { LocalDatabase } from '../platform/local-database';
 import { COLLECTIONS_BATCH } from '../salesforce/collections';
 import { toSalesforceAppError } from '../salesforce/salesforce-errors';
@@ -28,15 +27,11 @@ import { recoverUnfinished } from './sync-recovery';
 import { SyncJournal, type OutcomeRow, type RunRow } from './sync-journal';
 import { pullPass, settledRows, writePull, type PullPass, type PullTarget, type WriteUsers } from './pull-runner';
 import type { PullPlan } from './pull-planner';
+import type { ReadUsers, SyncUsersPage } from './sync-ports';
 
-export interface SyncUsersPage {
-  readonly items: readonly WordpressUser[];
-  /** X-WP-Total, when WordPress said. */
-  readonly total?: number;
-}
+export type { ReadUsers, SyncUsersPage };
 
-/** The WordPress users of a site, page by page (main/app implements it with the WordPress client). */
-export type ReadUsers = (siteId: string, signal: AbortSignal) => AsyncIterable<SyncUsersPage>;
+
 
 export interface SyncServiceOptions {
   readonly db: LocalDatabase;
