@@ -17,15 +17,14 @@
  * same process on `--naive-sample` orders (default 200) and extrapolated to N when N is larger.
  * No thresholds here: the numbers are read, never asserted on timings in tests.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { localDatabasePath, openLocalDatabase } from '../main/platform/local-database';
 import { OrdersService } from '../main/orders/orders-service';
 import { soqlQuote } from '../main/salesforce/soql-escape';
-import type { RunningEmulator } from '../test/salesforce-emulator';
 import { manyOrders, ordersSource, registryApi, USD_SETTINGS } from '../test/integration/orders/support/orders-harness';
+import { control, startEmulatorProcess } from './support/emulator-process';
 
 interface Args {
   readonly orders: number;
@@ -59,41 +58,6 @@ function parseArgs(argv: readonly string[]): Args {
   return { orders, latencyMs, naiveSample, json: argv.includes('--json') };
 }
 
-interface EmulatorProcess {
-  readonly description: RunningEmulator & { controlUrl: string; orgId: string };
-  stop(): void;
-}
-
-async function startEmulatorProcess(): Promise<EmulatorProcess> {
-  const cli = path.join(import.meta.dirname, '../test/salesforce-emulator/cli.ts');
-  const tsx = path.join(import.meta.dirname, '../node_modules/tsx/dist/cli.mjs');
-  const child = spawn(process.execPath, [tsx, cli, '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const description = await new Promise<EmulatorProcess['description']>((resolve, reject) => {
-    let buffered = '';
-    const timer = setTimeout(() => reject(new Error('the emulator did not start within 60 s')), 60_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const line = buffered.split('\n').find((l) => l.startsWith('{'));
-      if (line !== undefined && buffered.includes('\n')) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line) as EmulatorProcess['description']);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the emulator exited (${code})`)));
-  });
-  return { description, stop: () => child.kill('SIGTERM') };
-}
-
-async function control<T>(emulator: EmulatorProcess, method: string, route: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${emulator.description.controlUrl}${route}`, {
-    method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-    signal: AbortSignal.timeout(60_000),
-  });
-  if (!response.ok) throw new Error(`${method} ${route} → ${response.status} ${await response.text()}`);
-  const text = await response.text();
-  return (text === '' ? undefined : JSON.parse(text)) as T;
-}
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));

@@ -17,7 +17,6 @@
  * `extrapolated` says. `rerun` is the same push again: nothing changed, so no write calls.
  * No thresholds here: targets are read from the output, never asserted on timings in tests.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,9 +25,9 @@ import { localDatabasePath, openLocalDatabase } from '../main/platform/local-dat
 import { soqlQuote } from '../main/salesforce/soql-escape';
 import { SyncService } from '../main/sync/sync-service';
 import { WordpressClient } from '../main/wordpress/wordpress-client';
-import type { RunningEmulator } from '../test/salesforce-emulator';
 import { BASIC_SETTINGS, registryApi } from '../test/integration/sync/support/sync-harness';
 import { startUsersServer, type UsersServerUser } from '../test/integration/sync/support/users-server';
+import { control, startEmulatorProcess } from './support/emulator-process';
 
 interface Args {
   readonly users: number;
@@ -64,41 +63,6 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-interface EmulatorProcess {
-  readonly description: RunningEmulator & { controlUrl: string; orgId: string };
-  stop(): void;
-}
-
-async function startEmulatorProcess(): Promise<EmulatorProcess> {
-  const cli = path.join(import.meta.dirname, '../test/salesforce-emulator/cli.ts');
-  const tsx = path.join(import.meta.dirname, '../node_modules/tsx/dist/cli.mjs');
-  const child = spawn(process.execPath, [tsx, cli, '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const description = await new Promise<EmulatorProcess['description']>((resolve, reject) => {
-    let buffered = '';
-    const timer = setTimeout(() => reject(new Error('the emulator did not start within 60 s')), 60_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const line = buffered.split('\n').find((l) => l.startsWith('{'));
-      if (line !== undefined && buffered.includes('\n')) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line) as EmulatorProcess['description']);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the emulator exited (${code})`)));
-  });
-  return { description, stop: () => child.kill('SIGTERM') };
-}
-
-async function control<T>(emulator: EmulatorProcess, method: string, route: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${emulator.description.controlUrl}${route}`, {
-    method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-    signal: AbortSignal.timeout(60_000),
-  });
-  if (!response.ok) throw new Error(`${method} ${route} → ${response.status} ${await response.text()}`);
-  const text = await response.text();
-  return (text === '' ? undefined : JSON.parse(text)) as T;
-}
 
 interface ApiCalls {
   readonly total: number;
