@@ -13,7 +13,7 @@
  * half-written transaction is rolled back on the next open. Numbered migrations run in
  * their own transaction each and record their number in `PRAGMA user_version`.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
 import { AppError } from '../../common/errors';
@@ -65,6 +65,9 @@ export function openLocalDatabase(file: string, options: OpenLocalDatabaseOption
   try {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
     db = new Database(file);
+    // Run history holds names and e-mail addresses: readable by this OS user only (SQLite
+    // creates the -wal and -shm files with the database file's mode).
+    if (file !== ':memory:') chmodSync(file, 0o600);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');

@@ -4,7 +4,7 @@
  * file reopens intact with every committed transaction whole and no partial one).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,6 +29,14 @@ describe('openLocalDatabase', () => {
     const again = openLocalDatabase(file);
     expect(again.all('SELECT id, state FROM sync_runs')).toEqual([{ id: 'r1', state: 'running' }]);
     again.close();
+  });
+
+  it('keeps the database and its WAL readable by this OS user only (run history holds names and e-mails)', () => {
+    const file = localDatabasePath(freshDir());
+    const db = openLocalDatabase(file);
+    db.run("INSERT INTO sync_runs (id, site_id, direction, state, object_type, match_kind, match_field, strategy, started_at) VALUES ('r1', 's1', 'push', 'running', 'Contact', 'email', 'Email', 'collections', 'now')");
+    for (const name of [file, `${file}-wal`]) expect(statSync(name).mode & 0o777, name).toBe(0o600);
+    db.close();
   });
 
   it('rolls a failed transaction back whole and rows carry only their columns', () => {
