@@ -13,28 +13,15 @@ import type { RunningEmulator } from '../salesforce-emulator/index';
 import { browserLogin, exchange } from '../salesforce-emulator/test-support';
 import { chromiumAvailable, launchChromium } from './support/chromium';
 import { startDemo, type DemoProcess } from './support/demo-process';
+import { completeSalesforceSignIn, DEMO_PASSWORD } from './support/complete-salesforce-sign-in';
 
 const SCREENSHOTS = 'test-results/screenshots';
 const USERNAME = 'sites@demo.forcesites';
-const PASSWORD = 'demo-password';
+
 // A registered callback URL of the demo app. Nothing has to listen there: only the code in the
 // Location header is needed, and the code exchange names the same URL.
 const REDIRECT_URI = 'http://localhost:1718/OauthRedirect';
 const SITE = 'Members site';
-
-/** Logs in and approves in the Salesforce tab a sign-in link opened; consent may be skipped for a known app. */
-async function completeSalesforceSignIn(context: BrowserContext, page: Page): Promise<void> {
-  const link = page.getByRole('link', { name: 'Open the Salesforce sign-in page' });
-  const [salesforce] = await Promise.all([context.waitForEvent('page'), link.click()]);
-  await salesforce.waitForLoadState();
-  await salesforce.locator('input[name="username"]').fill(USERNAME);
-  await salesforce.locator('input[name="password"]').fill(PASSWORD);
-  await salesforce.locator('input[name="password"]').press('Enter');
-  const approve = salesforce.locator('button[name="approve"], input[name="approve"]');
-  await Promise.race([approve.waitFor().then(() => approve.click()), salesforce.waitForURL(/OauthRedirect/)]);
-  await salesforce.waitForURL(/OauthRedirect/);
-  await salesforce.close();
-}
 
 /** The app scrolls inside its main area, so a full-page shot needs a viewport as tall as the content. */
 async function screenshotWholePage(page: Page, name: string): Promise<void> {
@@ -77,10 +64,10 @@ describe.skipIf(!chromiumAvailable())('token health in the browser edition', () 
     expect(loginUrl).toMatch(/^http:\/\/localhost:\d+$/);
     expect(clientId).not.toBe('');
     // browserLogin and exchange read only these fields of a running emulator.
-    emulator = { loginUrl, clientId, redirectUris: [REDIRECT_URI], users: [{ username: USERNAME, password: PASSWORD }] } as unknown as RunningEmulator;
+    emulator = { loginUrl, clientId, redirectUris: [REDIRECT_URI], users: [{ username: USERNAME, password: DEMO_PASSWORD }] } as unknown as RunningEmulator;
 
     await page.getByRole('button', { name: 'Authorize in browser' }).click();
-    await completeSalesforceSignIn(context, page);
+    await completeSalesforceSignIn(context, page, USERNAME);
     await page.getByRole('heading', { name: new RegExp(USERNAME.replace('.', '\\.')) }).waitFor();
   });
 
@@ -98,7 +85,7 @@ describe.skipIf(!chromiumAvailable())('token health in the browser edition', () 
 
   it('makes four more approvals of the same user for the same app over HTTP', async () => {
     for (let i = 0; i < 4; i += 1) {
-      const login = await browserLogin(emulator, { username: USERNAME, password: PASSWORD, redirectUri: REDIRECT_URI, scope: 'api refresh_token id' });
+      const login = await browserLogin(emulator, { username: USERNAME, password: DEMO_PASSWORD, redirectUri: REDIRECT_URI, scope: 'api refresh_token id' });
       expect(login.code, login.location.href).not.toBeNull();
       const token = await exchange(emulator, login, { redirectUri: REDIRECT_URI });
       expect(token.status, JSON.stringify(token.body)).toBe(200);
@@ -141,7 +128,7 @@ describe.skipIf(!chromiumAvailable())('token health in the browser edition', () 
     // the sign-in starts without a dialog.
     await page.getByRole('link', { name: 'Open the Salesforce sign-in page' }).waitFor();
     expect(await page.getByRole('dialog').count()).toBe(0);
-    await completeSalesforceSignIn(context, page);
+    await completeSalesforceSignIn(context, page, USERNAME);
     await page.getByText('Reauthorized.').waitFor();
     await page.getByRole('button', { name: 'Done' }).click();
   });

@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from './support/chromium';
 import { startDemo, type DemoProcess } from './support/demo-process';
+import { completeSalesforceSignIn } from './support/complete-salesforce-sign-in';
 
 const SCREENSHOTS = 'test-results/screenshots';
 const USERNAME = 'admin@demo.forcesites';
-const PASSWORD = 'demo-password';
 const SITE = 'Real WordPress';
 
 async function emulatorRecords(loginUrl: string, sobject: string): Promise<Record<string, unknown>[]> {
@@ -52,16 +52,7 @@ describe.skipIf(!chromiumAvailable())('orders in the browser edition', () => {
     await page.getByRole('button', { name: 'Add your first connection' }).click();
     loginUrl = await page.getByLabel('Login URL').inputValue();
     await page.getByRole('button', { name: 'Authorize in browser' }).click();
-    const link = page.getByRole('link', { name: 'Open the Salesforce sign-in page' });
-    const [salesforce] = await Promise.all([context.waitForEvent('page'), link.click()]);
-    await salesforce.waitForLoadState();
-    await salesforce.locator('input[name="username"]').fill(USERNAME);
-    await salesforce.locator('input[name="password"]').fill(PASSWORD);
-    await salesforce.locator('input[name="password"]').press('Enter');
-    const approve = salesforce.locator('button[name="approve"], input[name="approve"]');
-    await Promise.race([approve.waitFor().then(() => approve.click()), salesforce.waitForURL(/OauthRedirect/)]);
-    await salesforce.waitForURL(/OauthRedirect/);
-    await salesforce.close();
+    await completeSalesforceSignIn(context, page, USERNAME);
     await page.getByRole('heading', { name: new RegExp(USERNAME.replace(/\./g, '\\.')) }).waitFor();
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sites', exact: true }).click();
