@@ -20,6 +20,7 @@ import { executePlan, OrdersStopped } from './order-executor';
 import { lookupAccounts, lookupContacts, lookupEntries, lookupOrders, lookupProducts, readOrgFacts, type CallCounter, type OrdersApi, type Reader } from './order-lookups';
 import { accountNameOf, orderKeyOf, planOrders, productNeeds, round2, unitPriceOf, type OrdersPlan, type OrgFacts } from './order-planner';
 import { OrdersJournal, ordersRunDto } from './orders-journal';
+import { SiteRunSlots } from '../platform/site-run-slots';
 
 export interface WooOrdersQuery {
   /** Only orders created after this instant (ISO 8601, GMT). */
@@ -81,7 +82,7 @@ export function processIsLive(pid: number): boolean {
 export class OrdersService {
   readonly journal: OrdersJournal;
   readonly #options: OrdersServiceOptions;
-  readonly #active = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
+  readonly #slots = new SiteRunSlots();
 
   constructor(options: OrdersServiceOptions) {
     this.#options = options;
@@ -89,7 +90,7 @@ export class OrdersService {
   }
 
   isRunning(siteId: string): boolean {
-    return this.#active.has(siteId);
+    return this.#slots.isRunning(siteId);
   }
 
   /** The dry run: what sending would do and cost. Writes nothing. */
@@ -107,30 +108,19 @@ export class OrdersService {
 
   /** Sends to the end (or Cancel, or a stop) and answers the run. */
   async send(siteId: string, options: SendOptions = {}): Promise<OrdersRunDto> {
-    if (this.#active.has(siteId)) throw busy();
+    if (this.#slots.isRunning(siteId)) throw busy();
     const settings = withSince(this.#options.settingsFor(siteId), options.since);
     const elsewhere = this.journal.liveRunElsewhere(siteId, this.#isLive);
     if (elsewhere) throw busy(`another ForceSites process (pid ${elsewhere.owner_pid})`);
-    const controller = new AbortController();
-    const done = this.#forSite(siteId, () => this.#run(siteId, settings, controller.signal, options));
-    this.#active.set(siteId, { controller, done: done.catch(() => undefined) });
-    try {
-      return await done;
-    } finally {
-      this.#active.delete(siteId);
-    }
+    return this.#slots.run(siteId, (signal) => this.#forSite(siteId, () => this.#run(siteId, settings, signal, options)));
   }
 
   cancel(siteId: string): boolean {
-    const active = this.#active.get(siteId);
-    active?.controller.abort(new AppError('INVALID_REQUEST', 'Cancelled.'));
-    return active !== undefined;
+    return this.#slots.cancel(siteId, new AppError('INVALID_REQUEST', 'Cancelled.'));
   }
 
   async stopAll(): Promise<void> {
-    const active = [...this.#active.values()];
-    for (const run of active) run.controller.abort(new AppError('INVALID_REQUEST', 'ForceSites is quitting.'));
-    await Promise.all(active.map((run) => run.done));
+    await this.#slots.stopAll(new AppError('INVALID_REQUEST', 'ForceSites is quitting.'));
   }
 
   runs(siteId?: string, limit?: number): OrdersRunDto[] {

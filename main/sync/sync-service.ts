@@ -28,6 +28,7 @@ import { SyncJournal, type OutcomeRow, type RunRow } from './sync-journal';
 import { pullPass, settledRows, writePull, type PullPass, type PullTarget, type WriteUsers } from './pull-runner';
 import type { PullPlan } from './pull-planner';
 import type { ReadUsers, SyncUsersPage } from './sync-ports';
+import { SiteRunSlots } from '../platform/site-run-slots';
 
 export type { ReadUsers, SyncUsersPage };
 
@@ -95,7 +96,7 @@ export function processIsLive(pid: number): boolean {
 export class SyncService {
   readonly journal: SyncJournal;
   readonly #options: SyncServiceOptions;
-  readonly #active = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
+  readonly #slots = new SiteRunSlots();
   readonly #pid: number;
 
   constructor(options: SyncServiceOptions) {
@@ -105,7 +106,7 @@ export class SyncService {
   }
 
   isRunning(siteId: string): boolean {
-    return this.#active.has(siteId);
+    return this.#slots.isRunning(siteId);
   }
 
   /** The dry run: what a sync would do, and what it would cost. Writes nothing. */
@@ -130,32 +131,21 @@ export class SyncService {
    * the admin accepted an estimate above the share of remaining daily requests.
    */
   async start(siteId: string, options: { confirmed?: boolean; onRunStarted?: (runId: string) => void } = {}): Promise<SyncRunDto> {
-    if (this.#active.has(siteId)) throw busy();
+    if (this.#slots.isRunning(siteId)) throw busy();
     const settings = this.#options.settingsFor(siteId);
     const elsewhere = this.journal.liveRunElsewhere(siteId, this.#isLive);
     if (elsewhere) throw busy(`another ForceSites process (pid ${elsewhere.owner_pid})`);
-    const controller = new AbortController();
-    const done = this.#forSite(siteId, () => this.#run(siteId, settings, controller.signal, options.confirmed === true, options.onRunStarted));
-    this.#active.set(siteId, { controller, done: done.catch(() => undefined) });
-    try {
-      return await done;
-    } finally {
-      this.#active.delete(siteId);
-    }
+    return this.#slots.run(siteId, (signal) => this.#forSite(siteId, () => this.#run(siteId, settings, signal, options.confirmed === true, options.onRunStarted)));
   }
 
   /** Stops after the batches in flight; answers whether a run was going. */
   cancel(siteId: string): boolean {
-    const active = this.#active.get(siteId);
-    active?.controller.abort(new AppError('INVALID_REQUEST', 'Cancelled.'));
-    return active !== undefined;
+    return this.#slots.cancel(siteId, new AppError('INVALID_REQUEST', 'Cancelled.'));
   }
 
   /** Cancels every run and waits for the batches in flight (the app is quitting). */
   async stopAll(): Promise<void> {
-    const active = [...this.#active.values()];
-    for (const run of active) run.controller.abort(new AppError('INVALID_REQUEST', 'ForceSites is quitting.'));
-    await Promise.all(active.map((run) => run.done));
+    await this.#slots.stopAll(new AppError('INVALID_REQUEST', 'ForceSites is quitting.'));
   }
 
   /** The pull's dry run: which WordPress users would be created or changed. Writes nothing. */
@@ -193,18 +183,11 @@ export class SyncService {
 
   /** Imports records as WordPress users and updates existing ones; one run per site, as for the push. */
   async startPull(siteId: string, options: PullOptionsDto & { onRunStarted?: (runId: string) => void }): Promise<SyncRunDto> {
-    if (this.#active.has(siteId)) throw busy();
+    if (this.#slots.isRunning(siteId)) throw busy();
     const settings = this.#options.settingsFor(siteId);
     const writeUsers = this.#options.writeUsers?.(siteId);
     if (writeUsers === undefined) throw new AppError('INVALID_REQUEST', 'This edition cannot write WordPress users.', { hint: 'Use the desktop app or the browser edition.' });
-    const controller = new AbortController();
-    const done = this.#forSite(siteId, () => this.#runPull(siteId, settings, options, writeUsers, controller.signal));
-    this.#active.set(siteId, { controller, done: done.catch(() => undefined) });
-    try {
-      return await done;
-    } finally {
-      this.#active.delete(siteId);
-    }
+    return this.#slots.run(siteId, (signal) => this.#forSite(siteId, () => this.#runPull(siteId, settings, options, writeUsers, signal)));
   }
 
   async #runPull(siteId: string, settings: PushSettings, options: PullOptionsDto & { onRunStarted?: (runId: string) => void }, writeUsers: WriteUsers, signal: AbortSignal): Promise<SyncRunDto> {
