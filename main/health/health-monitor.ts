@@ -27,7 +27,7 @@ import type {
   SiteHealthCard,
   UserAppApprovals,
 } from '../../common/health-models';
-import { isAppError } from '../../common/errors';
+import { AppError, isAppError } from '../../common/errors';
 import type { Timers } from '../platform/timers';
 import type { Logger } from '../platform/logger';
 import { silentLogger } from '../platform/logger';
@@ -41,7 +41,6 @@ import { keepAliveWindow } from './keep-alive';
 import { PolicyCheck } from './policy-check';
 import type { SalesforceApi } from '../salesforce/salesforce-api';
 import { errorCodeOf, errorMessageOf, isAuthorizationLost } from '../salesforce/salesforce-errors';
-import { requestTimedOut } from '../salesforce/salesforce-transport';
 import { candidatesFrom } from './sign-in-preflight';
 import type { UserPermissions } from './user-permissions';
 import { readUserPermissions } from './user-permissions';
@@ -249,7 +248,11 @@ export class HealthMonitor {
     return new Promise<T>((resolve, reject) => {
       const handle = this.options.timers.setTimeout(() => {
         const seconds = Math.round(timeoutMs / 1000);
-        reject(Object.assign(requestTimedOut(timeoutMs), { message: `The health check did not finish within ${seconds} seconds: Salesforce is slow or unreachable.` }));
+        reject(
+          new AppError('REQUEST_TIMEOUT', `The health check did not finish within ${seconds} seconds: Salesforce is slow or unreachable.`, {
+            hint: 'The next scheduled check tries again; Check now retries at once. The deadline follows the request deadline in Settings.',
+          }),
+        );
       }, timeoutMs);
       work.then(
         (value) => {
