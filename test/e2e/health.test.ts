@@ -10,17 +10,13 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RunningEmulator } from '../salesforce-emulator/index';
-import { browserLogin, exchange } from '../salesforce-emulator/test-support';
 import { chromiumAvailable, launchChromium } from './support/chromium';
 import { startDemo, type DemoProcess } from './support/demo-process';
-import { completeSalesforceSignIn, DEMO_PASSWORD } from './support/complete-salesforce-sign-in';
+import { completeSalesforceSignIn, demoOrg, makeApprovals } from './support/complete-salesforce-sign-in';
 
 const SCREENSHOTS = 'test-results/screenshots';
 const USERNAME = 'sites@demo.forcesites';
 
-// A registered callback URL of the demo app. Nothing has to listen there: only the code in the
-// Location header is needed, and the code exchange names the same URL.
-const REDIRECT_URI = 'http://localhost:1718/OauthRedirect';
 const SITE = 'Members site';
 
 /** The app scrolls inside its main area, so a full-page shot needs a viewport as tall as the content. */
@@ -63,8 +59,7 @@ describe.skipIf(!chromiumAvailable())('token health in the browser edition', () 
     const clientId = await page.getByLabel('Consumer key').inputValue();
     expect(loginUrl).toMatch(/^http:\/\/localhost:\d+$/);
     expect(clientId).not.toBe('');
-    // browserLogin and exchange read only these fields of a running emulator.
-    emulator = { loginUrl, clientId, redirectUris: [REDIRECT_URI], users: [{ username: USERNAME, password: DEMO_PASSWORD }] } as unknown as RunningEmulator;
+    emulator = demoOrg(loginUrl, clientId);
 
     await page.getByRole('button', { name: 'Authorize in browser' }).click();
     await completeSalesforceSignIn(context, page, USERNAME);
@@ -84,14 +79,9 @@ describe.skipIf(!chromiumAvailable())('token health in the browser edition', () 
   });
 
   it('makes four more approvals of the same user for the same app over HTTP', async () => {
-    for (let i = 0; i < 4; i += 1) {
-      const login = await browserLogin(emulator, { username: USERNAME, password: DEMO_PASSWORD, redirectUri: REDIRECT_URI, scope: 'api refresh_token id' });
-      expect(login.code, login.location.href).not.toBeNull();
-      const token = await exchange(emulator, login, { redirectUri: REDIRECT_URI });
-      expect(token.status, JSON.stringify(token.body)).toBe(200);
-      expect(token.body.refresh_token).toBeTruthy();
-      if (i === 0) firstExtraIssuedAt = Number(token.body.issued_at);
-    }
+    const issued = await makeApprovals(emulator, USERNAME, 4);
+    expect(issued).toHaveLength(4);
+    firstExtraIssuedAt = issued[0]!;
   });
 
   it('Check now shows 5 of 5 and that the site’s own approval, the oldest, goes next', async () => {
