@@ -25,8 +25,8 @@ import { DEFAULT_RETRY, retryingReads, type RetryPolicy } from './retry';
 import { errorCodeOf, errorMessageOf, failureKind, stopError } from './sync-errors';
 import { recoverUnfinished } from './sync-recovery';
 import { SyncJournal, type OutcomeRow, type RunRow } from './sync-journal';
-import { pullPass, settledRows, writePull, type PullPass, type PullTarget, type WriteUsers } from './pull-runner';
-import type { PullPlan } from './pull-planner';
+import type { WriteUsers } from './pull-runner';
+import { PullService } from './pull-service';
 import type { ReadUsers, SyncUsersPage } from './sync-ports';
 import { SiteRunSlots } from '../platform/site-run-slots';
 
@@ -98,11 +98,33 @@ export class SyncService {
   readonly #options: SyncServiceOptions;
   readonly #slots = new SiteRunSlots();
   readonly #pid: number;
+  readonly #pull: PullService;
 
   constructor(options: SyncServiceOptions) {
     this.#options = options;
     this.#pid = options.pid ?? process.pid;
     this.journal = new SyncJournal(options.db, this.#pid);
+    this.#pull = new PullService({
+      journal: this.journal,
+      slots: this.#slots,
+      readUsers: options.readUsers,
+      settingsFor: options.settingsFor,
+      salesforceFor: options.salesforceFor,
+      writeUsers: options.writeUsers,
+      concurrency: () => options.concurrency?.() ?? DEFAULT_CONCURRENCY,
+      apiShare: () => options.apiShare?.() ?? DEFAULT_API_SHARE,
+      rowsLimit: options.rowsLimit ?? 2_000,
+      onFinished: options.onFinished,
+      forSite: (siteId, work) => this.#forSite(siteId, work),
+      reads: (api) => this.#reads(api),
+      progress: (siteId, runId) => this.#progress(siteId, runId),
+      nowIso: () => this.#nowIso(),
+      newId: () => this.#newId(),
+      runDto,
+      readError,
+      asAppError,
+      busy: () => busy(),
+    });
   }
 
   isRunning(siteId: string): boolean {
@@ -148,92 +170,14 @@ export class SyncService {
     await this.#slots.stopAll(new AppError('INVALID_REQUEST', 'ForceSites is quitting.'));
   }
 
-  /** The pull's dry run: which WordPress users would be created or changed. Writes nothing. */
-  async planPull(siteId: string, options: PullOptionsDto, signal: AbortSignal = new AbortController().signal): Promise<SyncPlanDto> {
-    const settings = this.#options.settingsFor(siteId);
-    return this.#forSite(siteId, async () => {
-      const api = this.#reads(await this.#options.salesforceFor(siteId));
-      const counters: Counters = { calls: 0, polls: 0 };
-      let pass: PullPass;
-      try {
-        pass = await pullPass(api, this.#options.readUsers, siteId, pullTarget(settings, options), options.filter, counters, signal);
-      } catch (error) {
-        throw readError(error);
-      }
-      const limit = this.#options.rowsLimit ?? 2_000;
-      const order: Record<SyncClass, number> = { conflict: 0, invalid: 1, create: 2, update: 3, unchanged: 4 };
-      const rows = pass.plans.map(pullRow).sort((a, b) => order[a.class] - order[b.class]);
-      return {
-        siteId,
-        direction: 'pull',
-        objectType: settings.objectType,
-        matchKind: 'email',
-        matchField: pullTarget(settings, options).emailField,
-        users: pass.plans.length,
-        counts: pass.counts,
-        strategy: 'collections',
-        // Reads only on Salesforce's side: the writes go to WordPress.
-        estimate: { planCalls: counters.calls, writeCalls: 0, remainingDaily: null, maxDaily: null, needsConfirmation: false, shareLimit: this.#options.apiShare?.() ?? DEFAULT_API_SHARE },
-        rows: rows.slice(0, limit),
-        rowsTruncated: rows.length > limit,
-        plannedAt: this.#nowIso(),
-      };
-    });
+  /** The pull's dry run (pull-service.ts): which WordPress users would be created or changed. */
+  planPull(siteId: string, options: PullOptionsDto, signal?: AbortSignal): Promise<SyncPlanDto> {
+    return this.#pull.planPull(siteId, options, signal);
   }
 
-  /** Imports records as WordPress users and updates existing ones; one run per site, as for the push. */
-  async startPull(siteId: string, options: PullOptionsDto & { onRunStarted?: (runId: string) => void }): Promise<SyncRunDto> {
-    if (this.#slots.isRunning(siteId)) throw busy();
-    const settings = this.#options.settingsFor(siteId);
-    const writeUsers = this.#options.writeUsers?.(siteId);
-    if (writeUsers === undefined) throw new AppError('INVALID_REQUEST', 'This edition cannot write WordPress users.', { hint: 'Use the desktop app or the browser edition.' });
-    return this.#slots.run(siteId, (signal) => this.#forSite(siteId, () => this.#runPull(siteId, settings, options, writeUsers, signal)));
-  }
-
-  async #runPull(siteId: string, settings: PushSettings, options: PullOptionsDto & { onRunStarted?: (runId: string) => void }, writeUsers: WriteUsers, signal: AbortSignal): Promise<SyncRunDto> {
-    const api = this.#reads(await this.#options.salesforceFor(siteId));
-    const counters: Counters = { calls: 0, polls: 0 };
-    const runId = this.#newId();
-    const progress = this.#progress(siteId, runId);
-    const target = pullTarget(settings, options);
-    let pass: PullPass;
-    try {
-      progress('looking-up', 0, 0, true);
-      pass = await pullPass(api, this.#options.readUsers, siteId, target, options.filter, counters, signal, (done, total) => progress('reading', done, total));
-    } catch (error) {
-      throw readError(error);
-    }
-    this.journal.startRun({ id: runId, siteId, direction: 'pull', objectType: settings.objectType, matchKind: 'email', matchField: target.emailField, strategy: 'wordpress', startedAt: this.#nowIso() });
-    this.journal.setStrategy(runId, 'wordpress', pass.plans.length);
-    this.journal.recordPull(runId, settledRows(pass.plans));
-    options.onRunStarted?.(runId);
-    const total = pass.counts.create + pass.counts.update;
-    let done = 0;
-    let state: 'completed' | 'cancelled' | 'failed' = 'completed';
-    let stopped: AppError | undefined;
-    progress('writing', 0, total, true);
-    try {
-      await writePull(writeUsers, pass.plans, {
-        concurrency: this.#options.concurrency?.() ?? DEFAULT_CONCURRENCY,
-        signal,
-        onSettled: (rows) => {
-          this.journal.recordPull(runId, rows);
-          done += rows.length;
-          progress('writing', done, total);
-        },
-      });
-      if (signal.aborted) state = 'cancelled';
-    } catch (error) {
-      state = 'failed';
-      stopped = asAppError(error);
-    }
-    this.journal.recount(runId);
-    const row = this.journal.finishRun(runId, state, this.#nowIso(), counters.calls, stopped ? { code: stopped.code, message: `${stopped.message}${stopped.hint ? ` ${stopped.hint}` : ''}` } : state === 'cancelled' ? { code: 'CANCELLED', message: 'Cancelled: the writes in flight finished; the rest was not sent.' } : undefined);
-    progress('done', total, total, true);
-    const dto = runDto(row);
-    this.#options.onFinished?.(dto);
-    if (stopped) throw stopped;
-    return dto;
+  /** Imports records as WordPress users and updates existing ones (pull-service.ts); one run per site, as for the push. */
+  startPull(siteId: string, options: PullOptionsDto & { onRunStarted?: (runId: string) => void }): Promise<SyncRunDto> {
+    return this.#pull.startPull(siteId, options);
   }
 
   runs(siteId?: string, limit?: number): SyncRunDto[] {
@@ -520,27 +464,6 @@ export class SyncService {
   }
 
   readonly #isLive = (pid: number): boolean => (this.#options.isLive ?? processIsLive)(pid);
-}
-
-function pullTarget(settings: PushSettings, options: PullOptionsDto): PullTarget {
-  const tagField = settings.tagField === null ? undefined : settings.fields?.find((field) => field.name.toLowerCase() === settings.tagField!.toLowerCase());
-  return {
-    objectType: settings.objectType,
-    fieldMapping: settings.fieldMapping,
-    emailField: settings.matchKey.kind === 'email' ? settings.matchKey.field : 'Email',
-    role: options.role,
-    pullTags: settings.tagMode !== 'none',
-    tagMode: settings.tagMode,
-    tagField: settings.tagField,
-    tagFieldSingle: tagField?.type === 'picklist',
-  };
-}
-
-function pullRow(plan: PullPlan): SyncPlanRow {
-  const wpUserId = plan.kind === 'create' ? null : plan.wpUserId;
-  const reason = plan.kind === 'invalid' || plan.kind === 'conflict' ? plan.reason : null;
-  const changes = plan.kind === 'create' || plan.kind === 'update' ? plan.changes : [];
-  return { wpUserId, key: plan.email, class: plan.kind, salesforceId: plan.salesforceId, changes, reason };
 }
 
 function busy(who = 'a sync'): AppError {

@@ -1,0 +1,164 @@
+/**
+ * The pull's orchestration (Salesforce → WordPress): the dry run (`planPull`) and the run
+ * (`startPull`). SyncService owns the per-site run slot, the journal, progress and the error
+ * wording shared with the push, and hands them in (`PullHost`) so this file imports nothing of
+ * sync-service.ts (no two sync files import each other).
+ */
+import { AppError } from '../../common/errors';
+import type { PullOptionsDto, SyncClass, SyncPhase, SyncPlanDto, SyncPlanRow, SyncRunDto } from '../../common/sync-models';
+import type { SiteRunSlots } from '../platform/site-run-slots';
+import type { LookupApi } from './key-lookup';
+import type { PullPlan } from './pull-planner';
+import { pullPass, settledRows, writePull, type PullPass, type PullTarget, type WriteUsers } from './pull-runner';
+import type { PushSettings } from './push-planner';
+import type { RunRow, SyncJournal } from './sync-journal';
+import type { Counters, ReadUsers } from './sync-ports';
+
+export type PullProgressFn = (phase: SyncPhase, done: number, total: number, force?: boolean) => void;
+
+/** What the pull needs from SyncService (its options, and the pieces it shares with the push). */
+export interface PullHost {
+  readonly journal: SyncJournal;
+  readonly slots: SiteRunSlots;
+  readonly readUsers: ReadUsers;
+  readonly settingsFor: (siteId: string) => PushSettings;
+  readonly salesforceFor: (siteId: string) => Promise<LookupApi>;
+  readonly writeUsers?: ((siteId: string) => WriteUsers) | undefined;
+  readonly concurrency: () => number;
+  readonly apiShare: () => number;
+  readonly rowsLimit: number;
+  readonly onFinished?: ((run: SyncRunDto) => void) | undefined;
+  /** Counts every Salesforce call inside for the site (the registry's meter). */
+  readonly forSite: <T>(siteId: string, work: () => Promise<T>) => Promise<T>;
+  /** The Salesforce API with retried reads. */
+  readonly reads: (api: LookupApi) => LookupApi;
+  readonly progress: (siteId: string, runId: string) => PullProgressFn;
+  readonly nowIso: () => string;
+  readonly newId: () => string;
+  readonly runDto: (row: RunRow) => SyncRunDto;
+  /** A failure before anything was written, as the admin should read it. */
+  readonly readError: (error: unknown) => AppError;
+  readonly asAppError: (error: unknown) => AppError;
+  /** The error for "this site is already syncing". */
+  readonly busy: () => AppError;
+}
+
+export class PullService {
+  readonly #host: PullHost;
+
+  constructor(host: PullHost) {
+    this.#host = host;
+  }
+
+  /** The pull's dry run: which WordPress users would be created or changed. Writes nothing. */
+  async planPull(siteId: string, options: PullOptionsDto, signal: AbortSignal = new AbortController().signal): Promise<SyncPlanDto> {
+    const host = this.#host;
+    const settings = host.settingsFor(siteId);
+    return host.forSite(siteId, async () => {
+      const api = host.reads(await host.salesforceFor(siteId));
+      const counters: Counters = { calls: 0, polls: 0 };
+      let pass: PullPass;
+      try {
+        pass = await pullPass(api, host.readUsers, siteId, pullTarget(settings, options), options.filter, counters, signal);
+      } catch (error) {
+        throw host.readError(error);
+      }
+      const limit = host.rowsLimit;
+      const order: Record<SyncClass, number> = { conflict: 0, invalid: 1, create: 2, update: 3, unchanged: 4 };
+      const rows = pass.plans.map(pullRow).sort((a, b) => order[a.class] - order[b.class]);
+      return {
+        siteId,
+        direction: 'pull',
+        objectType: settings.objectType,
+        matchKind: 'email',
+        matchField: pullTarget(settings, options).emailField,
+        users: pass.plans.length,
+        counts: pass.counts,
+        strategy: 'collections',
+        // Reads only on Salesforce's side: the writes go to WordPress.
+        estimate: { planCalls: counters.calls, writeCalls: 0, remainingDaily: null, maxDaily: null, needsConfirmation: false, shareLimit: host.apiShare() },
+        rows: rows.slice(0, limit),
+        rowsTruncated: rows.length > limit,
+        plannedAt: host.nowIso(),
+      };
+    });
+  }
+
+  /** Imports records as WordPress users and updates existing ones; one run per site, as for the push. */
+  async startPull(siteId: string, options: PullOptionsDto & { onRunStarted?: (runId: string) => void }): Promise<SyncRunDto> {
+    const host = this.#host;
+    if (host.slots.isRunning(siteId)) throw host.busy();
+    const settings = host.settingsFor(siteId);
+    const writeUsers = host.writeUsers?.(siteId);
+    if (writeUsers === undefined) throw new AppError('INVALID_REQUEST', 'This edition cannot write WordPress users.', { hint: 'Use the desktop app or the browser edition.' });
+    return host.slots.run(siteId, (signal) => host.forSite(siteId, () => this.#runPull(siteId, settings, options, writeUsers, signal)));
+  }
+
+  async #runPull(siteId: string, settings: PushSettings, options: PullOptionsDto & { onRunStarted?: (runId: string) => void }, writeUsers: WriteUsers, signal: AbortSignal): Promise<SyncRunDto> {
+    const host = this.#host;
+    const api = host.reads(await host.salesforceFor(siteId));
+    const counters: Counters = { calls: 0, polls: 0 };
+    const runId = host.newId();
+    const progress = host.progress(siteId, runId);
+    const target = pullTarget(settings, options);
+    let pass: PullPass;
+    try {
+      progress('looking-up', 0, 0, true);
+      pass = await pullPass(api, host.readUsers, siteId, target, options.filter, counters, signal, (done, total) => progress('reading', done, total));
+    } catch (error) {
+      throw host.readError(error);
+    }
+    host.journal.startRun({ id: runId, siteId, direction: 'pull', objectType: settings.objectType, matchKind: 'email', matchField: target.emailField, strategy: 'wordpress', startedAt: host.nowIso() });
+    host.journal.setStrategy(runId, 'wordpress', pass.plans.length);
+    host.journal.recordPull(runId, settledRows(pass.plans));
+    options.onRunStarted?.(runId);
+    const total = pass.counts.create + pass.counts.update;
+    let done = 0;
+    let state: 'completed' | 'cancelled' | 'failed' = 'completed';
+    let stopped: AppError | undefined;
+    progress('writing', 0, total, true);
+    try {
+      await writePull(writeUsers, pass.plans, {
+        concurrency: host.concurrency(),
+        signal,
+        onSettled: (rows) => {
+          host.journal.recordPull(runId, rows);
+          done += rows.length;
+          progress('writing', done, total);
+        },
+      });
+      if (signal.aborted) state = 'cancelled';
+    } catch (error) {
+      state = 'failed';
+      stopped = host.asAppError(error);
+    }
+    host.journal.recount(runId);
+    const row = host.journal.finishRun(runId, state, host.nowIso(), counters.calls, stopped ? { code: stopped.code, message: `${stopped.message}${stopped.hint ? ` ${stopped.hint}` : ''}` } : state === 'cancelled' ? { code: 'CANCELLED', message: 'Cancelled: the writes in flight finished; the rest was not sent.' } : undefined);
+    progress('done', total, total, true);
+    const dto = host.runDto(row);
+    host.onFinished?.(dto);
+    if (stopped) throw stopped;
+    return dto;
+  }
+}
+
+export function pullTarget(settings: PushSettings, options: Pick<PullOptionsDto, 'role'>): PullTarget {
+  const tagField = settings.tagField === null ? undefined : settings.fields?.find((field) => field.name.toLowerCase() === settings.tagField!.toLowerCase());
+  return {
+    objectType: settings.objectType,
+    fieldMapping: settings.fieldMapping,
+    emailField: settings.matchKey.kind === 'email' ? settings.matchKey.field : 'Email',
+    role: options.role,
+    pullTags: settings.tagMode !== 'none',
+    tagMode: settings.tagMode,
+    tagField: settings.tagField,
+    tagFieldSingle: tagField?.type === 'picklist',
+  };
+}
+
+function pullRow(plan: PullPlan): SyncPlanRow {
+  const wpUserId = plan.kind === 'create' ? null : plan.wpUserId;
+  const reason = plan.kind === 'invalid' || plan.kind === 'conflict' ? plan.reason : null;
+  const changes = plan.kind === 'create' || plan.kind === 'update' ? plan.changes : [];
+  return { wpUserId, key: plan.email, class: plan.kind, salesforceId: plan.salesforceId, changes, reason };
+}
