@@ -150,4 +150,25 @@ export const LOCAL_DATABASE_MIGRATIONS: readonly LocalDatabaseMigration[] = [
       CREATE INDEX orders_records_by_order ON orders_records (wc_order_id, run_id);
     `,
   },
+  {
+    version: 4,
+    name: 'live change feed: per-site follow state and stored replay position',
+    up: `
+      -- One row per site that follows (or followed) Salesforce changes. replay_id is advanced
+      -- only after the changes it covers were applied and recorded, so a crash replays.
+      CREATE TABLE change_feed_sites (
+        site_id TEXT PRIMARY KEY,
+        following INTEGER NOT NULL DEFAULT 0,
+        paused INTEGER NOT NULL DEFAULT 0,
+        channel TEXT,
+        replay_id INTEGER,
+        last_commit TEXT,
+        poll_modstamp TEXT,
+        applied INTEGER NOT NULL DEFAULT 0,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
