@@ -171,4 +171,30 @@ export const LOCAL_DATABASE_MIGRATIONS: readonly LocalDatabaseMigration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    name: 'pull journal (WordPress writes batch by batch) and the run origin (manual or live)',
+    up: `
+      -- 'live': a run the change feed applies records into (main/sync/live-pull.ts); it stays
+      -- 'running' while the feed follows the site, so it must not count as a busy sync.
+      ALTER TABLE sync_runs ADD COLUMN origin TEXT NOT NULL DEFAULT 'manual' CHECK (origin IN ('manual', 'live'));
+
+      -- The pull's journal: a row is written ('sending') before a batch of WordPress writes
+      -- leaves and updated ('answered') in the same transaction as its outcomes. A 'sending'
+      -- row after a crash is a batch whose fate only WordPress knows: recovery looks its
+      -- e-mails up in WordPress instead of creating the users again.
+      CREATE TABLE sync_pull_batches (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL REFERENCES sync_runs (id) ON DELETE CASCADE,
+        site_id TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('sending', 'answered', 'recovered')),
+        size INTEGER NOT NULL,
+        -- JSON: [{"sf": <record id>, "email", "wp": <WordPress user id or null for a create>, "kind": "create" | "update"}]
+        items TEXT NOT NULL,
+        sent_at TEXT NOT NULL,
+        answered_at TEXT
+      );
+      CREATE INDEX sync_pull_batches_by_site ON sync_pull_batches (site_id, state);
+    `,
+  },
 ];
