@@ -23,7 +23,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('main/index.ts') } },
+      // cli.js: the `forcesites` command in plain Node (bin/forcesites.mjs).
+      rollupOptions: { input: { index: resolve('main/index.ts'), cli: resolve('main/cli/cli-entry.ts') } },
     },
   },
   preload: {

@@ -13,7 +13,7 @@ const layer = (folders, why) => ({ group: folders, message: why });
  * Every folder of main/ that is not one of the fixed layers is a feature: a new feature folder
  * is under the rules the moment it exists, without anyone remembering to list it here.
  */
-const FIXED_LAYERS = ['platform', 'salesforce', 'app', 'web', 'electron'];
+const FIXED_LAYERS = ['platform', 'salesforce', 'app', 'web', 'electron', 'cli'];
 const FEATURES = readdirSync(new URL('./main/', import.meta.url), { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && !FIXED_LAYERS.includes(entry.name))
   .map((entry) => entry.name);
@@ -24,7 +24,11 @@ const MAIN_LAYERS = {
   ...Object.fromEntries(FEATURES.map((feature) => [feature, ['platform', 'salesforce']])),
   app: ['platform', 'salesforce', ...FEATURES],
   web: ['platform', 'app'],
-  electron: ['platform', 'app'],
+  // The command line is an edition like web and electron; a feature may offer its own
+  // command's output (main/orders/orders-command.ts), so the features are below it too.
+  cli: ['platform', 'app', ...FEATURES],
+  // The packaged desktop app runs the command line itself (`ForceSites --cli …`).
+  electron: ['platform', 'app', 'cli'],
 };
 const MAIN_FOLDERS = Object.keys(MAIN_LAYERS);
 

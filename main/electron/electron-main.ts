@@ -14,8 +14,10 @@ import { isAppError } from '../../common/errors';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createConsoleLogger } from '../platform/logger';
-import { createApp, type ForceSitesApp } from '../app/create-app';
+import { createApp, type AppOptions, type ForceSitesApp } from '../app/create-app';
+import { runCli } from '../cli/forcesites-cli';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, serveAppRequest } from './app-protocol';
+import { cliArgumentsOf } from './command-line';
 import { externalConfirmation } from './external-confirmation';
 import { createSecureWindow, defaultRendererPaths } from './secure-window';
 import { lockDownSession } from './session-policy';
@@ -37,10 +39,29 @@ guardAllWebContents(app, {
   allowDevTools: !app.isPackaged,
 });
 
-if (!app.requestSingleInstanceLock()) {
+// electron-store is conf with Electron's defaults; the profile store passes every option.
+const electronProfileBacking: NonNullable<AppOptions['openProfileBacking']> = ({ configName, ...options }) => new ElectronStore({ ...options, name: configName });
+
+const cliArguments = cliArgumentsOf(process.argv, app.isPackaged);
+if (cliArguments !== undefined) {
+  void runCommandLine(cliArguments);
+} else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   void start();
+}
+
+/** `ForceSites --cli sync <site> …`: the same command as `forcesites`, on the app's own data. */
+async function runCommandLine(argv: readonly string[]): Promise<void> {
+  const code = await runCli(
+    argv,
+    { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), isTTY: process.stderr.isTTY === true, env: process.env, platform: process.platform },
+    { dataDir: app.getPath('userData'), openProfileBacking: electronProfileBacking, appVersion: app.getVersion() },
+  ).catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  });
+  app.exit(code);
 }
 
 async function start(): Promise<void> {
@@ -67,8 +88,7 @@ function openApp(): Promise<ForceSitesApp> {
   return createApp({
     edition: 'electron',
     dataDir: app.getPath('userData'),
-    // electron-store is conf with Electron's defaults; the profile store passes every option.
-    openProfileBacking: ({ configName, ...options }) => new ElectronStore({ ...options, name: configName }),
+    openProfileBacking: electronProfileBacking,
     appVersion: app.getVersion(),
     logger: createConsoleLogger(app.isPackaged ? 'warn' : 'info'),
     allowLoopbackHttp: !app.isPackaged && process.env.FORCESITES_ALLOW_LOOPBACK === '1',

@@ -1,7 +1,7 @@
 /**
  * `forcesites orders <site> [--since DATE] [--dry-run] [--json]`: the orders run headless,
  * through the same contract the window uses (`orders:plan`, `orders:send`, `orders:progress`,
- * `orders:run`). The CLI (scripts/forcesites-cli.ts) hands in its contract caller, its event
+ * `orders:run`). The CLI (main/cli/forcesites-cli.ts) hands in its contract caller, its event
  * subscription, its output and its exit-code mapping, so this feature imports neither the CLI
  * nor main/app, and the exit codes stay the sync command's: 0 ok, 1 some orders failed (or
  * could not be sent), 2 usage, 3 needs reauthorization, 4 API limit, 5 WordPress unreachable.

@@ -4,7 +4,7 @@
  *
  * Plain Node, no Electron: the same adapter serves the desktop app and the keychain tests.
  */
-import * as keytar from '@napi-rs/keyring/keytar';
+import * as keytar from '@napi-rs/keyring/keytar.js';
 import { KEYCHAIN_SERVICE, keychainUnavailable, type SecretStore } from './token-vault';
 
 /** The subset of the keytar API this adapter uses; injectable so failures can be simulated. */

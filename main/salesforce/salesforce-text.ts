@@ -5,7 +5,7 @@
  * ForceSites' deadline and call meter) and the same refresh delegate as every other call.
  */
 import type { Connection } from 'jsforce';
-import { HttpApi } from 'jsforce/lib/http-api';
+import { HttpApi } from 'jsforce/lib/http-api.js';
 import type { SalesforceRequest } from './salesforce-api';
 
 export interface TextResponse {

@@ -4,7 +4,7 @@
  * sync --dry-run, sync with JSON progress lines, the exit codes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXIT, runCli, type CliIo } from '../../../scripts/forcesites-cli';
+import { EXIT, runCli, type CliIo } from '../../../main/cli/forcesites-cli';
 import { useEmulator } from '../../salesforce-emulator/use-emulator';
 import { startAppHarness } from '../app/app-harness';
 import { contactsByEmail } from './support/sync-harness';

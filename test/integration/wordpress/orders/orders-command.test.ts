@@ -1,6 +1,6 @@
 /**
  * `forcesites orders <site>` as the CLI runs it: the command over the app's contract and
- * events (the same ports scripts/forcesites-cli.ts gives it), against the real test WordPress
+ * events (the same ports main/cli/forcesites-cli.ts gives it), against the real test WordPress
  * and the emulator: --dry-run writes nothing, --since narrows the orders, --json prints one
  * JSON object a line, and the exit code says some orders could not be sent.
  */

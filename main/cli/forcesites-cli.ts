@@ -1,8 +1,10 @@
 /**
  * `forcesites`: the app's services without a window, on the same profiles, local database
  * and keychain. A third edition beside main/electron and main/web: it composes main/app and
- * speaks the same contract through `dispatchInvoke`. It lives in scripts/ (like the demo
- * server) until main/ has a `cli` layer allowed to import main/app (eslint.config.js).
+ * speaks the same contract through `dispatchInvoke`. It runs in plain Node
+ * (`cli-entry.ts`, built to out/main/cli.js) and inside the packaged desktop app
+ * (`ForceSites --cli …`, main/electron/electron-main.ts), which has no Node runtime of its own
+ * once its fuses are flipped.
  *
  *   forcesites sites [--json]
  *   forcesites health [--json]
@@ -18,11 +20,11 @@
  */
 import { homedir } from 'node:os';
 import path from 'node:path';
-import type { InvokeChannel, RequestOf, ResponseOf } from '../common/contract';
-import type { PullFilter, SyncProgressDto } from '../common/sync-models';
-import { createApp, type AppOptions } from '../main/app/create-app';
-import { dispatchInvoke } from '../main/app/dispatch';
-import { checkSince, ORDERS_USAGE, runOrdersCommand } from '../main/orders/orders-command';
+import type { InvokeChannel, RequestOf, ResponseOf } from '../../common/contract';
+import type { PullFilter, SyncProgressDto } from '../../common/sync-models';
+import { createApp, type AppOptions } from '../app/create-app';
+import { dispatchInvoke } from '../app/dispatch';
+import { checkSince, ORDERS_USAGE, runOrdersCommand } from '../orders/orders-command';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, reauthorize: 3, apiLimit: 4, wordpress: 5 } as const;
 
