@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** The `key: value` lines of one top-level block of electron-builder.yml (flat blocks only). */
@@ -33,6 +34,21 @@ describe('electron-builder.yml', () => {
   it('packs the app into an asar and ships no source maps', () => {
     expect(yaml).toMatch(/^asar: true$/m);
     expect(yaml).toContain('"!**/*.map"');
+  });
+
+  it('keeps every native module the app loads outside the asar (asarUnpack)', () => {
+    const unpack = [...yaml.matchAll(/^  - "(\*\*\/node_modules\/[^"]+)"$/gm)].map((match) => match[1]!);
+    // Production packages (package-lock: not dev) that ship a compiled .node binary here.
+    const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { dev?: boolean; optional?: boolean }> };
+    const native = Object.entries(lock.packages)
+      .filter(([where, entry]) => where.startsWith('node_modules/') && entry.dev !== true && existsSync(where))
+      .filter(([where]) => readdirSync(where).some((file) => file.endsWith('.node')))
+      .map(([where]) => where);
+    expect(native).toEqual(expect.arrayContaining(['node_modules/@libsql/linux-x64-gnu', 'node_modules/@napi-rs/keyring-linux-x64-gnu']));
+    for (const where of native) {
+      const binary = path.posix.join(where, readdirSync(where).find((file) => file.endsWith('.node'))!);
+      expect(unpack.some((glob) => path.matchesGlob(binary, glob)), `${binary} is not matched by asarUnpack`).toBe(true);
+    }
   });
 
   it('builds with an Electron major that upstream still supports (the latest three)', () => {
