@@ -197,4 +197,23 @@ export const LOCAL_DATABASE_MIGRATIONS: readonly LocalDatabaseMigration[] = [
       CREATE INDEX sync_pull_batches_by_site ON sync_pull_batches (site_id, state);
     `,
   },
+  {
+    version: 6,
+    name: 'push refusals: records Salesforce refused, so an unchanged re-run does not send them again',
+    up: `
+      -- One row per WordPress user Salesforce refused for good (a duplicate rule, an invalid
+      -- address …; never a lock, an outage or a stop): a hash of exactly the values sent and
+      -- Salesforce's own code and message. The next plan treats a user whose values hash the
+      -- same as failed again without sending; new values (or "retry refused") send again.
+      CREATE TABLE sync_refusals (
+        site_id TEXT NOT NULL,
+        wp_user_id INTEGER NOT NULL,
+        values_hash TEXT NOT NULL,
+        error_code TEXT NOT NULL,
+        error_message TEXT NOT NULL,
+        refused_at TEXT NOT NULL,
+        PRIMARY KEY (site_id, wp_user_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
