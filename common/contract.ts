@@ -57,6 +57,16 @@ const salesforceId = z.string().regex(/^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/, 'a S
 const recordTypeIdSchema = z.string().regex(/^012[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, 'a record type id (012…)');
 const fieldDefaultSchema = z.object({ salesforceField: apiName, value: z.string().max(255) }).strict();
 
+/** How the orders read WooCommerce: the site's application password, or a WooCommerce REST API key. */
+export const woocommerceAuthSchema = z.enum(['application-password', 'consumer-key']);
+/** WooCommerce → Settings → Advanced → REST API shows a new key's pair once: `ck_` and `cs_` followed by 40 hex digits. */
+export const woocommerceKeySchema = z
+  .object({
+    consumerKey: z.string().trim().regex(/^ck_[A-Za-z0-9]{20,100}$/, 'a WooCommerce consumer key (ck_ followed by letters and digits, from WooCommerce → Settings → Advanced → REST API)'),
+    consumerSecret: z.string().trim().regex(/^cs_[A-Za-z0-9]{20,100}$/, 'a WooCommerce consumer secret (cs_ followed by letters and digits, shown once when the key is made)'),
+  })
+  .strict();
+
 export const siteSaveSchema = z
   .object({
     id: id.optional(),
@@ -78,6 +88,10 @@ export const siteSaveSchema = z
     recordTypeId: recordTypeIdSchema.nullable().optional(),
     sendEmptyValues: z.boolean().optional(),
     fieldDefaults: z.array(fieldDefaultSchema).max(100).optional(),
+    // WooCommerce credential (issue 14); absent = keep what the profile has. The key is
+    // write-only: it goes to the keychain and no answer ever carries it back.
+    woocommerceAuth: woocommerceAuthSchema.optional(),
+    woocommerceKey: woocommerceKeySchema.optional(),
   })
   .strict();
 
@@ -150,6 +164,10 @@ export const requestSchemas = {
       wordpressUrl: z.string().trim().max(2048).refine(isWordpressSiteUrl, 'enter the site address with https:// (plain http:// only for a site on this computer)'),
       wordpressUsername: nonEmpty(200),
       wordpressPassword: z.string().min(1).max(200).optional(),
+      /** Which credential the WooCommerce step uses (default: the saved site's choice, else the application password). */
+      woocommerceAuth: woocommerceAuthSchema.optional(),
+      /** A key typed in the form; a saved site's keychain key is used when none is typed. */
+      woocommerceKey: woocommerceKeySchema.optional(),
     })
     .strict(),
   'connections:list': empty,

@@ -104,6 +104,12 @@ export interface SiteProfileDto {
   readonly sendEmptyValues?: boolean;
   /** Values for Salesforce fields no mapped WordPress field fills (Lead Company). */
   readonly fieldDefaults?: readonly FieldDefault[];
+  /** What the orders read WooCommerce with (default the application password). */
+  readonly woocommerceAuth?: 'application-password' | 'consumer-key';
+  /** Whether a WooCommerce REST API key is in the keychain (never the key or its secret). */
+  readonly hasWoocommerceKey?: boolean;
+  /** The key's last 7 characters, as WooCommerce lists keys ("…1a2b3c4"), so the admin can tell which one. */
+  readonly woocommerceKeyEnding?: string;
   readonly authorizedAt: string | null;
   readonly lastCheckedAt: string | null;
   readonly lastSyncedAt: string | null;

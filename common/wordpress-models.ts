@@ -236,6 +236,8 @@ export interface SiteCheckResult {
   readonly woocommerce: SiteCheckStep & {
     readonly active: boolean | null;
     readonly version: string | null;
+    /** The credential the orders read with, when orders were read (issue 14): the application password or a WooCommerce REST API key. */
+    readonly credential?: 'application-password' | 'consumer-key';
   };
 }
 

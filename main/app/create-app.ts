@@ -155,6 +155,7 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
   const siteWordpress: SiteWordpressDeps = {
     site: findSite,
     password: (id) => sites.service.getWordpressPassword(id),
+    woocommerceKey: (id) => sites.service.getWoocommerceKey(id),
     timeoutMs: () => store.getSettings().requestTimeoutSeconds * 1000,
     logger,
   };

@@ -39,6 +39,9 @@ export function toSiteDto(site: SiteRecord, connections: readonly ConnectionReco
     recordTypeId: site.recordTypeId ?? null,
     sendEmptyValues: site.sendEmptyValues ?? false,
     fieldDefaults: (site.fieldDefaults ?? []).map((entry) => ({ salesforceField: entry.salesforceField, value: entry.value })),
+    // Only when set, so profiles that never chose keep their DTO as it was (absent = application password, no key).
+    ...(site.woocommerceAuth === undefined ? {} : { woocommerceAuth: site.woocommerceAuth }),
+    ...(site.hasWoocommerceKey === true ? { hasWoocommerceKey: true, ...(site.woocommerceKeyEnding === undefined ? {} : { woocommerceKeyEnding: site.woocommerceKeyEnding }) } : {}),
     authorizedAt: connection?.authorizedAt ?? null,
     lastCheckedAt: site.lastCheckedAt,
     lastSyncedAt: site.lastSyncedAt,

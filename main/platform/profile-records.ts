@@ -51,6 +51,12 @@ export interface SiteRecord {
   // WooCommerce orders settings (issue 14). Optional, and each property in it too: read with
   // DEFAULT_ORDER_SETTINGS (common/orders-models.ts).
   readonly orders?: StoredOrderSettings;
+  // WooCommerce credential (issue 14). Optional: absent = the application password. The key
+  // itself is only in the keychain (TokenVault.getWoocommerceKey); the profile records that one
+  // exists and its last 7 characters, as WooCommerce shows them.
+  readonly woocommerceAuth?: 'application-password' | 'consumer-key';
+  readonly hasWoocommerceKey?: boolean;
+  readonly woocommerceKeyEnding?: string;
 }
 
 export interface ProfileData {
@@ -187,6 +193,9 @@ const siteSchema = {
     },
     // Optional, added after schema 1 (issue 14).
     orders: ordersSettingsSchema,
+    woocommerceAuth: { enum: ['application-password', 'consumer-key'] },
+    hasWoocommerceKey: { type: 'boolean' },
+    woocommerceKeyEnding: { type: 'string', pattern: '^[A-Za-z0-9]{1,7}$' },
   },
 } as const;
 

@@ -25,7 +25,15 @@ export const secretAccounts = {
   wordpressPassword: (siteId: string): string => `site:${siteId}:wordpress`,
   /** The access key in a site's Outbound Message endpoint URL (issue 15). */
   outboundAccessKey: (siteId: string): string => `site:${siteId}:outbound-access-key`,
+  /** A WooCommerce REST API key (consumer key and secret, one entry) the orders read with (issue 14). */
+  woocommerceKey: (siteId: string): string => `site:${siteId}:woocommerce-key`,
 } as const;
+
+/** A WooCommerce REST API key: `ck_…` and `cs_…`, as WooCommerce → Settings → Advanced → REST API shows them once. */
+export interface WoocommerceKey {
+  readonly consumerKey: string;
+  readonly consumerSecret: string;
+}
 
 export const KEYCHAIN_HINT =
   'ForceSites keeps tokens and passwords only in the system keychain. On Linux install and unlock GNOME Keyring ' +
@@ -85,6 +93,27 @@ export class TokenVault {
 
   deleteOutboundAccessKey(siteId: string): Promise<boolean> {
     return this.#store.delete(secretAccounts.outboundAccessKey(siteId));
+  }
+
+  /** The site's WooCommerce key, or null when none is stored (or the entry is not one ForceSites wrote). */
+  async getWoocommerceKey(siteId: string): Promise<WoocommerceKey | null> {
+    const stored = await this.#store.get(secretAccounts.woocommerceKey(siteId));
+    if (stored === null) return null;
+    try {
+      const parsed = JSON.parse(stored) as Partial<WoocommerceKey>;
+      return typeof parsed.consumerKey === 'string' && typeof parsed.consumerSecret === 'string' ? { consumerKey: parsed.consumerKey, consumerSecret: parsed.consumerSecret } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Key and secret in one entry, so they can never be saved or deleted half. */
+  setWoocommerceKey(siteId: string, key: WoocommerceKey): Promise<void> {
+    return this.#store.set(secretAccounts.woocommerceKey(siteId), JSON.stringify({ consumerKey: key.consumerKey, consumerSecret: key.consumerSecret }));
+  }
+
+  deleteWoocommerceKey(siteId: string): Promise<boolean> {
+    return this.#store.delete(secretAccounts.woocommerceKey(siteId));
   }
 
   /** Removes the refresh token and the client secret of a connection. */

@@ -1,13 +1,14 @@
 /**
- * Site profiles: list, create or update, delete. The WordPress application password goes to
- * the keychain before the profile is written, and the profile only records that one exists.
+ * Site profiles: list, create or update, delete. The WordPress application password (and a
+ * WooCommerce REST API key, when the orders read with one) goes to the keychain before the
+ * profile is written, and the profile only records that one exists.
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../common/errors';
 import type { SiteProfileInput } from '../../common/contract';
 import type { SiteProfileDto } from '../../common/models';
 import { silentLogger, type Logger } from '../platform/logger';
-import { TokenVault, type SecretStore } from '../platform/token-vault';
+import { TokenVault, type SecretStore, type WoocommerceKey } from '../platform/token-vault';
 import type { EventBus } from '../platform/event-bus';
 import { siteDtos, toSiteDto } from '../platform/profile-dtos';
 import type { SiteRecord } from '../platform/profile-records';
@@ -60,6 +61,7 @@ export class SiteService {
       // Keychain first: if it is locked, nothing is saved and the admin is told why.
       await this.#vault.setWordpressPassword(id, password);
     }
+    const woocommerce = await this.#woocommerceCredential(id, input, existing);
     // What other features keep on the profile (order settings, …) survives a save from the
     // site form, which knows nothing of it; only the detached-from note is decided below.
     const { detachedFromConnection: _previouslyLost, ...kept } = existing ?? {};
@@ -82,6 +84,7 @@ export class SiteService {
       // Mapping settings: what the request says, else what the profile had (the site form
       // does not send them; the Fields page does).
       ...mappingSettings(input, existing),
+      ...woocommerce,
       // Still without a connection: keep saying which one it lost; with one, forget it.
       ...(input.connectionId === null && existing?.detachedFromConnection !== undefined ? { detachedFromConnection: existing.detachedFromConnection } : {}),
       lastCheckedAt: existing?.lastCheckedAt ?? null,
@@ -94,6 +97,7 @@ export class SiteService {
     } catch (error) {
       // A new site's password must not outlive a profile that was never written.
       if (existing === undefined && password !== undefined) await this.#vault.deleteWordpressPassword(id).catch(() => false);
+      if (existing === undefined && input.woocommerceKey !== undefined) await this.#vault.deleteWoocommerceKey(id).catch(() => false);
       throw error;
     }
     this.#log.info(existing === undefined ? 'site profile created' : 'site profile updated', { siteId: id });
@@ -110,6 +114,7 @@ export class SiteService {
     }
     // Password first: a locked keychain stops the delete rather than orphan a secret.
     await this.#vault.deleteWordpressPassword(siteId);
+    await this.#vault.deleteWoocommerceKey(siteId);
     this.#store.deleteSite(siteId);
     this.#log.info('site profile deleted', { siteId });
     this.#announce();
@@ -120,6 +125,36 @@ export class SiteService {
   /** For the WordPress client in main only; never crosses to the renderer. */
   getWordpressPassword(siteId: string): Promise<string | null> {
     return this.#vault.getWordpressPassword(siteId);
+  }
+
+  /** For the WordPress client in main only; never crosses to the renderer. */
+  getWoocommerceKey(siteId: string): Promise<WoocommerceKey | null> {
+    return this.#vault.getWoocommerceKey(siteId);
+  }
+
+  /**
+   * The WooCommerce credential fields of the record. A typed key goes to the keychain first;
+   * choosing the application password removes a stored key (no secret is kept unused);
+   * choosing the key without one stored is refused with what to do.
+   */
+  async #woocommerceCredential(id: string, input: SiteProfileInput, existing: SiteRecord | undefined): Promise<Pick<SiteRecord, 'woocommerceAuth' | 'hasWoocommerceKey' | 'woocommerceKeyEnding'>> {
+    const auth = input.woocommerceAuth ?? (input.woocommerceKey ? 'consumer-key' : existing?.woocommerceAuth);
+    if (auth === undefined) return {};
+    if (auth === 'application-password') {
+      if (existing?.hasWoocommerceKey) await this.#vault.deleteWoocommerceKey(id);
+      return { woocommerceAuth: auth, hasWoocommerceKey: false };
+    }
+    if (input.woocommerceKey !== undefined) {
+      const key = { consumerKey: input.woocommerceKey.consumerKey.trim(), consumerSecret: input.woocommerceKey.consumerSecret.trim() };
+      await this.#vault.setWoocommerceKey(id, key);
+      return { woocommerceAuth: auth, hasWoocommerceKey: true, woocommerceKeyEnding: key.consumerKey.slice(-7) };
+    }
+    if (existing?.hasWoocommerceKey !== true) {
+      throw new AppError('INVALID_REQUEST', 'The orders are set to read WooCommerce with a REST API key, but no key is stored for this site.', {
+        hint: 'Paste the consumer key and secret (WordPress: WooCommerce → Settings → Advanced → REST API → Add key, Read access), or choose the application password.',
+      });
+    }
+    return { woocommerceAuth: auth, hasWoocommerceKey: true, ...(existing.woocommerceKeyEnding === undefined ? {} : { woocommerceKeyEnding: existing.woocommerceKeyEnding }) };
   }
 
   #announce(): void {

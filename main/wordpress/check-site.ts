@@ -16,7 +16,7 @@ export const MINIMUM_COMPANION_VERSION = '0.1.0';
 /** User fields WordPress's REST API returns without the plugin; mappings may name them freely. */
 const CORE_USER_FIELDS = new Set(['id', 'username', 'name', 'first_name', 'last_name', 'email', 'url', 'description', 'locale', 'nickname', 'slug', 'roles', 'registered_date', 'firstName', 'lastName', 'registeredAt', 'tags']);
 
-export interface CheckSiteOptions extends Pick<WordpressClientOptions, 'siteUrl' | 'username' | 'password' | 'fetch' | 'timeoutMs' | 'logger' | 'allowHttp'> {
+export interface CheckSiteOptions extends Pick<WordpressClientOptions, 'siteUrl' | 'username' | 'password' | 'fetch' | 'timeoutMs' | 'logger' | 'allowHttp' | 'woocommerceKey'> {
   /** WordPress fields the site profile's mapping uses; those that are not core user fields must be exposed meta keys. */
   readonly requiredMetaKeys?: readonly string[];
   /** Order sync is on for this site: WooCommerce missing is then a failure, not a note. */
@@ -171,12 +171,15 @@ export async function checkSite(options: CheckSiteOptions): Promise<SiteCheckRes
       ? { status: 'failed', active: false, version, message: 'WooCommerce is not active, but order sync is on for this site.', hint: 'Activate WooCommerce on the site, or turn off order sync for this site.', reason: 'woocommerce-missing' }
       : { status: 'ok', active: false, version, message: 'WooCommerce is not active (order sync is not available for this site).' };
   } else {
+    // Read with the credential the orders will use, and say which one that is.
+    const credential = client.woocommerceCredential;
+    const withWhat = credential === 'consumer-key' ? 'with the WooCommerce REST API key' : `with ${credentials.username ?? 'the account'}’s application password`;
     try {
       await client.getJson('/wc/v3/orders', { per_page: 1 }, options.signal);
-      woocommerce = { status: 'ok', active: true, version, message: `WooCommerce${version ? ` ${version}` : ''} is active and ForceSites can read its orders.` };
+      woocommerce = { status: 'ok', active: true, version, credential, message: `WooCommerce${version ? ` ${version}` : ''} is active and ForceSites can read its orders ${withWhat}.` };
     } catch (error) {
       const step = failed(error, 'Could not read WooCommerce orders.');
-      woocommerce = { ...step, status: options.requireWoocommerce ? 'failed' : 'warning', active: true, version };
+      woocommerce = { ...step, status: options.requireWoocommerce ? 'failed' : 'warning', active: true, version, credential };
     }
   }
 

@@ -4,7 +4,8 @@
  * with their meta and tags, and WooCommerce orders and products.
  *
  * - Auth: HTTP Basic with a WordPress application password, read from the caller (the
- *   keychain) when first needed. The password and the Authorization header are never logged.
+ *   keychain) when first needed; the WooCommerce routes may use a WooCommerce REST API key
+ *   instead (woocommerce-auth.ts). No secret and no Authorization header is ever logged.
  * - Every request has a deadline (`timeoutMs`, default 30 s) via AbortSignal, covering the
  *   body as well as the headers; a caller's signal cancels too.
  * - Every failure is a WordpressError (an AppError) saying what to do on the site
@@ -16,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import type { CompanionInfo, WooOrder, WooProduct, WordpressAccount, WordpressDiscovery, WordpressUser, WordpressUserInput } from '../../common/wordpress-models';
 import { normalizeSiteUrl, routeUrl, type Query } from './site-url';
 import { errorFromFetchFailure, errorFromResponse, errorFromUnreadableSuccess, WordpressError, type RequestContext } from './wordpress-errors';
+import { keyEnding, woocommerceBasicAuthorization, woocommerceOAuthAuthorization, type WoocommerceKey } from './woocommerce-auth';
 import { DEFAULT_TAGS_META_KEY, ShapeError, toCompanionInfo, toUserPayload, toWooOrder, toWooProduct, toWordpressAccount, toWordpressUser } from './wordpress-mapping';
 
 /** Structural, so the app's logger fits without this folder importing it. */
@@ -45,6 +47,14 @@ export interface WordpressClientOptions {
   readonly allowHttp?: boolean;
   /** Items per page, 1–100 (WordPress caps per_page at 100; default 100). */
   readonly pageSize?: number;
+  /**
+   * A WooCommerce REST API key for the `/wc/` routes instead of the application password, or
+   * a reader (the keychain) called once, when first needed: HTTP Basic over https, an OAuth
+   * 1.0a signature over plain http (woocommerce-auth.ts).
+   */
+  readonly woocommerceKey?: WoocommerceKey | (() => Promise<WoocommerceKey | null>);
+  /** Test seam for the OAuth timestamp (seconds). */
+  readonly clock?: () => number;
 }
 
 export interface WordpressPage<T> {
@@ -102,6 +112,9 @@ export class WordpressClient {
   readonly #logger: WordpressLogger;
   readonly #host: string;
   #passwordPromise: Promise<string> | undefined;
+  readonly #woocommerceKey: WordpressClientOptions['woocommerceKey'];
+  #woocommerceKeyPromise: Promise<WoocommerceKey> | undefined;
+  readonly #clock: () => number;
   #discovery: Promise<WordpressDiscovery> | undefined;
   #tagsMetaKey = DEFAULT_TAGS_META_KEY;
 
@@ -115,6 +128,13 @@ export class WordpressClient {
     this.#concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
     this.#pageSize = Math.min(100, Math.max(1, Math.floor(options.pageSize ?? 100)));
     this.#logger = options.logger ?? silentLogger;
+    this.#woocommerceKey = options.woocommerceKey;
+    this.#clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
+  }
+
+  /** Which credential the WooCommerce routes use. */
+  get woocommerceCredential(): 'application-password' | 'consumer-key' {
+    return this.#woocommerceKey === undefined ? 'application-password' : 'consumer-key';
   }
 
   // --- discovery ---------------------------------------------------------------------
@@ -389,9 +409,23 @@ export class WordpressClient {
 
   async #sendUrl(url: string, route: string, options: SendOptions): Promise<Sent> {
     const method = options.method ?? 'GET';
-    const context: RequestContext = { host: this.#host, route, action: options.action, username: this.#username, timeoutMs: this.#timeoutMs };
+    const withKey = this.#woocommerceKey !== undefined && /^\/wc\//.test(route) && (options.auth ?? true);
+    const key = withKey ? await this.#readWoocommerceKey() : undefined;
+    const context: RequestContext = {
+      host: this.#host,
+      route,
+      action: options.action,
+      username: this.#username,
+      timeoutMs: this.#timeoutMs,
+      ...(key ? { woocommerceKeyEnding: keyEnding(key.consumerKey) } : {}),
+    };
     const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': USER_AGENT };
-    if (options.auth ?? true) headers.Authorization = `Basic ${Buffer.from(`${this.#username}:${await this.#readPassword()}`, 'utf8').toString('base64')}`;
+    if (key) {
+      // https: the key as Basic credentials; plain http (loopback only): WooCommerce insists on a signature.
+      headers.Authorization = new URL(url).protocol === 'https:' ? woocommerceBasicAuthorization(key) : woocommerceOAuthAuthorization({ method, url, siteUrl: this.siteUrl, key, timestamp: this.#clock() });
+    } else if (options.auth ?? true) {
+      headers.Authorization = `Basic ${Buffer.from(`${this.#username}:${await this.#readPassword()}`, 'utf8').toString('base64')}`;
+    }
     if (options.body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
 
     const timeout = AbortSignal.timeout(this.#timeoutMs);
@@ -429,7 +463,11 @@ export class WordpressClient {
     const failed = { status, contentType: response.headers.get('content-type') ?? '', body };
     if (status < 200 || status >= 300) {
       const error = errorFromResponse(failed, context);
-      if (error.reason === 'bad-credentials') this.#passwordPromise = undefined; // Read the keychain again next time.
+      if (error.reason === 'bad-credentials') {
+        // Read the keychain again next time.
+        if (key) this.#woocommerceKeyPromise = undefined;
+        else this.#passwordPromise = undefined;
+      }
       this.#logger.warn('WordPress refused a request', { site: this.siteUrl, method, route, status, reason: error.reason, wpCode: error.wpCode });
       throw error;
     }
@@ -456,6 +494,21 @@ export class WordpressClient {
       return password;
     })();
     return this.#passwordPromise;
+  }
+
+  #readWoocommerceKey(): Promise<WoocommerceKey> {
+    this.#woocommerceKeyPromise ??= (async () => {
+      const source = this.#woocommerceKey;
+      const key = typeof source === 'function' ? await source() : (source ?? null);
+      if (key === null || key.consumerKey.trim() === '' || key.consumerSecret.trim() === '') {
+        this.#woocommerceKeyPromise = undefined;
+        throw new WordpressError('no-credentials', `No WooCommerce REST API key is stored for ${this.#host}.`, {
+          hint: 'Edit the site and paste the consumer key and secret (WooCommerce → Settings → Advanced → REST API → Add key, Read access), or let the orders use the application password.',
+        });
+      }
+      return { consumerKey: key.consumerKey.trim(), consumerSecret: key.consumerSecret.trim() };
+    })();
+    return this.#woocommerceKeyPromise;
   }
 
   #shape<T>(read: () => T, action: string): T {

@@ -61,6 +61,8 @@ export interface RequestContext {
   readonly action: string;
   readonly username: string;
   readonly timeoutMs: number;
+  /** Set when the request was signed with a WooCommerce REST API key: its last characters, as WooCommerce shows them. */
+  readonly woocommerceKeyEnding?: string;
 }
 
 export const COMPANION_PLUGIN_HINT =
@@ -162,6 +164,7 @@ function errorFromWordpressError(status: number, wpCode: string, wpMessage: stri
       hint: 'WordPress offers application passwords only over HTTPS: use the site’s https:// address. If it already is https, a security plugin may have turned them off; re-enable them there.',
     });
   }
+  if (context.woocommerceKeyEnding !== undefined && (status === 401 || wpCode.startsWith('woocommerce_rest_authentication'))) return woocommerceKeyRefused(wpCode, wpMessage, context, options);
   if (status === 401 || ['incorrect_password', 'invalid_username', 'invalid_email', 'rest_not_logged_in'].includes(wpCode)) {
     const unknownUser = wpCode === 'invalid_username' || wpCode === 'invalid_email';
     return new WordpressError('bad-credentials', unknownUser ? `${context.host} has no user “${context.username}”.` : `${context.host} did not accept the username and application password.`, {
@@ -306,4 +309,15 @@ export function plainText(html: string): string {
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** WooCommerce refused its REST API key: its own words, and what to do for each of its reasons. */
+function woocommerceKeyRefused(wpCode: string, wpMessage: string, context: RequestContext, options: { status: number; wpCode: string }): WordpressError {
+  const said = wpMessage === '' ? '' : ` WooCommerce said: “${truncate(wpMessage, 300)}”`;
+  const makeKey = 'In WordPress go to WooCommerce → Settings → Advanced → REST API, add a key with Read access for a user who can manage WooCommerce, and paste its consumer key and secret into the site (the secret is shown only once).';
+  let hint = makeKey;
+  if (/timestamp/i.test(wpMessage)) hint = 'WooCommerce accepts a signed request only within 15 minutes of its own clock: set this computer’s clock (and the server’s) to the right time automatically.';
+  else if (/read permissions/i.test(wpMessage)) hint = 'The key is Write-only: edit it in WooCommerce → Settings → Advanced → REST API and give it Read (or Read/Write) access.';
+  else if (wpCode === 'woocommerce_rest_authentication_missing_parameter' || /signature|nonce/i.test(wpMessage)) hint = `${makeKey} If the key is right, something between ForceSites and the site changes the request (a proxy rewriting the address); use the site's https:// address.`;
+  return new WordpressError('bad-credentials', `${context.host} did not accept the WooCommerce REST API key ending in …${context.woocommerceKeyEnding}.${said}`, { ...options, hint });
 }

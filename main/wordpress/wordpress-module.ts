@@ -1,8 +1,9 @@
 /**
  * WordPress as a feature module: `sites:check` ("is this site ready for ForceSites?") for the
  * site form. The application password is the one the admin just typed, or — for a saved site
- * checked again — the one in the keychain; it never goes back to the renderer. Every request
- * has the settings' deadline.
+ * checked again — the one in the keychain; it never goes back to the renderer. The same for a
+ * WooCommerce REST API key when the orders read with one. Every request has the settings'
+ * deadline.
  */
 import { AppError } from '../../common/errors';
 import type { FeatureModule } from '../platform/feature-module';
@@ -36,6 +37,14 @@ export function createWordpressModule(options: WordpressModuleOptions): FeatureM
             hint: 'Create one in WordPress under Users » Profile » Application Passwords.',
           });
         }
+        // The WooCommerce step reads with the credential the orders will use.
+        const woocommerceAuth = request.woocommerceAuth ?? (request.woocommerceKey ? 'consumer-key' : (saved?.woocommerceAuth ?? 'application-password'));
+        const woocommerceKey = woocommerceAuth === 'consumer-key' ? (request.woocommerceKey ?? (saved?.hasWoocommerceKey ? await vault.getWoocommerceKey(saved.id) : null)) : undefined;
+        if (woocommerceKey === null) {
+          throw new AppError('INVALID_REQUEST', 'Enter the WooCommerce consumer key and secret to check the site, or let the orders use the application password.', {
+            hint: 'Make a key in WordPress under WooCommerce » Settings » Advanced » REST API (Read access); the secret is shown only once.',
+          });
+        }
         return checkSite({
           siteUrl: request.wordpressUrl,
           username: request.wordpressUsername,
@@ -45,6 +54,7 @@ export function createWordpressModule(options: WordpressModuleOptions): FeatureM
           // Mappings name core user fields as is (`email`) and meta keys as `meta:<key>`: only
           // the meta keys need the companion plugin to expose them.
           requiredMetaKeys: (saved?.fieldMapping ?? []).flatMap((entry) => (entry.wordpressField.startsWith('meta:') ? [entry.wordpressField.slice('meta:'.length)] : [])),
+          ...(woocommerceKey ? { woocommerceKey } : {}),
           ...(options.fetch ? { fetch: options.fetch } : {}),
         });
       },

@@ -17,12 +17,15 @@ define( 'WC_VERSION', '8.6.1' );
 
 register_activation_hook( __FILE__, 'forcesites_test_woocommerce_activate' );
 add_action( 'rest_api_init', 'forcesites_test_woocommerce_routes' );
+require_once __DIR__ . '/rest-api-keys.php';
 
 function forcesites_test_woocommerce_tables() {
 	global $wpdb;
 	return array(
 		'orders'   => $wpdb->prefix . 'fstest_wc_orders',
 		'products' => $wpdb->prefix . 'fstest_wc_products',
+		// WooCommerce's woocommerce_api_keys, same columns.
+		'keys'     => $wpdb->prefix . 'fstest_wc_api_keys',
 	);
 }
 
@@ -43,6 +46,20 @@ function forcesites_test_woocommerce_activate() {
 			body longtext NOT NULL,
 			PRIMARY KEY  (id),
 			KEY date_created_gmt (date_created_gmt)
+		) $charset;
+		CREATE TABLE {$tables['keys']} (
+			key_id bigint(20) unsigned NOT NULL auto_increment,
+			user_id bigint(20) unsigned NOT NULL,
+			description varchar(200) NULL,
+			permissions varchar(10) NOT NULL,
+			consumer_key char(64) NOT NULL,
+			consumer_secret char(43) NOT NULL,
+			nonces longtext NULL,
+			truncated_key char(7) NOT NULL,
+			last_access datetime NULL default null,
+			PRIMARY KEY  (key_id),
+			KEY consumer_key (consumer_key),
+			KEY consumer_secret (consumer_secret)
 		) $charset;
 		CREATE TABLE {$tables['products']} (
 			id bigint(20) unsigned NOT NULL,
