@@ -23,6 +23,7 @@ import type { ActivityEntry, AppInfo, Banner, ConnectionDto, PendingSignInDto, S
 import type { SyncPlanDto, SyncProgressDto, SyncRunDto, SyncRunPageDto } from './sync-models';
 import type { FieldsStateDto, MappingPreviewDto, ObjectListDto, SiteExportDto, WordpressFieldsDto } from './fields-models';
 import type { OutboundRecordListDto, OutboundSettingsDto, OutboundTestResult } from './outbound-models';
+import type { ChangeFeedStatusDto } from './change-feed-models';
 import type { OrderSettings, OrdersPlanDto, OrdersProgressDto, OrdersReconcileDto, OrdersRunDto, OrdersRunPageDto } from './orders-models';
 
 /** Carries a type through a runtime table; the value itself is an empty object. */
@@ -110,6 +111,16 @@ export const INVOKE = {
   'orders:run': answers<OrdersRunPageDto>(),
   /** WooCommerce against Salesforce: missing, failed (Salesforce's error), totals that differ. */
   'orders:reconcile': answers<OrdersReconcileDto>(),
+  /** The live change feed's state per site (all sites that follow, or the one asked for). */
+  'changes:status': answers<readonly ChangeFeedStatusDto[]>(),
+  /** Follow the site's Salesforce changes (CDC, or polling when the object has none); remembered across restarts. */
+  'changes:follow': answers<ChangeFeedStatusDto>(),
+  /** Unsubscribe and keep the replay position. */
+  'changes:pause': answers<ChangeFeedStatusDto>(),
+  /** Follow again, replaying what changed while paused. */
+  'changes:resume': answers<ChangeFeedStatusDto>(),
+  /** Stop following (also after a restart). */
+  'changes:stop': answers<ChangeFeedStatusDto>(),
 } as const;
 
 export const EVENTS = {
@@ -125,6 +136,8 @@ export const EVENTS = {
   'sync:progress': carries<SyncProgressDto>(),
   /** An orders run's phase and done/total (throttled). */
   'orders:progress': carries<OrdersProgressDto>(),
+  /** A site's live change feed: mode, counts, last change (a few a second at most). */
+  'changes:updated': carries<ChangeFeedStatusDto>(),
 } as const;
 
 export type InvokeChannel = keyof typeof INVOKE;

@@ -290,6 +290,11 @@ export const requestSchemas = {
     })
     .strict(),
   'orders:reconcile': z.object({ siteId: id }).strict(),
+  'changes:status': z.object({ siteId: id.optional() }).strict(),
+  'changes:follow': z.object({ siteId: id }).strict(),
+  'changes:pause': z.object({ siteId: id }).strict(),
+  'changes:resume': z.object({ siteId: id }).strict(),
+  'changes:stop': z.object({ siteId: id }).strict(),
 } as const satisfies { readonly [C in InvokeChannel]: z.ZodType };
 
 /** The request of a channel, derived from its schema (the one declaration of it). */

@@ -6,7 +6,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { SYNC_SETTING_DEFAULTS, type AppInfo, type DemoOrgInfo, type Edition } from '../../common/models';
+import { AppError } from '../../common/errors';
 import { createAuthModule, type AuthModule } from '../auth/auth-module';
+import { createChangeFeedModule } from '../change-feed/change-feed-module';
 import { createFieldsModule, type FieldsModule } from '../fields/fields-module';
 import { createHealthModule, type HealthModule } from '../health/health-module';
 import { createOrdersModule } from '../orders/orders-module';
@@ -234,6 +236,21 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
       for await (const page of client.orders({ status: query.statuses, ...(query.after ? { after: query.after } : {}), signal })) yield { items: page.items, total: page.total };
     },
   });
+  // Live change feed: Salesforce changes applied to WordPress through the sync's live pull
+  // (a port: features never import each other); its calls count for the site on Health.
+  const changeFeed = createChangeFeedModule({
+    db: database,
+    bus,
+    log: logger,
+    site: findSite,
+    openApi: (connectionId) => registry.open(connectionId),
+    refreshSession: (connectionId) => registry.refresh(connectionId),
+    forSite: (siteId, work) => registry.meter.forSite(siteId, work),
+    openLivePull: async () => {
+      throw new AppError('INTERNAL', 'The live pull is not wired yet.', { hint: 'This build cannot apply Salesforce changes to WordPress.' });
+    },
+    requestTimeoutMs: () => options.requestTimeoutMs ?? store.getSettings().requestTimeoutSeconds * 1000,
+  });
   const auth = createAuthModule({
     registry,
     bus,
@@ -269,9 +286,10 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     ...sync.handlers,
     ...outbound.handlers,
     ...orders.handlers,
+    ...changeFeed.handlers,
   };
 
-  const modules = [sites, wordpress, auth, health, fields, sync, outbound, orders];
+  const modules = [sites, wordpress, auth, health, fields, sync, outbound, orders, changeFeed];
   for (const module of modules) module.start();
   activity.add('info', 'app', `ForceSites ${options.appVersion} started (${options.edition === 'electron' ? 'desktop app' : 'browser edition'}).`);
 

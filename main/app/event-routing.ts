@@ -69,6 +69,7 @@ export function routeDomainEvents(targets: EventRoutingTargets): () => void {
       else activity.add('error', 'sync', `Sync of "${siteName}" stopped: ${run.message ?? run.errorCode ?? 'unknown error'} (${counts}).`);
     }),
     bus.on('orders.progress', (progress) => emit('orders:progress', progress)),
+    bus.on('changes.status', (status) => emit('changes:updated', status)),
     bus.on('orders.reconciled', ({ report, siteName }) => {
       const c = report.counts;
       activity.add(c.missing + c.failed + c['total-differs'] > 0 ? 'warning' : 'info', 'sync', `Orders of "${siteName}" reconciled: ${c.ok} match, ${c.missing} missing in Salesforce, ${c.failed} failed, ${c['total-differs']} with a different total.`);

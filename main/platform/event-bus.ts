@@ -13,6 +13,7 @@ import type { HealthChange, HealthReport } from '../../common/health-models';
 import type { ConnectionDto, ReauthorizationCause, SignInFinished, SiteProfileDto } from '../../common/models';
 import type { SyncProgressDto, SyncRunDto } from '../../common/sync-models';
 import type { OrdersProgressDto, OrdersReconcileDto, OrdersRunDto } from '../../common/orders-models';
+import type { ChangeFeedStatusDto } from '../../common/change-feed-models';
 import { silentLogger, type Logger } from './logger';
 
 export interface DomainEvents {
@@ -48,6 +49,8 @@ export interface DomainEvents {
   'orders.finished': { readonly run: OrdersRunDto; readonly siteName: string };
   /** A reconciliation of a site's WooCommerce orders against Salesforce finished. */
   'orders.reconciled': { readonly report: OrdersReconcileDto; readonly siteName: string };
+  /** A site's live change feed changed state, counts or position (a few a second at most). */
+  'changes.status': ChangeFeedStatusDto;
   /** Something the admin should see in the Activity page that fits no other event. */
   'activity.note': { readonly level: 'info' | 'warning' | 'error'; readonly area: 'auth' | 'sites' | 'health' | 'sync' | 'app'; readonly message: string };
 }
