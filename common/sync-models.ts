@@ -27,6 +27,12 @@ export interface SyncPlanRow {
   readonly changes: readonly SyncFieldChange[];
   /** invalid / conflict: why. */
   readonly reason: string | null;
+  /**
+   * Push: Salesforce refused exactly these values before, so the run does not send them again
+   * (it records the user as failed with Salesforce's remembered code and message; `reason` says
+   * so). Sent again when the values change, or with "retry refused records".
+   */
+  readonly notResent?: boolean;
 }
 
 export interface SyncApiEstimate {
@@ -59,6 +65,8 @@ export interface SyncPlanDto {
   readonly matchField: string;
   readonly users: number;
   readonly counts: Readonly<Record<SyncClass, number>>;
+  /** Push: users refused before with the same values, not sent again (not in `counts`' create or update). */
+  readonly notResent?: number;
   readonly strategy: SyncStrategy;
   readonly estimate: SyncApiEstimate;
   /** Creates, updates, invalid and conflicts first; at most `rowsLimit` rows. */
