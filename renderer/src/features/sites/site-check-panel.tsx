@@ -25,6 +25,8 @@ export interface SiteCheckRequest {
   readonly wordpressUrl: string;
   readonly wordpressUsername: string;
   readonly wordpressPassword?: string;
+  readonly woocommerceAuth?: 'application-password' | 'consumer-key';
+  readonly woocommerceKey?: { readonly consumerKey: string; readonly consumerSecret: string };
 }
 
 /**

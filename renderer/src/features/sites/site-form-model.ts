@@ -31,7 +31,20 @@ export interface SiteFormValues {
   readonly tagMode: TagMode;
   readonly tagField: string;
   readonly fieldMapping: readonly MappingRow[];
+  /** What the orders read WooCommerce with (issue 14). */
+  readonly woocommerceAuth: WoocommerceAuth;
+  /** The profile's choice when the form opened: a change back to the password is sent, an untouched default is not. */
+  readonly woocommerceAuthSaved: WoocommerceAuth | undefined;
+  /** Only what the admin typed in this form; a stored key is never loaded here. */
+  readonly woocommerceConsumerKey: string;
+  readonly woocommerceConsumerSecret: string;
 }
+
+export type WoocommerceAuth = 'application-password' | 'consumer-key';
+
+/** As the contract's woocommerceKeySchema: WooCommerce prints `ck_`/`cs_` and 40 hex digits. */
+export const CONSUMER_KEY = /^ck_[A-Za-z0-9]{20,100}$/;
+export const CONSUMER_SECRET = /^cs_[A-Za-z0-9]{20,100}$/;
 
 export type SiteFormErrors = Readonly<Record<string, string>>;
 
@@ -67,6 +80,10 @@ export function emptySiteForm(defaults: SiteFormDefaults = {}): SiteFormValues {
     tagMode: 'topics',
     tagField: '',
     fieldMapping: [],
+    woocommerceAuth: 'application-password',
+    woocommerceAuthSaved: undefined,
+    woocommerceConsumerKey: '',
+    woocommerceConsumerSecret: '',
   };
 }
 
@@ -83,6 +100,10 @@ export function siteFormFromProfile(profile: SiteProfileDto): SiteFormValues {
     tagMode: profile.tagMode,
     tagField: profile.tagField ?? '',
     fieldMapping: profile.fieldMapping.map((entry) => ({ key: newRowKey(), ...entry })),
+    woocommerceAuth: profile.woocommerceAuth ?? 'application-password',
+    woocommerceAuthSaved: profile.woocommerceAuth,
+    woocommerceConsumerKey: '',
+    woocommerceConsumerSecret: '',
   };
 }
 
@@ -95,6 +116,8 @@ export interface ValidationContext {
   readonly editingId: string | undefined;
   /** Other profiles, to keep names unique. */
   readonly existing: readonly Pick<SiteProfileDto, 'id' | 'name'>[];
+  /** The profile being edited has a WooCommerce key in the keychain. */
+  readonly hasWoocommerceKey?: boolean;
 }
 
 export function validateSiteForm(values: SiteFormValues, context: ValidationContext): SiteFormErrors {
@@ -126,6 +149,20 @@ export function validateSiteForm(values: SiteFormValues, context: ValidationCont
   else if (username.length > 200) errors.wordpressUsername = 'Keep the username to 200 characters or fewer.';
 
   if (values.wordpressPassword.length > 200) errors.wordpressPassword = 'An application password is at most 200 characters.';
+
+  if (values.woocommerceAuth === 'consumer-key') {
+    const key = values.woocommerceConsumerKey.trim();
+    const secret = values.woocommerceConsumerSecret.trim();
+    if (key === '' && secret === '') {
+      if (context.hasWoocommerceKey !== true) {
+        errors.woocommerceConsumerKey = 'Paste the consumer key from WooCommerce → Settings → Advanced → REST API (add a key with Read access).';
+        errors.woocommerceConsumerSecret = 'Paste the consumer secret shown with the key (WooCommerce shows it only once).';
+      }
+    } else {
+      if (!CONSUMER_KEY.test(key)) errors.woocommerceConsumerKey = 'A consumer key starts with ck_ followed by letters and digits; copy it again from WooCommerce.';
+      if (!CONSUMER_SECRET.test(secret)) errors.woocommerceConsumerSecret = secret === '' ? 'Paste the consumer secret too: key and secret are saved together.' : 'A consumer secret starts with cs_ followed by letters and digits; copy it again from WooCommerce.';
+    }
+  }
 
   if (values.objectKind === 'custom') {
     const objectName = values.customObject.trim();
@@ -187,5 +224,16 @@ export function toSaveRequest(values: SiteFormValues, editingId: string | undefi
     ...(editingId === undefined ? {} : { id: editingId }),
     ...request,
     ...(values.wordpressPassword === '' ? {} : { wordpressPassword: values.wordpressPassword }),
+    ...woocommerceRequest(values),
+  };
+}
+
+/** The WooCommerce credential part of a save or check request: the choice when it was made, the key only when typed. */
+export function woocommerceRequest(values: SiteFormValues): Pick<SiteSaveRequest, 'woocommerceAuth' | 'woocommerceKey'> {
+  const typed = values.woocommerceAuth === 'consumer-key' && values.woocommerceConsumerKey.trim() !== '' && values.woocommerceConsumerSecret.trim() !== '';
+  const chosen = values.woocommerceAuth !== 'application-password' || values.woocommerceAuthSaved !== undefined;
+  return {
+    ...(chosen ? { woocommerceAuth: values.woocommerceAuth } : {}),
+    ...(typed ? { woocommerceKey: { consumerKey: values.woocommerceConsumerKey.trim(), consumerSecret: values.woocommerceConsumerSecret.trim() } } : {}),
   };
 }

@@ -12,6 +12,7 @@ import {
   emptyMappingRow,
   toSaveRequest,
   validateSiteForm,
+  woocommerceRequest,
   type Direction,
   type MappingRow,
   type SiteFormErrors,
@@ -65,7 +66,7 @@ export function SiteForm({ profile, initialValues, sites, connections, onSaved, 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (saving) return;
-    const found = validateSiteForm(values, { editingId: profile?.id, existing: sites });
+    const found = validateSiteForm(values, { editingId: profile?.id, existing: sites, hasWoocommerceKey: profile?.hasWoocommerceKey === true });
     setErrors(found);
     setServerError(undefined);
     if (Object.keys(found).length > 0) {
@@ -162,8 +163,49 @@ export function SiteForm({ profile, initialValues, sites, connections, onSaved, 
               wordpressUrl: values.wordpressUrl.trim(),
               wordpressUsername: values.wordpressUsername.trim(),
               ...(values.wordpressPassword === '' ? {} : { wordpressPassword: values.wordpressPassword }),
+              ...woocommerceRequest(values),
             })}
           />
+          <fieldset className="fieldset fieldset-inner">
+            <legend>WooCommerce orders read with</legend>
+            <label className="choice">
+              <input type="radio" name="woocommerceAuth" checked={values.woocommerceAuth === 'application-password'} onChange={() => update('woocommerceAuth', 'application-password')} /> The application
+              password above (its user needs the manage_woocommerce capability: an administrator or shop manager)
+            </label>
+            <label className="choice">
+              <input type="radio" name="woocommerceAuth" checked={values.woocommerceAuth === 'consumer-key'} onChange={() => update('woocommerceAuth', 'consumer-key')} /> A WooCommerce REST API key
+            </label>
+            {values.woocommerceAuth === 'consumer-key' && (
+              <div className="form-grid">
+                <TextField
+                  label="Consumer key"
+                  name="woocommerceConsumerKey"
+                  type="password"
+                  autoComplete="off"
+                  value={values.woocommerceConsumerKey}
+                  onChange={(value) => update('woocommerceConsumerKey', value)}
+                  error={errors.woocommerceConsumerKey}
+                  placeholder={profile?.hasWoocommerceKey === true ? 'Leave blank to keep the stored key' : 'ck_…'}
+                  hint={
+                    profile?.hasWoocommerceKey === true
+                      ? `A key ending in …${profile.woocommerceKeyEnding ?? ''} is stored in the keychain. Paste a new key and secret only to replace it.`
+                      : 'In WordPress: WooCommerce → Settings → Advanced → REST API → Add key, with Read access. ForceSites keeps it only in the system keychain.'
+                  }
+                />
+                <TextField
+                  label="Consumer secret"
+                  name="woocommerceConsumerSecret"
+                  type="password"
+                  autoComplete="new-password"
+                  value={values.woocommerceConsumerSecret}
+                  onChange={(value) => update('woocommerceConsumerSecret', value)}
+                  error={errors.woocommerceConsumerSecret}
+                  placeholder={profile?.hasWoocommerceKey === true ? 'Leave blank to keep the stored secret' : 'cs_…'}
+                  hint="WooCommerce shows the secret once, when the key is made. Over https it is sent as the key’s password; to a site on this computer over http, requests are signed instead."
+                />
+              </div>
+            )}
+          </fieldset>
         </fieldset>
 
         <fieldset className="fieldset">

@@ -1,0 +1,105 @@
+/**
+ * The site form's WooCommerce credential (issue 14): the choice between the application password
+ * and a WooCommerce REST API key, the key typed write-only (never loaded back, only its ending
+ * shown), checked before anything is sent, and sent to sites:save and sites:check as the
+ * contract expects.
+ */
+import { fireEvent, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { requestSchemas, siteSaveSchema } from '../../common/contract';
+import { makeSite } from './factories';
+import { fakeBridge } from './fake-bridge';
+import { renderApp } from './render-app';
+
+const KEY = `ck_${'0123456789abcdef0123'.repeat(2)}`;
+const SECRET = `cs_${'fedcba9876543210fedc'.repeat(2)}`;
+
+function input(label: string | RegExp): HTMLInputElement {
+  return screen.getByLabelText(label) as HTMLInputElement;
+}
+
+function type(label: string | RegExp, value: string) {
+  fireEvent.change(input(label), { target: { value } });
+}
+
+async function openNewSiteForm() {
+  fakeBridge().respond('sites:save', (request) => makeSite({ ...request, id: 'site-9' }));
+  await renderApp('sites');
+  fireEvent.click(await screen.findByRole('button', { name: 'Add your first site' }));
+  await screen.findByRole('heading', { name: 'Add a site' });
+  type('Site name', 'Shop');
+  type('WordPress URL', 'https://shop.acme.org');
+  type('WordPress username', 'wpadmin');
+  type('Application password', 'abcd efgh ijkl mnop qrst uvwx');
+}
+
+describe('Sites form: WooCommerce credential', () => {
+  it('leaves the default alone: no WooCommerce fields in the request', async () => {
+    await openNewSiteForm();
+    expect(input(/The application password above/).checked).toBe(true);
+    expect(screen.queryByLabelText('Consumer key')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Save site' }));
+    await screen.findByText('Saved “Shop”.');
+    const [request] = fakeBridge().requests('sites:save');
+    expect(request && ('woocommerceAuth' in request || 'woocommerceKey' in request)).toBe(false);
+  });
+
+  it('asks for both halves of a new key, refuses ones that are not WooCommerce keys, then sends them once', async () => {
+    await openNewSiteForm();
+    fireEvent.click(input(/A WooCommerce REST API key/));
+    fireEvent.click(screen.getByRole('button', { name: 'Save site' }));
+    expect(await screen.findByText(/Paste the consumer key from WooCommerce/)).toBeTruthy();
+    expect(fakeBridge().requests('sites:save')).toEqual([]);
+
+    type('Consumer key', 'my-key');
+    type('Consumer secret', SECRET);
+    fireEvent.click(screen.getByRole('button', { name: 'Save site' }));
+    expect(await screen.findByText(/A consumer key starts with ck_/)).toBeTruthy();
+    expect(fakeBridge().requests('sites:save')).toEqual([]);
+
+    expect(input('Consumer key').type).toBe('password');
+    expect(input('Consumer secret').type).toBe('password');
+    type('Consumer key', ` ${KEY} `);
+    fireEvent.click(screen.getByRole('button', { name: 'Save site' }));
+    await screen.findByText('Saved “Shop”.');
+    const [request] = fakeBridge().requests('sites:save');
+    expect(request).toMatchObject({ woocommerceAuth: 'consumer-key', woocommerceKey: { consumerKey: KEY, consumerSecret: SECRET } });
+    expect(siteSaveSchema.safeParse(request).success).toBe(true);
+  });
+
+  it('editing a site with a stored key: shows only its ending, keeps it unless replaced, and the check uses it', async () => {
+    fakeBridge().respond('sites:list', [makeSite({ id: 'site-1', name: 'Shop', woocommerceAuth: 'consumer-key', hasWoocommerceKey: true, woocommerceKeyEnding: 'abc1234' })]);
+    fakeBridge().respond('sites:save', (request) => makeSite({ ...request, id: 'site-1' }));
+    await renderApp('sites');
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit Shop' }));
+    expect(input(/A WooCommerce REST API key/).checked).toBe(true);
+    expect(input('Consumer key').value).toBe('');
+    expect(screen.getByText(/A key ending in …abc1234 is stored in the keychain/)).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Check site' }));
+    await screen.findByRole('button', { name: /Check/ });
+    const [check] = fakeBridge().requests('sites:check');
+    expect(check).toMatchObject({ siteId: 'site-1', woocommerceAuth: 'consumer-key' });
+    expect(check && 'woocommerceKey' in check).toBe(false);
+    expect(requestSchemas['sites:check'].safeParse(check).success).toBe(true);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+    await screen.findByText('Saved “Shop”.');
+    const [kept] = fakeBridge().requests('sites:save');
+    expect(kept).toMatchObject({ id: 'site-1', woocommerceAuth: 'consumer-key' });
+    expect(kept && 'woocommerceKey' in kept).toBe(false);
+  });
+
+  it('switching back to the application password is sent, so main can drop the stored key', async () => {
+    fakeBridge().respond('sites:list', [makeSite({ id: 'site-1', name: 'Shop', woocommerceAuth: 'consumer-key', hasWoocommerceKey: true, woocommerceKeyEnding: 'abc1234' })]);
+    fakeBridge().respond('sites:save', (request) => makeSite({ ...request, id: 'site-1' }));
+    await renderApp('sites');
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit Shop' }));
+    fireEvent.click(input(/The application password above/));
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+    await screen.findByText('Saved “Shop”.');
+    const [request] = fakeBridge().requests('sites:save');
+    expect(request).toMatchObject({ woocommerceAuth: 'application-password' });
+    expect(request && 'woocommerceKey' in request).toBe(false);
+  });
+});
