@@ -214,7 +214,12 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     },
     writeUsers: (siteId) => {
       const client = siteWordpressClient(siteId, siteWordpress);
-      return { create: (input, signal) => client.createUser(input, signal), update: (id, input, signal) => client.updateUser(id, input, signal) };
+      return {
+        create: (input, signal) => client.createUser(input, signal),
+        update: (id, input, signal) => client.updateUser(id, input, signal),
+        findByEmail: (email, signal) => client.findUserByEmail(email, signal),
+        writeBatch: (writes, signal) => client.writeUsersBatch(writes, signal),
+      };
     },
   });
   // Orders: WooCommerce orders through the WordPress client (the port is made here), settings

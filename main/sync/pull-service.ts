@@ -5,49 +5,33 @@
  * sync-service.ts (no two sync files import each other).
  */
 import { AppError } from '../../common/errors';
-import type { PullOptionsDto, SyncClass, SyncPhase, SyncPlanDto, SyncPlanRow, SyncRunDto } from '../../common/sync-models';
-import type { SiteRunSlots } from '../platform/site-run-slots';
-import type { LookupApi } from './key-lookup';
+import type { PullOptionsDto, SyncClass, SyncPlanDto, SyncPlanRow, SyncRunDto } from '../../common/sync-models';
+import { LivePull, type LivePullOptions, type LivePullSession } from './live-pull';
+import { pullTarget, type PullHost } from './pull-host';
+import { PullJournal } from './pull-journal';
 import type { PullPlan } from './pull-planner';
-import { pullPass, settledRows, writePull, type PullPass, type PullTarget, type WriteUsers } from './pull-runner';
+import { recoverPull } from './pull-recovery';
+import { pullPass, settledRows, writePullBatches, type PullPass, type WriteUsers } from './pull-runner';
 import type { PushSettings } from './push-planner';
-import type { RunRow, SyncJournal } from './sync-journal';
-import type { Counters, ReadUsers } from './sync-ports';
+import type { Counters } from './sync-ports';
 
-export type PullProgressFn = (phase: SyncPhase, done: number, total: number, force?: boolean) => void;
-
-/** What the pull needs from SyncService (its options, and the pieces it shares with the push). */
-export interface PullHost {
-  readonly journal: SyncJournal;
-  readonly slots: SiteRunSlots;
-  readonly readUsers: ReadUsers;
-  readonly settingsFor: (siteId: string) => PushSettings;
-  readonly salesforceFor: (siteId: string) => Promise<LookupApi>;
-  readonly writeUsers?: ((siteId: string) => WriteUsers) | undefined;
-  readonly concurrency: () => number;
-  readonly apiShare: () => number;
-  readonly rowsLimit: number;
-  readonly onFinished?: ((run: SyncRunDto) => void) | undefined;
-  /** Counts every Salesforce call inside for the site (the registry's meter). */
-  readonly forSite: <T>(siteId: string, work: () => Promise<T>) => Promise<T>;
-  /** The Salesforce API with retried reads. */
-  readonly reads: (api: LookupApi) => LookupApi;
-  readonly progress: (siteId: string, runId: string) => PullProgressFn;
-  readonly nowIso: () => string;
-  readonly newId: () => string;
-  readonly runDto: (row: RunRow) => SyncRunDto;
-  /** A failure before anything was written, as the admin should read it. */
-  readonly readError: (error: unknown) => AppError;
-  readonly asAppError: (error: unknown) => AppError;
-  /** The error for "this site is already syncing". */
-  readonly busy: () => AppError;
-}
+export type { PullHost };
 
 export class PullService {
   readonly #host: PullHost;
+  readonly #journal: PullJournal;
 
   constructor(host: PullHost) {
     this.#host = host;
+    this.#journal = new PullJournal(host.db, host.pid);
+  }
+
+  /**
+   * A live-pull session for the change feed (live-pull.ts): one open run that records arrive
+   * into. It takes the site's run slot only while it applies a batch.
+   */
+  async openLivePull(siteId: string, options: LivePullOptions = {}): Promise<LivePullSession> {
+    return LivePull.open(this.#host, this.#journal, siteId, options);
   }
 
   /** The pull's dry run: which WordPress users would be created or changed. Writes nothing. */
@@ -91,6 +75,8 @@ export class PullService {
     const settings = host.settingsFor(siteId);
     const writeUsers = host.writeUsers?.(siteId);
     if (writeUsers === undefined) throw new AppError('INVALID_REQUEST', 'This edition cannot write WordPress users.', { hint: 'Use the desktop app or the browser edition.' });
+    const elsewhere = host.journal.liveRunElsewhere(siteId, host.isLive);
+    if (elsewhere) throw host.busy(`another ForceSites process (pid ${elsewhere.owner_pid})`);
     return host.slots.run(siteId, (signal) => host.forSite(siteId, () => this.#runPull(siteId, settings, options, writeUsers, signal)));
   }
 
@@ -103,6 +89,8 @@ export class PullService {
     const target = pullTarget(settings, options);
     let pass: PullPass;
     try {
+      progress('recovering', 0, 0, true);
+      await recoverPull({ journal: this.#journal, runs: host.journal, siteId, findByEmail: (email, s) => writeUsers.findByEmail(email, s), isLive: host.isLive, now: host.nowIso, signal });
       progress('looking-up', 0, 0, true);
       pass = await pullPass(api, host.readUsers, siteId, target, options.filter, counters, signal, (done, total) => progress('reading', done, total));
     } catch (error) {
@@ -118,42 +106,36 @@ export class PullService {
     let stopped: AppError | undefined;
     progress('writing', 0, total, true);
     try {
-      await writePull(writeUsers, pass.plans, {
-        concurrency: host.concurrency(),
-        signal,
-        onSettled: (rows) => {
-          host.journal.recordPull(runId, rows);
-          done += rows.length;
-          progress('writing', done, total);
+      await writePullBatches(
+        {
+          write: writeUsers,
+          journal: this.#journal,
+          runId,
+          siteId,
+          now: host.nowIso,
+          concurrency: host.concurrency(),
+          signal,
+          onSettled: (rows) => {
+            done += rows.length;
+            progress('writing', done, total);
+          },
+          ...(host.beforeSend ? { beforeSend: host.beforeSend } : {}),
         },
-      });
+        pass.plans,
+      );
       if (signal.aborted) state = 'cancelled';
     } catch (error) {
       state = 'failed';
       stopped = host.asAppError(error);
     }
     host.journal.recount(runId);
-    const row = host.journal.finishRun(runId, state, host.nowIso(), counters.calls, stopped ? { code: stopped.code, message: `${stopped.message}${stopped.hint ? ` ${stopped.hint}` : ''}` } : state === 'cancelled' ? { code: 'CANCELLED', message: 'Cancelled: the writes in flight finished; the rest was not sent.' } : undefined);
+    const row = host.journal.finishRun(runId, state, host.nowIso(), counters.calls, stopped ? { code: stopped.code, message: `${stopped.message}${stopped.hint ? ` ${stopped.hint}` : ''}` } : state === 'cancelled' ? { code: 'CANCELLED', message: 'Cancelled: the batches in flight finished; the rest was not sent.' } : undefined);
     progress('done', total, total, true);
     const dto = host.runDto(row);
     host.onFinished?.(dto);
     if (stopped) throw stopped;
     return dto;
   }
-}
-
-export function pullTarget(settings: PushSettings, options: Pick<PullOptionsDto, 'role'>): PullTarget {
-  const tagField = settings.tagField === null ? undefined : settings.fields?.find((field) => field.name.toLowerCase() === settings.tagField!.toLowerCase());
-  return {
-    objectType: settings.objectType,
-    fieldMapping: settings.fieldMapping,
-    emailField: settings.matchKey.kind === 'email' ? settings.matchKey.field : 'Email',
-    role: options.role,
-    pullTags: settings.tagMode !== 'none',
-    tagMode: settings.tagMode,
-    tagField: settings.tagField,
-    tagFieldSingle: tagField?.type === 'picklist',
-  };
 }
 
 function pullRow(plan: PullPlan): SyncPlanRow {

@@ -16,6 +16,8 @@ export interface RunRow {
   readonly id: string;
   readonly site_id: string;
   readonly direction: 'push' | 'pull';
+  /** 'live': the change feed's run (live-pull.ts), open while the feed follows the site. */
+  readonly origin: 'manual' | 'live';
   readonly state: RunState;
   readonly owner_pid: number | null;
   readonly object_type: string;
@@ -84,6 +86,7 @@ export interface PullOutcomeRow {
 
 export interface NewRun {
   readonly direction?: 'push' | 'pull';
+  readonly origin?: 'manual' | 'live';
   readonly id: string;
   readonly siteId: string;
   readonly objectType: string;
@@ -104,9 +107,9 @@ export class SyncJournal {
 
   startRun(run: NewRun): void {
     this.#db.run(
-      `INSERT INTO sync_runs (id, site_id, direction, state, owner_pid, object_type, match_kind, match_field, strategy, started_at)
-       VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
-      [run.id, run.siteId, run.direction ?? 'push', this.#pid, run.objectType, run.matchKind, run.matchField, run.strategy, run.startedAt],
+      `INSERT INTO sync_runs (id, site_id, direction, origin, state, owner_pid, object_type, match_kind, match_field, strategy, started_at)
+       VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
+      [run.id, run.siteId, run.direction ?? 'push', run.origin ?? 'manual', this.#pid, run.objectType, run.matchKind, run.matchField, run.strategy, run.startedAt],
     );
   }
 
@@ -195,9 +198,13 @@ export class SyncJournal {
     return this.#db.all<RunRow>("SELECT * FROM sync_runs WHERE site_id = ? AND state = 'running'", [siteId]).filter((run) => run.owner_pid === null || !isLive(run.owner_pid));
   }
 
-  /** A run another live process is doing for this site. */
+  /**
+   * A run another live process is doing for this site. A live-pull run (origin 'live') stays
+   * open while the change feed follows the site and holds the site only while it applies a
+   * batch, so it never makes the site busy.
+   */
   liveRunElsewhere(siteId: string, isLive: (pid: number) => boolean): RunRow | undefined {
-    return this.#db.all<RunRow>("SELECT * FROM sync_runs WHERE site_id = ? AND state = 'running'", [siteId]).find((run) => run.owner_pid !== null && run.owner_pid !== this.#pid && isLive(run.owner_pid));
+    return this.#db.all<RunRow>("SELECT * FROM sync_runs WHERE site_id = ? AND state = 'running' AND origin = 'manual'", [siteId]).find((run) => run.owner_pid !== null && run.owner_pid !== this.#pid && isLive(run.owner_pid));
   }
 
   /**

@@ -27,6 +27,7 @@ import { recoverUnfinished } from './sync-recovery';
 import { SyncJournal, type OutcomeRow, type RunRow } from './sync-journal';
 import type { WriteUsers } from './pull-runner';
 import { PullService } from './pull-service';
+import type { LivePullOptions, LivePullSession } from './live-pull';
 import type { ReadUsers, SyncUsersPage } from './sync-ports';
 import { SiteRunSlots } from '../platform/site-run-slots';
 
@@ -105,6 +106,9 @@ export class SyncService {
     this.#pid = options.pid ?? process.pid;
     this.journal = new SyncJournal(options.db, this.#pid);
     this.#pull = new PullService({
+      db: options.db,
+      pid: this.#pid,
+      isLive: (pid) => this.#isLive(pid),
       journal: this.journal,
       slots: this.#slots,
       readUsers: options.readUsers,
@@ -123,7 +127,8 @@ export class SyncService {
       runDto,
       readError,
       asAppError,
-      busy: () => busy(),
+      busy: (who) => busy(who),
+      beforeSend: options.beforeSend,
     });
   }
 
@@ -178,6 +183,11 @@ export class SyncService {
   /** Imports records as WordPress users and updates existing ones (pull-service.ts); one run per site, as for the push. */
   startPull(siteId: string, options: PullOptionsDto & { onRunStarted?: (runId: string) => void }): Promise<SyncRunDto> {
     return this.#pull.startPull(siteId, options);
+  }
+
+  /** A live-pull session for the change feed (live-pull.ts: the slot rule and what it records). */
+  openLivePull(siteId: string, options?: LivePullOptions): Promise<LivePullSession> {
+    return this.#pull.openLivePull(siteId, options);
   }
 
   runs(siteId?: string, limit?: number): SyncRunDto[] {

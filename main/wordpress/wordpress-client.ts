@@ -66,6 +66,14 @@ export interface WordpressPage<T> {
   readonly total: number;
 }
 
+/** One user write of a batch (`writeUsersBatch`). */
+export type UserWrite = { readonly kind: 'create'; readonly input: WordpressUserInput } | { readonly kind: 'update'; readonly id: number; readonly input: WordpressUserInput };
+/** WordPress's answer to one write of a batch: the user, or its own error (a WordpressError). */
+export type UserWriteAnswer = { readonly ok: true; readonly user: WordpressUser } | { readonly ok: false; readonly error: unknown };
+
+/** Requests in one `batch/v1` call: WordPress's default `rest_get_max_batch_size`. */
+export const USERS_BATCH_MAX = 25;
+
 export interface UsersQuery {
   readonly roles?: readonly string[];
   readonly search?: string;
@@ -117,6 +125,8 @@ export class WordpressClient {
   readonly #clock: () => number;
   #discovery: Promise<WordpressDiscovery> | undefined;
   #tagsMetaKey = DEFAULT_TAGS_META_KEY;
+  /** Whether the site batches user writes (`batch/v1`); undefined until a batch was tried. */
+  #usersBatch: boolean | undefined;
 
   constructor(options: WordpressClientOptions) {
     this.siteUrl = normalizeSiteUrl(options.siteUrl, { allowHttp: options.allowHttp ?? false });
@@ -290,6 +300,101 @@ export class WordpressClient {
     const { password: _ignored, ...rest } = input;
     const sent = await this.#send(`/wp/v2/users/${checkId(id)}`, { method: 'POST', query: { context: 'edit' }, body: toUserPayload(rest, this.#tagsMetaKey), action: `updating user ${id}`, signal });
     return this.#shape(() => toWordpressUser(sent.json, this.#tagsMetaKey), `updating user ${id}`);
+  }
+
+  /**
+   * The user with this e-mail (compared without case), or undefined. WordPress's `search`
+   * matches any address containing the text, so the answer is narrowed to the exact one.
+   */
+  async findUserByEmail(email: string, signal?: AbortSignal): Promise<WordpressUser | undefined> {
+    const wanted = email.trim().toLowerCase();
+    if (wanted === '') return undefined;
+    for await (const page of this.users({ search: wanted, ...(signal ? { signal } : {}) })) {
+      const found = page.items.find((user) => user.email.toLowerCase() === wanted);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  /**
+   * Up to 25 user creates and updates in one request through WordPress 5.6+'s `batch/v1`,
+   * answered in order, each with the user or WordPress's own error for it. Undefined when the
+   * site cannot batch them — no `batch/v1`, or the users route does not allow batching (stock
+   * WordPress does not; a plugin may) — and then nothing was written: send each on its own.
+   *
+   * Sent with `require-all-validate` first, so a site that refuses to batch users refuses the
+   * whole call before anything runs; writes whose parameters WordPress rejects get their
+   * error, and the rest go again in a `normal` batch.
+   */
+  async writeUsersBatch(writes: readonly UserWrite[], signal?: AbortSignal): Promise<UserWriteAnswer[] | undefined> {
+    if (writes.length === 0) return [];
+    if (writes.length > USERS_BATCH_MAX) throw new WordpressError('invalid-request', `WordPress takes at most ${USERS_BATCH_MAX} requests in one batch; this had ${writes.length}.`, { hint: `Split the writes into groups of ${USERS_BATCH_MAX}.` });
+    if (this.#usersBatch === false) return undefined;
+    const discovery = await this.discover(signal);
+    if (!discovery.namespaces.includes('batch/v1')) {
+      this.#usersBatch = false;
+      return undefined;
+    }
+    const requests = writes.map((write) => {
+      if (write.kind === 'create') {
+        if (!write.input.username || !write.input.email) throw new WordpressError('invalid-request', 'A new WordPress user needs a username and an email address.', { hint: 'Map a Salesforce field to the WordPress username and email.' });
+        // Members sign in with their own password reset; nobody ever sees this one.
+        return { method: 'POST', path: '/wp/v2/users?context=edit', body: toUserPayload({ ...write.input, password: write.input.password ?? randomBytes(24).toString('base64url') }, this.#tagsMetaKey) };
+      }
+      const { password: _ignored, ...rest } = write.input;
+      return { method: 'POST', path: `/wp/v2/users/${checkId(write.id)}?context=edit`, body: toUserPayload(rest, this.#tagsMetaKey) };
+    });
+    const answers: (UserWriteAnswer | undefined)[] = writes.map(() => undefined);
+    let pending = requests.map((_, index) => index);
+    for (const validation of ['require-all-validate', 'normal'] as const) {
+      if (pending.length === 0) break;
+      const action = `writing ${pending.length} users in one batch`;
+      let sent: Sent;
+      try {
+        sent = await this.#send('/batch/v1', { method: 'POST', body: { validation, requests: pending.map((index) => requests[index]) }, action, signal });
+      } catch (error) {
+        // The namespace is listed but the route is not there (a plugin removed it).
+        if (error instanceof WordpressError && error.status === 404 && validation === 'require-all-validate') {
+          this.#usersBatch = false;
+          return undefined;
+        }
+        throw error;
+      }
+      const body = sent.json as { failed?: unknown; responses?: unknown } | null;
+      const responses = body !== null && typeof body === 'object' && Array.isArray(body.responses) ? (body.responses as unknown[]) : undefined;
+      if (responses === undefined || responses.length !== pending.length) throw this.#shapeError(new ShapeError('responses'), action);
+      const failedValidation = body!.failed === 'validation';
+      if (failedValidation && responses.some((response) => batchCode(response) === 'rest_batch_not_allowed')) {
+        this.#usersBatch = false;
+        this.#logger.info('WordPress does not batch user writes; sending them one at a time', { site: this.siteUrl });
+        return undefined;
+      }
+      this.#usersBatch = true;
+      const next: number[] = [];
+      responses.forEach((response, position) => {
+        const index = pending[position]!;
+        // A write that validated, in a batch another write failed: not run, goes again.
+        if (failedValidation && (response === null || batchStatus(response) < 400)) next.push(index);
+        else answers[index] = this.#batchAnswer(response, writes[index]!, action);
+      });
+      pending = failedValidation ? next : [];
+    }
+    return answers.map((answer) => answer ?? { ok: false, error: new WordpressError('invalid-response', `${this.#host} did not answer one write of a batch.`, { hint: 'Try again; the sync looks the user up first.' }) });
+  }
+
+  #batchAnswer(response: unknown, write: UserWrite, action: string): UserWriteAnswer {
+    const status = batchStatus(response);
+    const body = (response as { body?: unknown } | null)?.body;
+    if (status >= 200 && status < 300) {
+      try {
+        return { ok: true, user: this.#shape(() => toWordpressUser(body, this.#tagsMetaKey), action) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    }
+    const route = write.kind === 'create' ? '/wp/v2/users' : `/wp/v2/users/${write.id}`;
+    const context: RequestContext = { host: this.#host, route, action: write.kind === 'create' ? `creating user ${write.input.username ?? ''}` : `updating user ${write.id}`, username: this.#username, timeoutMs: this.#timeoutMs };
+    return { ok: false, error: errorFromResponse({ status, contentType: 'application/json', body: JSON.stringify(body ?? null) }, context) };
   }
 
   setTags(id: number, tags: readonly string[], signal?: AbortSignal): Promise<WordpressUser> {
@@ -535,6 +640,16 @@ function headerInt(headers: Headers, name: string): number | undefined {
   const value = headers.get(name);
   if (value === null || !/^\d+$/.test(value.trim())) return undefined;
   return Number(value);
+}
+
+function batchStatus(response: unknown): number {
+  const status = (response as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : 0;
+}
+
+function batchCode(response: unknown): string | undefined {
+  const code = ((response as { body?: unknown } | null)?.body as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 function checkId(id: number): number {

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { planPull, usernameFor, wordpressEmailProblem, type PullSettings } from '../../../main/sync/pull-planner';
-import { writePull } from '../../../main/sync/pull-runner';
-import type { PullOutcomeRow } from '../../../main/sync/sync-journal';
-import { WordpressError } from '../../../main/wordpress/wordpress-errors';
 import { makeUser } from '../../integration/sync/support/sync-harness';
 
 const settings: PullSettings = {
@@ -45,36 +42,5 @@ describe('planPull', () => {
     const taken = new Set(['ann', 'ann2']);
     expect(usernameFor('Ann@example.org', taken)).toBe('Ann3');
     expect(usernameFor('ü+x@example.org', new Set())).toBe('x');
-  });
-});
-
-describe('writePull', () => {
-  const create = (n: number) => ({ kind: 'create' as const, salesforceId: `003${n}`, email: `u${n}@example.org`, input: { email: `u${n}@example.org`, username: `u${n}` }, changes: [] });
-
-  it('fails a record WordPress refuses with its own code and carries on', async () => {
-    const rows: PullOutcomeRow[] = [];
-    let id = 10;
-    await writePull(
-      {
-        create: async (input) => {
-          if (input.email === 'u2@example.org') throw new WordpressError('conflict', 'Sorry, that email address is already used!', { status: 400, wpCode: 'existing_user_email' });
-          return makeUser(id++, { email: input.email ?? '' });
-        },
-        update: () => Promise.reject(new Error('unused')),
-      },
-      [create(1), create(2), create(3)],
-      { concurrency: 2, signal: new AbortController().signal, onSettled: (r) => rows.push(...r) },
-    );
-    expect(rows.map((r) => [r.salesforceId, r.outcome, r.errorCode ?? null])).toEqual(expect.arrayContaining([['0031', 'created', null], ['0032', 'failed', 'existing_user_email'], ['0033', 'created', null]]));
-  });
-
-  it('stops the run when WordPress is unreachable or refuses the credentials', async () => {
-    await expect(
-      writePull({ create: () => Promise.reject(new WordpressError('bad-credentials', 'WordPress refused the application password.', { status: 401 })), update: () => Promise.reject(new Error('unused')) }, [create(1)], {
-        concurrency: 1,
-        signal: new AbortController().signal,
-        onSettled: () => undefined,
-      }),
-    ).rejects.toMatchObject({ reason: 'bad-credentials' });
   });
 });
