@@ -206,6 +206,8 @@ export class SiteFollower {
     const { store, siteId, objectType } = this.#ports;
     const channel = changeEventChannel(objectType);
     const conn = await this.#ports.openApi(this.#ports.connectionId);
+    const before = store.get(siteId);
+    const noReplayId = (before?.replayId ?? null) === null && this.#replayOverride === undefined;
     this.#failure = undefined;
     const subscriber = new CdcSubscriber(conn, channel, () => this.#replayOverride ?? store.get(siteId)?.replayId ?? -1, {
       onEvent: (event) => {
@@ -237,6 +239,17 @@ export class SiteFollower {
       return;
     }
     store.update(siteId, { channel });
+    if (noReplayId) {
+      const lastCommit = before?.lastCommit ?? null;
+      if (lastCommit === null) {
+        // First follow: where Salesforce's clock is now (asked after the subscription holds,
+        // so nothing falls between), for a resume or relaunch before any change arrived.
+        await this.#markPosition(conn);
+      } else if (this.#catchUpFromMs === undefined) {
+        this.#catchUpFromMs = Date.parse(lastCommit);
+        this.#catchUpReason = 'No change had arrived before the feed last stopped, so there is no replay id to resume from';
+      }
+    }
     this.#setMode('following', null);
 
     while (!signal.aborted) {
@@ -370,6 +383,18 @@ export class SiteFollower {
     return latest;
   }
 
+  /** Stores the newest SystemModstamp of the object as the last known change time (one query). */
+  async #markPosition(conn: Connection): Promise<string> {
+    const { objectType, siteId, store } = this.#ports;
+    const soql = `SELECT SystemModstamp FROM ${objectType} ORDER BY SystemModstamp DESC LIMIT 1`;
+    const page = await this.#ports.forSite(() => conn.request<QueryPage<{ SystemModstamp?: string }>>(`/query?q=${encodeURIComponent(soql)}`));
+    this.#counts.apiCalls += 1;
+    const newest = page.records[0]?.SystemModstamp;
+    const position = new Date(newest ? Date.parse(newest) : 0).toISOString();
+    if (store.get(siteId)?.lastCommit == null) store.update(siteId, { lastCommit: position });
+    return position;
+  }
+
   /** Polling: one query per interval for records changed since the last one. */
   async #pollLoop(signal: AbortSignal): Promise<void> {
     const { store, siteId, objectType } = this.#ports;
@@ -386,12 +411,7 @@ export class SiteFollower {
         // First poll: where "now" is on Salesforce's clock (the newest SystemModstamp), so a
         // skewed laptop clock can neither skip changes nor re-read the whole object.
         const conn = await this.#ports.openApi(this.#ports.connectionId);
-        const page = await this.#ports.forSite(() =>
-          conn.request<QueryPage<{ SystemModstamp?: string }>>(`/query?q=${encodeURIComponent(`SELECT SystemModstamp FROM ${objectType} ORDER BY SystemModstamp DESC LIMIT 1`)}`),
-        );
-        this.#counts.apiCalls += 1;
-        const newest = page.records[0]?.SystemModstamp;
-        store.update(siteId, { pollModstamp: newest ? new Date(Date.parse(newest)).toISOString() : new Date(0).toISOString(), channel: null });
+        store.update(siteId, { pollModstamp: await this.#markPosition(conn), channel: null });
       } else {
         const fromMs = Date.parse(position);
         const seen = new Set<string>();
