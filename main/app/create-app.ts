@@ -251,9 +251,8 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     openApi: (connectionId) => registry.open(connectionId),
     refreshSession: (connectionId) => registry.refresh(connectionId),
     forSite: (siteId, work) => registry.meter.forSite(siteId, work),
-    openLivePull: async () => {
-      throw new AppError('INTERNAL', 'The live pull is not wired yet.', { hint: 'This build cannot apply Salesforce changes to WordPress.' });
-    },
+    // main/sync's live pull (main/sync/README.md "Live pull"): one origin-'live' run per session.
+    openLivePull: (siteId, pullOptions) => sync.service.openLivePull(siteId, pullOptions),
     requestTimeoutMs: () => options.requestTimeoutMs ?? store.getSettings().requestTimeoutSeconds * 1000,
   });
   const auth = createAuthModule({
