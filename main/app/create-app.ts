@@ -6,7 +6,6 @@
  */
 import { mkdirSync } from 'node:fs';
 import { SYNC_SETTING_DEFAULTS, type AppInfo, type DemoOrgInfo, type Edition } from '../../common/models';
-import { AppError } from '../../common/errors';
 import { createAuthModule, type AuthModule } from '../auth/auth-module';
 import { createChangeFeedModule } from '../change-feed/change-feed-module';
 import { createFieldsModule, type FieldsModule } from '../fields/fields-module';
