@@ -5,6 +5,8 @@
  * is an API call, so the interval backs off; every wait has a deadline and honours an
  * AbortSignal.
  */
+import { Readable } from 'node:stream';
+import { parse as parseStream } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { AppError } from '../../common/errors';
@@ -50,8 +52,13 @@ export interface IngestJob extends PollOptions {
   readonly records: readonly Readonly<Record<string, string | number | boolean | null>>[];
 }
 
-export async function bulkIngest(api: BulkApi, job: IngestJob): Promise<IngestResult> {
-  const columns = job.records.length === 0 ? [] : Object.keys(job.records[0]!);
+/**
+ * Creates, uploads and closes an ingest job, then waits for it; answers its fate only. The
+ * CSV is built from `rows` a chunk at a time (Bulk 2.0 takes one upload per job), so the
+ * caller may stream the records from elsewhere instead of holding them as objects; read
+ * the per-record results with `ingestResults`.
+ */
+export async function runIngestJob(api: BulkApi, job: IngestUpload): Promise<IngestJobResult> {
   const created = await api.request<{ id: string }>({
     method: 'POST',
     url: '/jobs/ingest',
@@ -59,24 +66,81 @@ export async function bulkIngest(api: BulkApi, job: IngestJob): Promise<IngestRe
     headers: { 'content-type': 'application/json' },
   });
   const jobId = created.id;
-  // Bulk CSV: an empty cell leaves a field as it is; `#N/A` clears it.
-  const csv = stringify(
-    job.records.map((record) => columns.map((column) => (record[column] === null ? '#N/A' : String(record[column] ?? '')))),
-    { header: true, columns, record_delimiter: '\n' },
-  );
-  await api.requestText({ method: 'PUT', url: `/jobs/ingest/${jobId}/batches`, body: csv, headers: { 'content-type': 'text/csv' } });
+  job.onJobCreated?.(jobId);
+  await api.requestText({ method: 'PUT', url: `/jobs/ingest/${jobId}/batches`, body: csvOf(job.columns, job.rows), headers: { 'content-type': 'text/csv' } });
   await api.request({ method: 'PATCH', url: `/jobs/ingest/${jobId}`, body: JSON.stringify({ state: 'UploadComplete' }), headers: { 'content-type': 'application/json' } });
   const { info, polls } = await pollJob(api, `/jobs/ingest/${jobId}`, job);
-  const results = async (kind: string) => parseCsv((await api.requestText({ method: 'GET', url: `/jobs/ingest/${jobId}/${kind}/`, headers: { accept: 'text/csv' } })).body);
   return {
     jobId,
-    state: info.state as IngestResult['state'],
+    state: info.state as IngestJobResult['state'],
     errorMessage: typeof info.errorMessage === 'string' && info.errorMessage !== '' ? info.errorMessage : null,
-    successful: await results('successfulResults'),
-    failed: await results('failedResults'),
-    unprocessed: info.state === 'JobComplete' ? [] : await results('unprocessedrecords'),
     polls,
   };
+}
+
+export interface IngestUpload extends PollOptions {
+  readonly object: string;
+  readonly operation: 'insert' | 'update' | 'upsert' | 'delete';
+  readonly externalIdFieldName?: string;
+  /** The CSV header; a record's missing column is an empty cell (the field is left as it is). */
+  readonly columns: readonly string[];
+  readonly rows: Iterable<Readonly<Record<string, string | number | boolean | null | undefined>>>;
+  /** Told the job id as soon as Salesforce gives it (the sync journals it: the job outlives a crash). */
+  readonly onJobCreated?: (jobId: string) => void;
+}
+
+export interface IngestJobResult {
+  readonly jobId: string;
+  readonly state: 'JobComplete' | 'Failed' | 'Aborted';
+  readonly errorMessage: string | null;
+  readonly polls: number;
+}
+
+export type IngestResultKind = 'successfulResults' | 'failedResults' | 'unprocessedrecords';
+
+/**
+ * One of a finished job's result sets, `chunkSize` rows at a time. Salesforce answers each set
+ * as one CSV body (no paging for ingest results); the body is parsed as a stream, so only the
+ * text and one chunk of rows are in memory — never 100,000 row objects at once.
+ */
+export async function* ingestResults(api: BulkApi, jobId: string, kind: IngestResultKind, chunkSize = 2_000): AsyncGenerator<BulkRow[]> {
+  const text = (await api.requestText({ method: 'GET', url: `/jobs/ingest/${jobId}/${kind}/`, headers: { accept: 'text/csv' } })).body;
+  yield* parseCsvChunks(text, chunkSize);
+}
+
+/** The whole job with its results as arrays: fine for small jobs; the sync streams instead. */
+export async function bulkIngest(api: BulkApi, job: IngestJob): Promise<IngestResult> {
+  const columns = job.records.length === 0 ? [] : Object.keys(job.records[0]!);
+  const done = await runIngestJob(api, { ...job, columns, rows: job.records });
+  const all = async (kind: IngestResultKind): Promise<BulkRow[]> => {
+    const rows: BulkRow[] = [];
+    for await (const chunk of ingestResults(api, done.jobId, kind)) rows.push(...chunk);
+    return rows;
+  };
+  return {
+    ...done,
+    successful: await all('successfulResults'),
+    failed: await all('failedResults'),
+    unprocessed: done.state === 'JobComplete' ? [] : await all('unprocessedrecords'),
+  };
+}
+
+/** Bulk CSV: an empty cell leaves a field as it is; `#N/A` clears it. Built 1,000 rows a chunk. */
+function csvOf(columns: readonly string[], rows: Iterable<Readonly<Record<string, string | number | boolean | null | undefined>>>): string {
+  const parts: string[] = [];
+  let chunk: string[][] = [];
+  let header = true;
+  const flush = (): void => {
+    parts.push(stringify(chunk, { header, columns: [...columns], record_delimiter: '\n' }));
+    header = false;
+    chunk = [];
+  };
+  for (const record of rows) {
+    chunk.push(columns.map((column) => (record[column] === null ? '#N/A' : String(record[column] ?? ''))));
+    if (chunk.length >= 1_000) flush();
+  }
+  if (chunk.length > 0 || header) flush();
+  return parts.join('');
 }
 
 export interface QueryJob extends PollOptions {
@@ -155,4 +219,22 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 function parseCsv(text: string): BulkRow[] {
   if (text.trim() === '') return [];
   return parse(text, { columns: true, skip_empty_lines: true, relax_column_count: false }) as BulkRow[];
+}
+
+/** Parses CSV text as a stream fed 64 KB at a time, so back-pressure keeps the rows in flight bounded. */
+async function* parseCsvChunks(text: string, chunkSize: number): AsyncGenerator<BulkRow[]> {
+  if (text.trim() === '') return;
+  const slices = function* (): Generator<string> {
+    for (let start = 0; start < text.length; start += 65_536) yield text.slice(start, start + 65_536);
+  };
+  const parser = Readable.from(slices()).pipe(parseStream({ columns: true, skip_empty_lines: true, relax_column_count: false }));
+  let rows: BulkRow[] = [];
+  for await (const row of parser) {
+    rows.push(row as BulkRow);
+    if (rows.length >= chunkSize) {
+      yield rows;
+      rows = [];
+    }
+  }
+  if (rows.length > 0) yield rows;
 }

@@ -111,21 +111,54 @@ export async function countScan(api: LookupApi, target: LookupTarget): Promise<n
 /** Reads every record with the key set through the REST query, 2,000 a page. */
 export async function scanKeysRest(api: LookupApi, target: LookupTarget, counters?: { calls: number }): Promise<ExistingByKey> {
   const found: ExistingByKey = new Map();
-  const soql = `SELECT ${target.fields.join(', ')} FROM ${target.objectType} WHERE ${scanWhere(target.matchKey)}`;
-  let page = await api.request<QueryPage<Record<string, unknown>>>(`/query?q=${encodeURIComponent(soql)}`);
-  if (counters) counters.calls += 1;
-  for (const record of page.records) add(found, target.matchKey, strip(record));
-  while (!page.done && page.nextRecordsUrl) {
-    page = await api.request<QueryPage<Record<string, unknown>>>(page.nextRecordsUrl);
-    if (counters) counters.calls += 1;
-    for (const record of page.records) add(found, target.matchKey, strip(record));
-  }
+  await scanKeysRestInto(api, target, (page) => merge(found, page), counters);
   return found;
 }
 
-/** Reads every record with the key set through one Bulk API 2.0 query job. */
-export async function scanKeysBulk(api: LookupApi, target: LookupTarget, options: { pollIntervalMs?: number; signal?: AbortSignal; counters?: { calls: number; polls: number } } = {}): Promise<ExistingByKey> {
+/** As `scanKeysRest`, handing each page's records to `sink` instead of keeping them (bounded memory). */
+export async function scanKeysRestInto(api: LookupApi, target: LookupTarget, sink: (page: ExistingByKey) => void, counters?: { calls: number }): Promise<void> {
+  const soql = `SELECT ${target.fields.join(', ')} FROM ${target.objectType} WHERE ${scanWhere(target.matchKey)}`;
+  let page = await api.request<QueryPage<Record<string, unknown>>>(`/query?q=${encodeURIComponent(soql)}`);
+  if (counters) counters.calls += 1;
+  sink(pageByKey(target.matchKey, page.records.map(strip)));
+  while (!page.done && page.nextRecordsUrl) {
+    page = await api.request<QueryPage<Record<string, unknown>>>(page.nextRecordsUrl);
+    if (counters) counters.calls += 1;
+    sink(pageByKey(target.matchKey, page.records.map(strip)));
+  }
+}
+
+function pageByKey(matchKey: MatchKey, records: readonly ExistingRecord[]): ExistingByKey {
   const found: ExistingByKey = new Map();
+  for (const record of records) add(found, matchKey, record);
+  return found;
+}
+
+function merge(into: ExistingByKey, page: ExistingByKey): void {
+  for (const [key, records] of page) {
+    const list = into.get(key);
+    if (list === undefined) into.set(key, [...records]);
+    else for (const record of records) if (!list.some((r) => r.Id === record.Id)) list.push(record);
+  }
+}
+
+export interface BulkScanOptions {
+  readonly pollIntervalMs?: number;
+  readonly signal?: AbortSignal;
+  readonly counters?: { calls: number; polls: number };
+  /** Rows per results page (default 50,000); each page is handed over and dropped. */
+  readonly pageSize?: number;
+}
+
+/** Reads every record with the key set through one Bulk API 2.0 query job. */
+export async function scanKeysBulk(api: LookupApi, target: LookupTarget, options: BulkScanOptions = {}): Promise<ExistingByKey> {
+  const found: ExistingByKey = new Map();
+  await scanKeysBulkInto(api, target, (page) => merge(found, page), options);
+  return found;
+}
+
+/** As `scanKeysBulk`, handing each result page's records to `sink` instead of keeping them (bounded memory). */
+export async function scanKeysBulkInto(api: LookupApi, target: LookupTarget, sink: (page: ExistingByKey) => void, options: BulkScanOptions = {}): Promise<void> {
   const soql = `SELECT ${target.fields.join(', ')} FROM ${target.objectType} WHERE ${scanWhere(target.matchKey)}`;
   const polls = { polls: 0 };
   const counting: BulkApi = {
@@ -138,9 +171,7 @@ export async function scanKeysBulk(api: LookupApi, target: LookupTarget, options
       return api.requestText(request);
     },
   };
-  for await (const page of bulkQuery(counting, { soql, pollIntervalMs: options.pollIntervalMs ?? 250, maxPollIntervalMs: 2_000, ...(options.signal ? { signal: options.signal } : {}) }, polls)) {
-    for (const row of page) add(found, target.matchKey, row as unknown as ExistingRecord);
-  }
+  const job = { soql, pollIntervalMs: options.pollIntervalMs ?? 250, maxPollIntervalMs: 2_000, ...(options.pageSize ? { pageSize: options.pageSize } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  for await (const page of bulkQuery(counting, job, polls)) sink(pageByKey(target.matchKey, page as unknown as ExistingRecord[]));
   if (options.counters) options.counters.polls += polls.polls;
-  return found;
 }

@@ -14,12 +14,13 @@
  * Cancel (the signal) stops taking new batches; batches in flight finish and are journaled.
  */
 import type { AppError } from '../../common/errors';
-import { bulkIngest, type BulkApi, type BulkRow } from '../salesforce/bulk2';
+import { ingestResults, runIngestJob, type BulkApi, type BulkRow, type IngestJobResult } from '../salesforce/bulk2';
 import { writeCollections, COLLECTIONS_BATCH, type CollectionsOperation, type RecordResult } from '../salesforce/collections';
 import { lookupKeys, type LookupApi, type LookupTarget } from './key-lookup';
 import { normalizeKey, type FieldChange, type SalesforceValues } from './push-planner';
+import { sentValuesHash } from './push-refusals';
 import { backoffDelay, sleep, type RetryPolicy } from './retry';
-import { errorCodeOf, errorMessageOf, failureKind, stopError } from './sync-errors';
+import { errorCodeOf, errorMessageOf, failureKind, isPermanentRefusal, stopError } from './sync-errors';
 import type { Counters, TopicChange } from './sync-ports';
 
 export type { Counters };
@@ -72,20 +73,33 @@ export class SyncStopped extends Error {
   }
 }
 
-interface Operation {
-  readonly name: CollectionsOperation;
-  readonly items: readonly WriteItem[];
+/**
+ * The writes of a plan, read as the executor needs them: which operations and how many
+ * items each, the items in order (read lazily: the push keeps them in push-stage.ts, not in
+ * memory), and the item a Bulk result row names.
+ */
+export interface WriteSource {
+  readonly operations: readonly { readonly name: CollectionsOperation; readonly count: number }[];
+  items(operation: CollectionsOperation): Iterable<WriteItem>;
+  /** By record Id for `update`; else by the normalized key. */
+  find(operation: CollectionsOperation, value: string): WriteItem | undefined;
 }
 
-/** Which Collections operations a plan's writes need: upsert on the external id, else create and update. */
-export function operations(items: readonly WriteItem[], target: LookupTarget): Operation[] {
-  if (target.matchKey.kind === 'external-id') return items.length === 0 ? [] : [{ name: 'upsert', items }];
-  const creates = items.filter((item) => item.kind === 'create');
-  const updates = items.filter((item) => item.kind === 'update');
-  return [
-    ...(creates.length > 0 ? [{ name: 'create' as const, items: creates }] : []),
-    ...(updates.length > 0 ? [{ name: 'update' as const, items: updates }] : []),
-  ];
+/** Which operations writes need: upsert on the external id, else create and update. */
+export function operationCounts(counts: { create: number; update: number }, target: LookupTarget): WriteSource['operations'] {
+  if (target.matchKey.kind === 'external-id') return counts.create + counts.update === 0 ? [] : [{ name: 'upsert', count: counts.create + counts.update }];
+  return [...(counts.create > 0 ? [{ name: 'create' as const, count: counts.create }] : []), ...(counts.update > 0 ? [{ name: 'update' as const, count: counts.update }] : [])];
+}
+
+/** A WriteSource over items in memory (small plans, tests). */
+export function arraySource(items: readonly WriteItem[], target: LookupTarget): WriteSource {
+  const sent = withFields(items);
+  const ofOperation = (operation: CollectionsOperation): WriteItem[] => (operation === 'upsert' ? sent : sent.filter((item) => item.kind === operation));
+  return {
+    operations: operationCounts({ create: ofOperation('create').length, update: ofOperation('update').length }, target),
+    items: ofOperation,
+    find: (operation, value) => ofOperation(operation).find((item) => (operation === 'update' ? item.salesforceId === value : normalizeKey(target.matchKey, item.key) === value)),
+  };
 }
 
 /** The record as sent: updates carry Id; upserts carry the external id (and no Id). */
@@ -109,8 +123,18 @@ function keysOf(items: readonly WriteItem[]): BatchKey[] {
   return items.map((item) => ({ wp: item.wpUserId, key: item.key }));
 }
 
-function failedRow(item: WriteItem, code: string, message: string): OutcomeRow {
-  return { wpUserId: item.wpUserId, matchValue: item.key, salesforceId: item.salesforceId ?? null, outcome: 'failed', errorCode: code, errorMessage: message, changes: changesOf(item) };
+/** `refused`: Salesforce's answer about this record's values (not a batch-wide or transient failure): remembered if permanent. */
+function failedRow(item: WriteItem, code: string, message: string, refused = false): OutcomeRow {
+  return {
+    wpUserId: item.wpUserId,
+    matchValue: item.key,
+    salesforceId: item.salesforceId ?? null,
+    outcome: 'failed',
+    errorCode: code,
+    errorMessage: message,
+    changes: changesOf(item),
+    ...(refused && isPermanentRefusal(code) ? { refusedHash: sentValuesHash(item) } : {}),
+  };
 }
 
 function outcomeOf(item: WriteItem, result: RecordResult, operation: CollectionsOperation): OutcomeRow {
@@ -120,23 +144,38 @@ function outcomeOf(item: WriteItem, result: RecordResult, operation: Collections
       item,
       first?.statusCode ?? 'UNKNOWN',
       result.errors.map((error) => `${error.message}${error.fields.length > 0 ? ` [${error.fields.join(', ')}]` : ''}`).join('; ') || 'Salesforce did not say why.',
+      true,
     );
   }
   const created = operation === 'create' || (operation === 'upsert' && result.created === true);
   return { wpUserId: item.wpUserId, matchValue: item.key, salesforceId: result.id, outcome: created ? 'created' : 'updated', changes: changesOf(item) };
 }
 
-/** Writes every item through Collections, `concurrency` batches in flight. */
-export async function writeWithCollections(context: ExecutorContext, items: readonly WriteItem[]): Promise<void> {
-  const batches: { operation: CollectionsOperation; items: readonly WriteItem[] }[] = [];
-  for (const operation of operations(withFields(items), context.target)) {
-    for (let start = 0; start < operation.items.length; start += COLLECTIONS_BATCH) batches.push({ operation: operation.name, items: operation.items.slice(start, start + COLLECTIONS_BATCH) });
+/** Batches of ≤ 200 items, operation after operation, read from the source as they are taken. */
+function* collectionsBatches(source: WriteSource): Generator<{ operation: CollectionsOperation; items: readonly WriteItem[] }> {
+  for (const operation of source.operations) {
+    let batch: WriteItem[] = [];
+    for (const item of source.items(operation.name)) {
+      batch.push(item);
+      if (batch.length === COLLECTIONS_BATCH) {
+        yield { operation: operation.name, items: batch };
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield { operation: operation.name, items: batch };
   }
-  let next = 0;
+}
+
+/** Writes every item through Collections, `concurrency` batches in flight; only those batches are in memory. */
+export async function writeWithCollections(context: ExecutorContext, source: WriteSource): Promise<void> {
+  const batches = collectionsBatches(source);
+  const total = source.operations.reduce((sum, operation) => sum + Math.ceil(operation.count / COLLECTIONS_BATCH), 0);
   let stopped: unknown;
   const worker = async (): Promise<void> => {
-    while (next < batches.length && stopped === undefined && !context.signal.aborted) {
-      const batch = batches[next++]!;
+    while (stopped === undefined && !context.signal.aborted) {
+      const next = batches.next();
+      if (next.done === true) return;
+      const batch = next.value;
       try {
         await sendCollectionsBatch(context, batch.operation, batch.items);
       } catch (error) {
@@ -144,7 +183,7 @@ export async function writeWithCollections(context: ExecutorContext, items: read
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(context.concurrency, batches.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(context.concurrency, total)) }, worker));
   if (stopped !== undefined) throw stopped;
 }
 
@@ -217,100 +256,119 @@ async function recoverCommitted(context: ExecutorContext, items: readonly WriteI
 const BULK_OPERATION = { create: 'insert', update: 'update', upsert: 'upsert' } as const;
 
 /** Writes every item with one Bulk API 2.0 ingest job per operation. */
-export async function writeWithBulk(context: ExecutorContext, items: readonly WriteItem[]): Promise<void> {
-  for (const operation of operations(withFields(items), context.target)) {
+export async function writeWithBulk(context: ExecutorContext, source: WriteSource): Promise<void> {
+  for (const operation of source.operations) {
     if (context.signal.aborted) return;
-    await sendBulkJob(context, operation);
+    await sendBulkJob(context, source, operation.name);
   }
 }
 
-async function sendBulkJob(context: ExecutorContext, operation: Operation): Promise<void> {
+/** Outcomes go to the journal this many at a time while the result CSV is read. */
+const OUTCOME_CHUNK = 2_000;
+
+/**
+ * One ingest job for an operation. Memory stays bounded at 100,000 records: the CSV is built
+ * from the source as it is read, the result sets are parsed as streams and matched back by
+ * looking each row's key up in the source, and outcomes go to the journal in chunks. The batch
+ * is marked answered only at the end, so a crash in between leaves it `sending` and recovery
+ * looks every key up (the outcomes recorded so far are overwritten with what it finds).
+ */
+async function sendBulkJob(context: ExecutorContext, source: WriteSource, operation: CollectionsOperation): Promise<void> {
   const { journal, runId, target } = context;
-  const batchId = journal.beginBatch(runId, `bulk-${BULK_OPERATION[operation.name]}`, keysOf(operation.items), context.now());
+  const keys = function* (): Generator<BatchKey> {
+    for (const item of source.items(operation)) yield { wp: item.wpUserId, key: item.key };
+  };
+  const batchId = journal.beginBatch(runId, `bulk-${BULK_OPERATION[operation]}`, keys(), context.now());
   await context.beforeSend?.(batchId);
-  // Count every request, and journal the job id the moment Salesforce gives it: a job keeps
+  // Count every request; the job id is journaled the moment Salesforce gives it: a job keeps
   // running on Salesforce's servers if ForceSites dies, and recovery must wait for it.
   const api: BulkApi = {
-    request: async <T,>(request: Parameters<BulkApi['request']>[0]) => {
+    request: <T,>(request: Parameters<BulkApi['request']>[0]) => {
       context.counters.calls += 1;
-      const answer = await context.api.request<T>(request);
-      if (typeof request === 'object' && request.method === 'POST' && request.url === '/jobs/ingest') {
-        const id = (answer as { id?: unknown }).id;
-        if (typeof id === 'string') journal.setBulkJob(batchId, id);
-      }
-      return answer;
+      return context.api.request<T>(request);
     },
     requestText: (request) => {
       context.counters.calls += 1;
       return context.api.requestText(request);
     },
   };
-  const columnSet = new Set<string>();
-  for (const item of operation.items) for (const column of Object.keys(payload(item, operation.name, target))) columnSet.add(column);
-  const columns = [...columnSet];
   // Bulk CSV: every row has every column; an empty cell leaves the field as it is.
-  const records = operation.items.map((item) => {
-    const row = payload(item, operation.name, target);
-    return Object.fromEntries(columns.map((column) => [column, row[column] === undefined ? '' : (row[column] as string | number | boolean | null)]));
-  });
-  const outcomes: OutcomeRow[] = [];
-  // Memory (100,000 records): successes stay small until the journal writes them one by one.
-  const successes: { item: WriteItem; id: string | null; created: boolean }[] = [];
+  const columnSet = new Set<string>();
+  for (const item of source.items(operation)) for (const column of Object.keys(payload(item, operation, target))) columnSet.add(column);
+  const rows = function* (): Generator<Record<string, string | number | boolean | null>> {
+    for (const item of source.items(operation)) yield payload(item, operation, target) as Record<string, string | number | boolean | null>;
+  };
+  const settled = new Set<number>();
   const retryLater: WriteItem[] = [];
+  const outcomes: OutcomeRow[] = [];
+  const flush = (force: boolean): void => {
+    if (outcomes.length >= OUTCOME_CHUNK || (force && outcomes.length > 0)) journal.record(runId, outcomes.splice(0));
+  };
+  let job: IngestJobResult | undefined;
   try {
-    const result = await bulkIngest(api, {
+    job = await runIngestJob(api, {
       object: target.objectType,
-      operation: BULK_OPERATION[operation.name],
-      ...(operation.name === 'upsert' ? { externalIdFieldName: target.matchKey.field } : {}),
-      records,
+      operation: BULK_OPERATION[operation],
+      ...(operation === 'upsert' ? { externalIdFieldName: target.matchKey.field } : {}),
+      columns: [...columnSet],
+      rows: rows(),
+      onJobCreated: (jobId) => journal.setBulkJob(batchId, jobId),
       pollIntervalMs: context.pollIntervalMs,
       maxPollIntervalMs: 2_000,
     });
-    context.counters.polls += result.polls;
-    const keyColumn = operation.name === 'update' ? 'Id' : target.matchKey.field;
-    const byKey = new Map(operation.items.map((item) => [operation.name === 'update' ? item.salesforceId! : normalizeKey(target.matchKey, item.key), item]));
+    context.counters.polls += job.polls;
+    const keyColumn = operation === 'update' ? 'Id' : target.matchKey.field;
     const itemOf = (row: BulkRow): WriteItem | undefined => {
       const value = row[keyColumn] ?? '';
-      return byKey.get(operation.name === 'update' ? value : normalizeKey(target.matchKey, value));
+      return source.find(operation, operation === 'update' ? value : normalizeKey(target.matchKey, value));
     };
-    const settled = new Set<WriteItem>();
-    for (const row of result.successful) {
-      const item = itemOf(row);
-      if (item === undefined) continue;
-      settled.add(item);
-      successes.push({ item, id: row['sf__Id'] || item.salesforceId || null, created: operation.name === 'create' || row['sf__Created'] === 'true' });
+    for await (const chunk of ingestResults(api, job.jobId, 'successfulResults')) {
+      for (const row of chunk) {
+        const item = itemOf(row);
+        if (item === undefined || settled.has(item.wpUserId)) continue;
+        settled.add(item.wpUserId);
+        outcomes.push({ wpUserId: item.wpUserId, matchValue: item.key, salesforceId: row['sf__Id'] || item.salesforceId || null, outcome: operation === 'create' || row['sf__Created'] === 'true' ? 'created' : 'updated', changes: changesOf(item) });
+      }
+      flush(false);
     }
-    for (const row of result.failed) {
-      const item = itemOf(row);
-      if (item === undefined) continue;
-      settled.add(item);
-      const [code, ...message] = (row['sf__Error'] ?? '').split(':');
-      if (code === 'UNABLE_TO_LOCK_ROW') retryLater.push(item);
-      else outcomes.push(failedRow(item, code || 'UNKNOWN', message.join(':').trim() || (row['sf__Error'] ?? '')));
+    for await (const chunk of ingestResults(api, job.jobId, 'failedResults')) {
+      for (const row of chunk) {
+        const item = itemOf(row);
+        if (item === undefined || settled.has(item.wpUserId)) continue;
+        settled.add(item.wpUserId);
+        const [code, ...message] = (row['sf__Error'] ?? '').split(':');
+        if (code === 'UNABLE_TO_LOCK_ROW') retryLater.push(item);
+        else outcomes.push(failedRow(item, code || 'UNKNOWN', message.join(':').trim() || (row['sf__Error'] ?? ''), true));
+      }
+      flush(false);
     }
-    for (const item of operation.items) {
-      if (settled.has(item)) continue;
-      outcomes.push(failedRow(item, 'NOT_PROCESSED', result.errorMessage ?? `Salesforce did not process this record (job ${result.state}).`));
+    for (const item of source.items(operation)) {
+      if (settled.has(item.wpUserId)) continue;
+      outcomes.push(failedRow(item, 'NOT_PROCESSED', job.errorMessage ?? `Salesforce did not process this record (job ${job.state}).`));
+      flush(false);
     }
   } catch (error) {
     const kind = failureKind(error);
     if (kind === 'stop') throw new SyncStopped(stopError(error));
+    // Whatever the results already settled stays; the rest is judged by the error.
+    const rest: WriteItem[] = [];
+    for (const item of source.items(operation)) if (!settled.has(item.wpUserId)) rest.push(item);
     if (kind !== 'retry') {
-      outcomes.push(...operation.items.map((item) => failedRow(item, errorCodeOf(error), errorMessageOf(error))));
+      outcomes.push(...rest.map((item) => failedRow(item, errorCodeOf(error), errorMessageOf(error))));
     } else {
       // The job's fate is unknown: what Salesforce has is found by key; the rest goes by Collections.
-      const rest = operation.name === 'create' ? await recoverCommitted(context, operation.items, outcomes) : [...operation.items];
-      retryLater.push(...rest);
+      for (let start = 0; start < rest.length; start += COLLECTIONS_BATCH) {
+        const chunk = rest.slice(start, start + COLLECTIONS_BATCH);
+        retryLater.push(...(operation === 'create' ? await recoverCommitted(context, chunk, outcomes) : chunk));
+      }
     }
   }
+  flush(true);
   // The few records a lock or an outage kept out go again through Collections, with retries.
   for (let start = 0; start < retryLater.length; start += COLLECTIONS_BATCH) {
-    outcomes.push(...(await sendWithRetries(context, operation.name, retryLater.slice(start, start + COLLECTIONS_BATCH))));
+    outcomes.push(...(await sendWithRetries(context, operation, retryLater.slice(start, start + COLLECTIONS_BATCH))));
+    flush(false);
   }
-  function* all(): Generator<OutcomeRow> {
-    for (const { item, id, created } of successes) yield { wpUserId: item.wpUserId, matchValue: item.key, salesforceId: id, outcome: created ? 'created' : 'updated', changes: changesOf(item) };
-    yield* outcomes;
-  }
-  journal.finishBatch(runId, batchId, all(), context.now());
-  context.onSettled(operation.items.length);
+  journal.finishBatch(runId, batchId, outcomes, context.now());
+  context.onSettled(source.operations.find((op) => op.name === operation)?.count ?? 0);
 }

@@ -32,3 +32,28 @@ export function stopError(error: unknown): AppError {
 }
 
 export { errorCodeOf, errorMessageOf };
+
+/**
+ * Codes that say nothing about the record itself: a lock, an outage, a rolled-back batch, a
+ * stop, or ForceSites' own "not processed / not written". A record failed with one of these is
+ * sent again next time; any other per-record code is Salesforce refusing those values.
+ */
+const TRANSIENT_CODES = new Set([
+  'UNABLE_TO_LOCK_ROW',
+  'UNKNOWN_EXCEPTION',
+  'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+  'REQUEST_LIMIT_EXCEEDED',
+  'INVALID_SESSION_ID',
+  'SERVER_UNAVAILABLE',
+  'REQUEST_RUNNING_TOO_LONG',
+  'QUERY_TIMEOUT',
+  'REQUEST_TIMEOUT',
+  'NOT_PROCESSED',
+  'NOT_WRITTEN',
+  'UNKNOWN',
+]);
+
+/** A per-record failure Salesforce will give again for the same values (so it is remembered, not re-sent). */
+export function isPermanentRefusal(code: string): boolean {
+  return code !== '' && !TRANSIENT_CODES.has(code) && !/^ERROR_HTTP_/.test(code);
+}

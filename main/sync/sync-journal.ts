@@ -60,6 +60,11 @@ export interface OutcomeRow {
   readonly errorCode?: string | null;
   readonly errorMessage?: string | null;
   readonly changes?: readonly FieldChange[] | null;
+  /**
+   * Salesforce refused these exact values for good (push-refusals.ts): remembered with the
+   * outcome, in its transaction, so an unchanged re-run does not send them again.
+   */
+  readonly refusedHash?: string;
 }
 
 export interface RecordRow {
@@ -138,8 +143,11 @@ export class SyncJournal {
   }
 
   /** Committed before the batch is sent. */
-  beginBatch(runId: string, operation: string, keys: readonly BatchKey[], now: string): number {
-    return this.#db.run(`INSERT INTO sync_batches (run_id, operation, state, size, keys, sent_at) VALUES (?, ?, 'sending', ?, ?, ?)`, [runId, operation, keys.length, JSON.stringify(keys), now]).lastInsertRowid;
+  beginBatch(runId: string, operation: string, keys: Iterable<BatchKey>, now: string): number {
+    // Built key by key: a Bulk job's batch holds every key of its operation (100,000 users).
+    const parts: string[] = [];
+    for (const key of keys) parts.push(JSON.stringify({ wp: key.wp, key: key.key }));
+    return this.#db.run(`INSERT INTO sync_batches (run_id, operation, state, size, keys, sent_at) VALUES (?, ?, 'sending', ?, ?, ?)`, [runId, operation, parts.length, `[${parts.join(',')}]`, now]).lastInsertRowid;
   }
 
   setBulkJob(batchId: number, jobId: string): void {
@@ -244,7 +252,20 @@ export class SyncJournal {
   }
 
   #insertOutcomes(runId: string, outcomes: Iterable<OutcomeRow>): void {
+    const siteId = this.run(runId)?.site_id;
+    // Most sites have no refusal: then a written record has none to forget.
+    let refusals = siteId !== undefined && this.#db.get('SELECT 1 AS one FROM sync_refusals WHERE site_id = ? LIMIT 1', [siteId]) !== undefined;
     for (const row of outcomes) {
+      if (siteId !== undefined && row.refusedHash !== undefined && row.errorCode) {
+        this.#db.run(
+          `INSERT INTO sync_refusals (site_id, wp_user_id, values_hash, error_code, error_message, refused_at) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (site_id, wp_user_id) DO UPDATE SET values_hash = excluded.values_hash, error_code = excluded.error_code, error_message = excluded.error_message, refused_at = excluded.refused_at`,
+          [siteId, row.wpUserId, row.refusedHash, row.errorCode, row.errorMessage ?? '', new Date().toISOString()],
+        );
+        refusals = true;
+      } else if (refusals && (row.outcome === 'created' || row.outcome === 'updated' || row.outcome === 'recovered')) {
+        this.#db.run('DELETE FROM sync_refusals WHERE site_id = ? AND wp_user_id = ?', [siteId!, row.wpUserId]);
+      }
       this.#db.run(
         `INSERT INTO sync_records (run_id, wp_user_id, match_value, salesforce_id, outcome, error_code, error_message, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (run_id, wp_user_id) DO UPDATE SET salesforce_id = excluded.salesforce_id, outcome = excluded.outcome, error_code = excluded.error_code, error_message = excluded.error_message, changes = COALESCE(excluded.changes, changes)`,

@@ -13,14 +13,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../common/errors';
-import type { PullOptionsDto, SyncClass, SyncPhase, SyncPlanDto, SyncPlanRow, SyncProgressDto, SyncRunDto, SyncStrategy } from '../../common/sync-models';
+import type { PullOptionsDto, SyncPhase, SyncPlanDto, SyncProgressDto, SyncRunDto } from '../../common/sync-models';
 import type { LocalDatabase } from '../platform/local-database';
-import { COLLECTIONS_BATCH } from '../salesforce/collections';
 import { toSalesforceAppError } from '../salesforce/salesforce-errors';
-import { countScan, lookupKeys, scanKeysBulk, scanKeysRest, LOOKUP_BATCH, type ExistingByKey, type LookupApi, type LookupTarget } from './key-lookup';
-import { changesOf, operations, SyncStopped, withFields, writeWithBulk, writeWithCollections, type Counters, type WriteItem } from './push-executor';
-import { applyTopics, planTopics, topicWriteCalls, type TopicEntity, type TopicFailure, type TopicPlan } from './push-topics';
-import { classify, comparedFields, mapUser, normalizeKey, type MappedUser, type PlannedUser, type PushSettings } from './push-planner';
+import type { LookupApi } from './key-lookup';
+import { changesOf, SyncStopped, writeWithBulk, writeWithCollections, type Counters, type WriteItem } from './push-executor';
+import { planPush, previewRows, settledOutcomes, type PushPass } from './push-pass';
+import { PushRefusals } from './push-refusals';
+import { applyTopics, type TopicFailure } from './push-topics';
+import type { PushSettings } from './push-planner';
 import { DEFAULT_RETRY, retryingReads, type RetryPolicy } from './retry';
 import { errorCodeOf, errorMessageOf, failureKind, stopError } from './sync-errors';
 import { recoverUnfinished } from './sync-recovery';
@@ -67,22 +68,13 @@ export interface SyncServiceOptions {
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_BULK_THRESHOLD = 2_000;
 export const DEFAULT_API_SHARE = 0.5;
-/** Calls a Bulk ingest job costs besides its polls: create, upload, close, two result sets. */
-const BULK_JOB_CALLS = 5;
-const ESTIMATED_POLLS = 3;
 
 type ProgressFn = (phase: SyncPhase, done: number, total: number, force?: boolean) => void;
 
-interface PlanPass {
-  readonly users: number;
-  /** Users settled without a write: unchanged, invalid, conflict. */
-  readonly settled: readonly PlannedUser[];
-  readonly counts: Record<SyncClass, number>;
-  readonly writes: readonly WriteItem[];
-  readonly strategy: SyncStrategy;
-  readonly writeCalls: number;
-  readonly target: LookupTarget;
-  readonly topics?: TopicPlan;
+/** Push options for a plan and a run. */
+export interface PushOptions {
+  /** Send the records Salesforce refused before even when their values have not changed. */
+  readonly retryRefused?: boolean;
 }
 
 export function processIsLive(pid: number): boolean {
@@ -100,11 +92,13 @@ export class SyncService {
   readonly #slots = new SiteRunSlots();
   readonly #pid: number;
   readonly #pull: PullService;
+  readonly #refusals: PushRefusals;
 
   constructor(options: SyncServiceOptions) {
     this.#options = options;
     this.#pid = options.pid ?? process.pid;
     this.journal = new SyncJournal(options.db, this.#pid);
+    this.#refusals = new PushRefusals(options.db);
     this.#pull = new PullService({
       db: options.db,
       pid: this.#pid,
@@ -137,19 +131,23 @@ export class SyncService {
   }
 
   /** The dry run: what a sync would do, and what it would cost. Writes nothing. */
-  async plan(siteId: string, signal: AbortSignal = new AbortController().signal): Promise<SyncPlanDto> {
+  async plan(siteId: string, signal: AbortSignal = new AbortController().signal, options: PushOptions = {}): Promise<SyncPlanDto> {
     const settings = this.#options.settingsFor(siteId);
     return this.#forSite(siteId, async () => {
       const api = this.#reads(await this.#options.salesforceFor(siteId));
       const counters: Counters = { calls: 0, polls: 0 };
-      let pass: PlanPass;
+      let pass: PushPass;
       try {
-        pass = await this.#planPass(siteId, settings, api, counters, signal);
+        pass = await this.#planPass(siteId, settings, api, counters, signal, options);
       } catch (error) {
         throw readError(error);
       }
-      const estimate = await this.#estimate(api, counters, pass.writeCalls);
-      return this.#planDto(siteId, settings, pass, estimate);
+      try {
+        const estimate = await this.#estimate(api, counters, pass.writeCalls);
+        return this.#planDto(siteId, settings, pass, estimate);
+      } finally {
+        pass.stage.close();
+      }
     });
   }
 
@@ -157,12 +155,12 @@ export class SyncService {
    * Runs a push to the end (or to Cancel, or to a stop) and answers the run. `confirmed`:
    * the admin accepted an estimate above the share of remaining daily requests.
    */
-  async start(siteId: string, options: { confirmed?: boolean; onRunStarted?: (runId: string) => void } = {}): Promise<SyncRunDto> {
+  async start(siteId: string, options: PushOptions & { confirmed?: boolean; onRunStarted?: (runId: string) => void } = {}): Promise<SyncRunDto> {
     if (this.#slots.isRunning(siteId)) throw busy();
     const settings = this.#options.settingsFor(siteId);
     const elsewhere = this.journal.liveRunElsewhere(siteId, this.#isLive);
     if (elsewhere) throw busy(`another ForceSites process (pid ${elsewhere.owner_pid})`);
-    return this.#slots.run(siteId, (signal) => this.#forSite(siteId, () => this.#run(siteId, settings, signal, options.confirmed === true, options.onRunStarted)));
+    return this.#slots.run(siteId, (signal) => this.#forSite(siteId, () => this.#run(siteId, settings, signal, options.confirmed === true, options, options.onRunStarted)));
   }
 
   /** Stops after the batches in flight; answers whether a run was going. */
@@ -199,22 +197,42 @@ export class SyncService {
     return row === undefined ? undefined : runDto(row);
   }
 
-  async #run(siteId: string, settings: PushSettings, signal: AbortSignal, confirmed: boolean, onRunStarted?: (runId: string) => void): Promise<SyncRunDto> {
+  async #run(siteId: string, settings: PushSettings, signal: AbortSignal, confirmed: boolean, options: PushOptions, onRunStarted?: (runId: string) => void): Promise<SyncRunDto> {
     const writeApi = await this.#options.salesforceFor(siteId);
     const api = this.#reads(writeApi);
     const counters: Counters = { calls: 0, polls: 0 };
     const runId = this.#newId();
     const progress = this.#progress(siteId, runId);
     progress('recovering', 0, 0, true);
-    let pass: PlanPass;
+    let pass: PushPass;
     try {
       await recoverUnfinished({ api, journal: this.journal, siteId, objectType: settings.objectType, isLive: this.#isLive, now: () => this.#nowIso(), counters });
-      pass = await this.#planPass(siteId, settings, api, counters, signal, progress);
+      pass = await this.#planPass(siteId, settings, api, counters, signal, options, progress);
     } catch (error) {
       // Nothing written yet: WordPress down, credentials refused, Salesforce out of reach.
       throw readError(error);
     }
-    if (pass.writes.length > 0 && !confirmed) {
+    try {
+      return await this.#write(siteId, settings, runId, writeApi, api, pass, counters, signal, confirmed, progress, onRunStarted);
+    } finally {
+      pass.stage.close();
+    }
+  }
+
+  async #write(
+    siteId: string,
+    settings: PushSettings,
+    runId: string,
+    writeApi: LookupApi,
+    api: LookupApi,
+    pass: PushPass,
+    counters: Counters,
+    signal: AbortSignal,
+    confirmed: boolean,
+    progress: ProgressFn,
+    onRunStarted?: (runId: string) => void,
+  ): Promise<SyncRunDto> {
+    if (pass.writes > 0 && !confirmed) {
       const estimate = await this.#estimate(api, counters, pass.writeCalls);
       if (estimate.needsConfirmation) {
         throw new AppError('CONFLICT', `This sync needs about ${pass.writeCalls} API calls, more than ${Math.round(estimate.shareLimit * 100)}% of the ${estimate.remainingDaily} the org has left today.`, {
@@ -224,12 +242,12 @@ export class SyncService {
     }
     this.journal.startRun({ id: runId, siteId, objectType: settings.objectType, matchKind: settings.matchKey.kind, matchField: settings.matchKey.field, strategy: pass.strategy, startedAt: this.#nowIso() });
     this.journal.setStrategy(runId, pass.strategy, pass.users);
-    this.#recordSettled(runId, pass.settled);
+    for (const rows of settledOutcomes(pass)) this.journal.record(runId, rows);
     onRunStarted?.(runId);
     let state: 'completed' | 'cancelled' | 'failed' = 'completed';
     let stopped: AppError | undefined;
     try {
-      progress('writing', 0, pass.writes.length, true);
+      progress('writing', 0, pass.writes, true);
       let done = 0;
       const context = {
         api: writeApi,
@@ -245,112 +263,43 @@ export class SyncService {
         pollIntervalMs: this.#options.pollIntervalMs ?? 250,
         onSettled: (items: number) => {
           done += items;
-          progress('writing', done, pass.writes.length);
+          progress('writing', done, pass.writes);
         },
         ...(this.#options.beforeSend ? { beforeSend: this.#options.beforeSend } : {}),
       };
-      if (pass.strategy === 'bulk') await writeWithBulk(context, pass.writes);
-      else await writeWithCollections(context, pass.writes);
+      if (pass.strategy === 'bulk') await writeWithBulk(context, pass.stage);
+      else await writeWithCollections(context, pass.stage);
       if (signal.aborted) state = 'cancelled';
-      else if (pass.topics !== undefined) await this.#writeTopics(runId, writeApi, pass, counters, (items) => progress('writing', (done += items), pass.writes.length));
+      else if (pass.topics !== undefined) await this.#writeTopics(runId, writeApi, pass, counters, (items) => progress('writing', (done += items), pass.writes));
     } catch (error) {
       state = 'failed';
       stopped = error instanceof SyncStopped ? error.appError : asAppError(error);
     }
     this.journal.recount(runId);
     const row = this.journal.finishRun(runId, state, this.#nowIso(), counters.calls, stopped ? { code: stopped.code, message: `${stopped.message}${stopped.hint ? ` ${stopped.hint}` : ''}` } : state === 'cancelled' ? { code: 'CANCELLED', message: 'Cancelled: the batches in flight finished; the rest was not sent.' } : undefined);
-    progress('done', pass.writes.length, pass.writes.length, true);
+    progress('done', pass.writes, pass.writes, true);
     const dto = runDto(row);
     this.#options.onFinished?.(dto);
     if (stopped) throw stopped;
     return dto;
   }
 
-  async #planPass(siteId: string, settings: PushSettings, api: LookupApi, counters: Counters, signal: AbortSignal, progress?: ProgressFn): Promise<PlanPass> {
-    const mapped: MappedUser[] = [];
-    let total = 0;
-    progress?.('reading', 0, 0, true);
-    // Users are mapped as they arrive and dropped: only the mapped values stay in memory.
-    for await (const page of this.#options.readUsers(siteId, signal)) {
-      total = page.total ?? total;
-      for (const user of page.items) mapped.push(mapUser(user, settings));
-      progress?.('reading', mapped.length, Math.max(total, mapped.length));
-    }
-    signal.throwIfAborted();
-    const target: LookupTarget = { objectType: settings.objectType, matchKey: settings.matchKey, fields: comparedFields(settings) };
-    const keyCounts = new Map<string, number>();
-    for (const user of mapped) if (user.ok) keyCounts.set(normalizeKey(settings.matchKey, user.key), (keyCounts.get(normalizeKey(settings.matchKey, user.key)) ?? 0) + 1);
-    progress?.('looking-up', 0, keyCounts.size, true);
-    const existing = await this.#lookup(api, target, [...keyCounts.keys()], counters, signal);
-    progress?.('looking-up', keyCounts.size, keyCounts.size, true);
-    const counts: Record<SyncClass, number> = { create: 0, update: 0, unchanged: 0, invalid: 0, conflict: 0 };
-    const settled: PlannedUser[] = [];
-    const writes: WriteItem[] = [];
-    for (const user of mapped) {
-      let plan: PlannedUser;
-      if (user.ok && (keyCounts.get(normalizeKey(settings.matchKey, user.key)) ?? 0) > 1) {
-        plan = { kind: 'conflict', wpUserId: user.wpUserId, key: user.key, salesforceIds: [], reason: `Several WordPress users have ${settings.matchKey.field} “${user.key}”; give each its own, then sync again.` };
-      } else {
-        plan = classify(user, user.ok ? (existing.get(normalizeKey(settings.matchKey, user.key)) ?? []) : [], settings);
-      }
-      counts[plan.kind] += 1;
-      // Memory: a write is kept once, as a WriteItem; a create's changes are its record (derived when shown).
-      // A create that truncated keeps its changes: they say which values were cut.
-      if (plan.kind === 'create') writes.push({ kind: 'create', wpUserId: plan.wpUserId, key: plan.key, record: plan.record, changes: plan.changes.some((change) => change.truncatedFrom !== undefined) ? plan.changes : [] });
-      else if (plan.kind === 'update') writes.push({ kind: 'update', wpUserId: plan.wpUserId, key: plan.key, salesforceId: plan.salesforceId, record: plan.record, changes: plan.changes });
-      else settled.push(plan);
-    }
-    let topics: TopicPlan | undefined;
-    if (settings.tagMode === 'topics') {
-      topics = await this.#planTopics(api, settings, mapped, writes, settled, counts, counters);
-    }
-    const fieldWrites = withFields(writes);
-    const strategy: SyncStrategy = fieldWrites.length > this.#bulkThreshold() ? 'bulk' : 'collections';
-    const ops = operations(fieldWrites, target);
-    const writeCalls =
-      (strategy === 'bulk' ? ops.length * (BULK_JOB_CALLS + ESTIMATED_POLLS) : ops.reduce((sum, op) => sum + Math.ceil(op.items.length / COLLECTIONS_BATCH), 0)) + (topics ? topicWriteCalls(topics) : 0);
-    return { users: mapped.length, settled, counts, writes, strategy, writeCalls, target, ...(topics ? { topics } : {}) };
-  }
-
-  /**
-   * Topics for every user that has (or gets) a record: what to assign and remove. A user whose
-   * fields are unchanged but whose Topics differ becomes an update with only a Topics change.
-   */
-  async #planTopics(api: LookupApi, settings: PushSettings, mapped: readonly MappedUser[], writes: WriteItem[], settled: PlannedUser[], counts: Record<SyncClass, number>, counters: Counters): Promise<TopicPlan> {
-    const tags = new Map<number, readonly string[]>();
-    for (const user of mapped) if (user.ok) tags.set(user.wpUserId, user.tags);
-    const entities: TopicEntity[] = [
-      ...writes.map((item) => ({ wpUserId: item.wpUserId, salesforceId: item.salesforceId ?? null, tags: tags.get(item.wpUserId) ?? [] })),
-      ...settled.flatMap((plan) => (plan.kind === 'unchanged' ? [{ wpUserId: plan.wpUserId, salesforceId: plan.salesforceId, tags: tags.get(plan.wpUserId) ?? [] }] : [])),
-    ];
-    const plan = await planTopics(api, entities, { removeMissing: settings.removeTopics === true, counters });
-    writes.forEach((item, index) => {
-      const change = plan.changes.get(item.wpUserId);
-      if (change !== undefined) writes[index] = { ...item, topics: change };
+  #planPass(siteId: string, settings: PushSettings, api: LookupApi, counters: Counters, signal: AbortSignal, options: PushOptions, progress?: ProgressFn): Promise<PushPass> {
+    return planPush({
+      db: this.#options.db,
+      siteId,
+      settings,
+      api,
+      readUsers: this.#options.readUsers,
+      refusals: this.#refusals,
+      retryRefused: options.retryRefused === true,
+      bulkThreshold: this.#bulkThreshold(),
+      concurrency: this.#options.concurrency?.() ?? DEFAULT_CONCURRENCY,
+      pollIntervalMs: this.#options.pollIntervalMs ?? 250,
+      counters,
+      signal,
+      ...(progress ? { progress } : {}),
     });
-    for (let index = settled.length - 1; index >= 0; index--) {
-      const plan0 = settled[index]!;
-      const change = plan0.kind === 'unchanged' ? plan.changes.get(plan0.wpUserId) : undefined;
-      if (plan0.kind !== 'unchanged' || change === undefined) continue;
-      settled.splice(index, 1);
-      counts.unchanged -= 1;
-      counts.update += 1;
-      writes.push({ kind: 'update', wpUserId: plan0.wpUserId, key: plan0.key, salesforceId: plan0.salesforceId, record: {}, changes: [], topics: change });
-    }
-    return plan;
-  }
-
-  /**
-   * The cheapest way to find the keys: one Bulk query job for big runs; else a count (one
-   * call) decides between reading every keyed record (2,000 a page) and `IN` lists of 200.
-   */
-  async #lookup(api: LookupApi, target: LookupTarget, keys: readonly string[], counters: Counters, signal: AbortSignal): Promise<ExistingByKey> {
-    if (keys.length === 0) return new Map();
-    if (keys.length > this.#bulkThreshold()) return scanKeysBulk(api, target, { signal, counters, pollIntervalMs: this.#options.pollIntervalMs ?? 250 });
-    counters.calls += 1;
-    const keyed = await countScan(api, target);
-    if (Math.ceil(keyed / 2_000) <= Math.ceil(keys.length / LOOKUP_BATCH)) return scanKeysRest(api, target, counters);
-    return lookupKeys(api, target, keys, { concurrency: this.#options.concurrency?.() ?? DEFAULT_CONCURRENCY, counters });
   }
 
   async #estimate(api: LookupApi, counters: Counters, writeCalls: number): Promise<SyncPlanDto['estimate']> {
@@ -368,11 +317,10 @@ export class SyncService {
     return { planCalls: counters.calls, writeCalls, remainingDaily, maxDaily, needsConfirmation: remainingDaily !== null && writeCalls > remainingDaily * shareLimit, shareLimit };
   }
 
-  #planDto(siteId: string, settings: PushSettings, pass: PlanPass, estimate: SyncPlanDto['estimate']): SyncPlanDto {
+  #planDto(siteId: string, settings: PushSettings, pass: PushPass, estimate: SyncPlanDto['estimate']): SyncPlanDto {
     const limit = this.#options.rowsLimit ?? 2_000;
-    const order: Record<SyncClass, number> = { conflict: 0, invalid: 1, create: 2, update: 3, unchanged: 4 };
-    const all = [...pass.settled.map(planRow), ...pass.writes.map(writeRow)];
-    const rows = all.sort((a, b) => order[a.class] - order[b.class] || (a.wpUserId ?? 0) - (b.wpUserId ?? 0)).slice(0, limit);
+    // The preview's rows come from the stage in its order; the counts cover everyone.
+    const rows = previewRows(pass, limit);
     return {
       siteId,
       objectType: settings.objectType,
@@ -380,23 +328,28 @@ export class SyncService {
       matchField: settings.matchKey.field,
       users: pass.users,
       counts: pass.counts,
+      notResent: pass.notResent,
       strategy: pass.strategy,
       estimate,
       rows,
-      rowsTruncated: all.length > limit,
+      rowsTruncated: pass.users > rows.length,
       plannedAt: this.#nowIso(),
     };
   }
 
   /** After the fields: Topics created once, assigned, removed; failures recorded per user. */
-  async #writeTopics(runId: string, writeApi: LookupApi, pass: PlanPass, counters: Counters, onSettled: (items: number) => void): Promise<void> {
+  async #writeTopics(runId: string, writeApi: LookupApi, pass: PushPass, counters: Counters, onSettled: (items: number) => void): Promise<void> {
     const topics = pass.topics!;
     // Updates name their record; creates learned theirs from Salesforce (the journal has it).
     const written = this.journal.recordIds(runId);
     const recordIds = new Map<number, string>();
-    for (const item of pass.writes) {
-      const id = item.kind === 'update' ? item.salesforceId : written.get(item.wpUserId);
-      if (item.topics !== undefined && id !== undefined) recordIds.set(item.wpUserId, id);
+    const items: WriteItem[] = [];
+    for (const window of pass.stage.topicWrites()) {
+      for (const item of window) {
+        const id = item.kind === 'update' ? item.salesforceId : written.get(item.wpUserId);
+        items.push(item);
+        if (id !== undefined) recordIds.set(item.wpUserId, id);
+      }
     }
     let failures: TopicFailure[];
     try {
@@ -408,8 +361,7 @@ export class SyncService {
     const failed = new Map(failures.map((f) => [f.wpUserId, f]));
     const rows: OutcomeRow[] = [];
     let topicOnly = 0;
-    for (const item of pass.writes) {
-      if (item.topics === undefined) continue;
+    for (const item of items) {
       const failure = failed.get(item.wpUserId);
       const salesforceId = recordIds.get(item.wpUserId) ?? item.salesforceId ?? null;
       const fieldsSent = item.kind === 'create' || Object.keys(item.record).length > 0;
@@ -419,18 +371,6 @@ export class SyncService {
     }
     this.journal.record(runId, rows);
     onSettled(topicOnly);
-  }
-
-  /** Unchanged, invalid and conflict users are settled without a write: recorded in chunks. */
-  #recordSettled(runId: string, planned: readonly PlannedUser[]): void {
-    const rows: OutcomeRow[] = [];
-    for (const plan of planned) {
-      if (plan.kind === 'unchanged') rows.push({ wpUserId: plan.wpUserId, matchValue: plan.key, salesforceId: plan.salesforceId, outcome: 'unchanged' });
-      else if (plan.kind === 'invalid') rows.push({ wpUserId: plan.wpUserId, matchValue: plan.key, salesforceId: null, outcome: 'invalid', errorCode: 'INVALID', errorMessage: plan.reason });
-      else if (plan.kind === 'conflict') rows.push({ wpUserId: plan.wpUserId, matchValue: plan.key, salesforceId: null, outcome: 'conflict', errorCode: 'CONFLICT', errorMessage: plan.reason });
-      if (rows.length >= 5_000) this.journal.record(runId, rows.splice(0));
-    }
-    this.journal.record(runId, rows);
   }
 
   #progress(siteId: string, runId: string): ProgressFn {
@@ -490,25 +430,6 @@ function readError(error: unknown): AppError {
 function asAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   return new AppError('SALESFORCE_ERROR', error instanceof Error ? error.message.replace(/https?:\/\/\S+/g, '<url>').slice(0, 300) : 'The sync failed.', { hint: 'Try again; the run history has what was written.', cause: error });
-}
-
-function writeRow(item: WriteItem): SyncPlanRow {
-  return { wpUserId: item.wpUserId, key: item.key, class: item.kind, salesforceId: item.salesforceId ?? null, changes: changesOf(item), reason: null };
-}
-
-function planRow(plan: PlannedUser): SyncPlanRow {
-  switch (plan.kind) {
-    case 'create':
-      return { wpUserId: plan.wpUserId, key: plan.key, class: 'create', salesforceId: null, changes: plan.changes, reason: null };
-    case 'update':
-      return { wpUserId: plan.wpUserId, key: plan.key, class: 'update', salesforceId: plan.salesforceId, changes: plan.changes, reason: null };
-    case 'unchanged':
-      return { wpUserId: plan.wpUserId, key: plan.key, class: 'unchanged', salesforceId: plan.salesforceId, changes: [], reason: null };
-    case 'invalid':
-      return { wpUserId: plan.wpUserId, key: plan.key, class: 'invalid', salesforceId: null, changes: [], reason: plan.reason };
-    case 'conflict':
-      return { wpUserId: plan.wpUserId, key: plan.key, class: 'conflict', salesforceId: plan.salesforceIds[0] ?? null, changes: [], reason: plan.reason };
-  }
 }
 
 export function runDto(row: RunRow): SyncRunDto {
