@@ -132,7 +132,10 @@ export async function readOrgFacts(reader: Reader, settings: OrderSettings): Pro
       });
     }
   }
-  const multiCurrency = field('CurrencyIsoCode') !== undefined;
+  const currencyField = field('CurrencyIsoCode');
+  const multiCurrency = currencyField !== undefined;
+  // The org's active currencies are the values of Order's CurrencyIsoCode picklist.
+  const currencies = (currencyField?.picklistValues ?? []).filter((v) => v.active !== false).map((v) => v.value.toUpperCase());
 
   const books = await query<{ Id: string; Name: string; IsStandard: boolean; IsActive: boolean }>(
     reader,
@@ -163,7 +166,7 @@ export async function readOrgFacts(reader: Reader, settings: OrderSettings): Pro
       orgCurrency = null;
     }
   }
-  return { keyField, keyIsExternalId, multiCurrency, orgCurrency, draftStatus, activatedStatus, standardPricebookId: standard.Id, pricebook, statusValues };
+  return { keyField, keyIsExternalId, multiCurrency, ...(currencies.length > 0 ? { currencies } : {}), orgCurrency, draftStatus, activatedStatus, standardPricebookId: standard.Id, pricebook, statusValues };
 }
 
 interface OrderRow {

@@ -19,6 +19,8 @@ export interface OrgFacts {
   /** The key field is an External ID: creates go as upserts (a repeat cannot duplicate). */
   readonly keyIsExternalId: boolean;
   readonly multiCurrency: boolean;
+  /** Multi-currency org: its active currencies (Order's CurrencyIsoCode picklist), when the describe lists them. */
+  readonly currencies?: readonly string[];
   /** Single-currency org: its currency, when known. */
   readonly orgCurrency: string | null;
   readonly draftStatus: string;
@@ -305,6 +307,10 @@ export function planOrders(input: PlanInput): OrdersPlan {
         planned.push(invalid('CURRENCY_MISMATCH', `The order is in ${order.currency}, but the org is single-currency (${org.orgCurrency}): Salesforce would record the amounts as ${org.orgCurrency}. Turn on multiple currencies in Salesforce, or leave this order out.`));
         continue;
       }
+    }
+    if (org.multiCurrency && org.currencies !== undefined && !org.currencies.includes(order.currency.toUpperCase())) {
+      planned.push(invalid('CURRENCY_INACTIVE', `The order is in ${order.currency}, which is not an active currency of the org (${org.currencies.join(', ')}): Salesforce would refuse it. Activate ${order.currency} in Salesforce (Setup → Manage Currencies), or leave this order out.`));
+      continue;
     }
     if (lineItems.length === 0) {
       planned.push(invalid('NO_ITEMS', 'The order has no line items with a quantity; Salesforce Orders need products.'));

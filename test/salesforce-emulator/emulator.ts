@@ -4,7 +4,7 @@
  */
 import type { SimulatedClock } from './clock';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './clock';
-import type { BulkQuerySettings, CustomFieldSpec, CustomObjectSpec, FieldChangeSpec, OrgData, OrgDataOptions, RecordTypeSpec } from './data/seam';
+import type { BulkQuerySettings, CurrencySpec, CustomFieldSpec, CustomObjectSpec, FieldChangeSpec, OrgData, OrgDataOptions, RecordTypeSpec } from './data/seam';
 import { Faults } from './faults';
 import type { FaultSettings } from './faults';
 import { makeId, sfDateTime } from './ids';
@@ -369,6 +369,13 @@ export class Emulator {
     const data = this.org(orgId).data;
     if (!data.addRecordType) throw new RangeError('this org\'s data half has no record types');
     return data.addRecordType(sobject, spec);
+  }
+
+  /** An admin turns on multiple currencies (`null`: one currency again); see data/rules/orders.ts. */
+  setCurrencies(orgId: string | undefined, spec: CurrencySpec | null): void {
+    const data = this.org(orgId).data;
+    if (!data.setCurrencies) throw new RangeError("this org's data half has no currencies");
+    data.setCurrencies(spec);
   }
 
   setTopicsEnabled(orgId: string | undefined, sobject: string, enabled: boolean): void {

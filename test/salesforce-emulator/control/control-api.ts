@@ -59,6 +59,8 @@ export const CONTROL_ROUTES = [
   'POST   /__emulator/orgs/{orgId}/fields/{sObject}      add a custom field (CustomFieldSpec)',
   'POST   /__emulator/orgs/{orgId}/objects               add a custom object {name, label, labelPlural?, nameField?, fields?, topicsEnabled?}',
   'PUT    /__emulator/orgs/{orgId}/topics/{sObject}      {enabled}',
+  'PUT    /__emulator/orgs/{orgId}/currencies            multiple currencies {corporate, currencies} (Order, OrderItem, price books gain CurrencyIsoCode)',
+  'DELETE /__emulator/orgs/{orgId}/currencies            one currency again',
   'POST   /__emulator/orgs/{orgId}/record-types/{sObject} add a record type {name, developerName?, description?, active?, default?} → {id}',
   'GET    /__emulator/orgs/{orgId}/streaming             {settings, clients}: change data capture objects, CometD timings and clients',
   'PATCH  /__emulator/orgs/{orgId}/streaming             {changeDataCapture?, connectTimeoutMs?, clientExpiryMs?, maxEventsPerConnect?, retentionMs?}',
@@ -222,6 +224,17 @@ function orgRoute(emulator: Emulator, method: string, orgId: string, resource: s
     case 'POST topics':
       if (!name) return undefined;
       emulator.setTopicsEnabled(orgId, name, parseJson(body).enabled !== false);
+      return { ok: true };
+    case 'PUT currencies': {
+      if (name) return undefined;
+      const spec = parseJson(body);
+      if (typeof spec.corporate !== 'string' || !Array.isArray(spec.currencies)) throw new ControlError(400, 'corporate (an ISO code) and currencies (a list of ISO codes) are required');
+      emulator.setCurrencies(orgId, { corporate: spec.corporate, currencies: spec.currencies.map(String) });
+      return { ok: true };
+    }
+    case 'DELETE currencies':
+      if (name) return undefined;
+      emulator.setCurrencies(orgId, null);
       return { ok: true };
     case 'GET streaming':
       if (name) return undefined;

@@ -9,14 +9,14 @@ import type { OrgState } from './org-state';
 import { BulkJobs } from './rest/bulk-jobs';
 import { QueryCursors } from './rest/query-cursors';
 import { dispatch } from './rest/router';
-import { orderRules, standardPricebook } from './rules/orders';
+import { currencyIsoCodeField, MULTI_CURRENCY_OBJECTS, orderRules, standardPricebook } from './rules/orders';
 import { describeRecordType, recordTypeRules } from './rules/record-types';
 import { topicRules } from './rules/topics';
 import { changedField } from './schema/field-changes';
 import { buildField, customFieldSpec } from './schema/field-template';
 import { SchemaRegistry } from './schema/registry';
 import type { SObjectSchema } from './schema/sobject-schema';
-import type { BulkQuerySettings, CustomFieldSpec, CustomObjectSpec, DataRequest, DataResponse, FieldChangeSpec, OrgData, OrgDataOptions, RecordChange, RecordTransaction, RecordTypeSpec, VirtualSObject } from './seam';
+import type { BulkQuerySettings, CurrencySpec, CustomFieldSpec, CustomObjectSpec, DataRequest, DataResponse, FieldChangeSpec, OrgData, OrgDataOptions, RecordChange, RecordTransaction, RecordTypeSpec, VirtualSObject } from './seam';
 import { RecordStore, type StoreChange } from './store/record-store';
 
 class OrgDataImpl implements OrgData {
@@ -194,6 +194,26 @@ class OrgDataImpl implements OrgData {
     schema.topicsEnabled = enabled;
     // The describe's TopicAssignments child relationship follows the setting.
     schema.revision += 1;
+  }
+
+  setCurrencies(spec: CurrencySpec | null): void {
+    if (spec !== null) {
+      const currencies = [...new Set(spec.currencies.map((code) => code.toUpperCase()))];
+      const corporate = spec.corporate.toUpperCase();
+      if (!/^[A-Z]{3}$/.test(corporate) || !currencies.every((code) => /^[A-Z]{3}$/.test(code))) throw new Error('setCurrencies: currencies are ISO 4217 codes such as USD');
+      if (!currencies.includes(corporate)) currencies.unshift(corporate);
+      for (const name of MULTI_CURRENCY_OBJECTS) {
+        const schema = this.registry.get(name);
+        if (!schema) continue;
+        schema.addField(currencyIsoCodeField(schema.label, currencies, corporate, name === 'OrderItem'));
+        this.store.table(name)?.rebuildIndexes();
+      }
+      return;
+    }
+    for (const name of MULTI_CURRENCY_OBJECTS) {
+      const schema = this.registry.get(name);
+      if (schema?.removeField('CurrencyIsoCode')) this.store.table(name)?.rebuildIndexes();
+    }
   }
 
   registerVirtualSObject(name: string, virtual: VirtualSObject): void {

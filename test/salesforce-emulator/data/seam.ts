@@ -139,6 +139,12 @@ export interface OrgData {
    */
   addRecordType?(sobject: string, spec: RecordTypeSpec): string;
   /**
+   * Optional (added by the data half, backward compatible): an admin turns on multiple
+   * currencies (`null`: a single-currency org again). Orders, their products, price books and
+   * entries gain CurrencyIsoCode; see data/rules/orders.ts.
+   */
+  setCurrencies?(spec: CurrencySpec | null): void;
+  /**
    * Optional (added by the data half, backward compatible): an admin changes or deletes a
    * field in Setup, so a client sees a different describe (and If-Modified-Since a change).
    */
@@ -215,4 +221,10 @@ export interface OrgDataOptions {
    * Absent: a made-up 005 id that matches no user.
    */
   readonly defaultUserId?: string;
+}
+
+/** Multiple currencies: the active ISO codes and the corporate one (the default). */
+export interface CurrencySpec {
+  readonly corporate: string;
+  readonly currencies: readonly string[];
 }

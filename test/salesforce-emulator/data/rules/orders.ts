@@ -11,12 +11,48 @@
  */
 import { formatDateTime } from '../datetime';
 import { dmlError } from '../errors';
+import { buildField } from '../schema/field-template';
 import type { RuleContext, RuleHooks } from '../dml/dml-engine';
 import type { Rec, Table } from '../store/record-store';
 
 export const ORDER_PRICEBOOK_MISMATCH = 'Order Products must have a Price Book Entry that belongs to the Price Book related to the parent Order.: Price Book Entry ID';
 /** Seen in a third-party emulator's copy of a real DmlException, and in a real run's log (lower-cased); code UNCONFIRMED. */
 export const ACTIVATED_ORDER_LOCKED = 'Unable to modify activated or superseded Order:  cannot delete Order, or add or remove Order Products';
+
+/**
+ * An Order Product whose currency is not its Order's. Text and code from a real Salesforce error
+ * (a flow creating Order Products, quoted in SFDO-Community/declarative-lookup-rollup-summaries
+ * issue 994). That Salesforce answers this one, rather than an OpportunityLineItem-style
+ * "pricebook entry currency code does not match …", for a price book entry in another currency
+ * is UNCONFIRMED.
+ */
+export const ORDER_ITEM_CURRENCY_MISMATCH = 'Enter the same currency as the parent Order.: Currency ISO Code';
+
+/** The objects of this file that gain CurrencyIsoCode when the org has multiple currencies. */
+export const MULTI_CURRENCY_OBJECTS = ['Order', 'OrderItem', 'PricebookEntry', 'Product2', 'Pricebook2'] as const;
+
+/**
+ * Multiple currencies (Setup → Company Information → Currency Setup): every object of
+ * MULTI_CURRENCY_OBJECTS gets a `CurrencyIsoCode` restricted picklist of the active currencies,
+ * the corporate one its default. Modelled, UNCONFIRMED against a recorded describe (the
+ * reference lists omit the field: a Developer Edition has one currency): the labels
+ * (“<Object label> Currency”), length 3, defaulted on create. An Order Product's currency is its
+ * Order's, so there it has no default of its own: the rule below fills it in.
+ */
+export function currencyIsoCodeField(objectLabel: string, currencies: readonly string[], corporate: string, ofParent = false): Record<string, unknown> {
+  return buildField({
+    name: 'CurrencyIsoCode',
+    label: `${objectLabel} Currency`,
+    type: 'picklist',
+    length: 3,
+    custom: false,
+    nillable: false,
+    defaultedOnCreate: true,
+    restrictedPicklist: true,
+    picklistValues: currencies,
+    ...(ofParent ? {} : { defaultPicklistValue: corporate }),
+  });
+}
 
 /** Fields an activating update may carry besides Status (the system sets these). */
 const ACTIVATION_FIELDS = new Set(['Status', 'StatusCode', 'ActivatedDate', 'ActivatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp']);
@@ -67,6 +103,7 @@ export function orderRules(): RuleHooks {
           if (rec.AccountId === undefined || rec.AccountId === null) throw dmlError('REQUIRED_FIELD_MISSING', 'Required fields are missing: [AccountId]', ['AccountId']);
           rec.TotalAmount = 0;
           rec.StatusCode = 'Draft';
+          if (schema.field('CurrencyIsoCode') && UNSET(rec.CurrencyIsoCode)) rec.CurrencyIsoCode = corporateCurrency(ctx);
           // "When a client application creates an order, the Status Code must be Draft" (Object Reference).
           if (rec.Status === 'Activated') throw noProducts();
           return;
@@ -141,7 +178,12 @@ function checkPricebookEntry(rec: Record<string, unknown>, ctx: RuleContext): vo
   const product = table(ctx, 'Product2').live.get(String(rec.Product2Id));
   if (!pricebook || !product) return; // the reference check already failed the row
   const entries = table(ctx, 'PricebookEntry');
-  const existing = childIds(ctx, 'PricebookEntry', 'Product2Id', rec.Product2Id).map((id) => entries.live.get(id)).filter((e): e is Rec => e !== undefined);
+  // With multiple currencies a product has one price per price book AND currency.
+  const multi = entries.schema.field('CurrencyIsoCode') !== undefined;
+  if (multi && UNSET(rec.CurrencyIsoCode)) rec.CurrencyIsoCode = corporateCurrency(ctx);
+  const existing = childIds(ctx, 'PricebookEntry', 'Product2Id', rec.Product2Id)
+    .map((id) => entries.live.get(id))
+    .filter((e): e is Rec => e !== undefined && (!multi || e.CurrencyIsoCode === rec.CurrencyIsoCode));
   if (existing.some((e) => e.Pricebook2Id === rec.Pricebook2Id)) {
     throw dmlError('DUPLICATE_VALUE', 'This price definition already exists in this price book', []);
   }
@@ -168,9 +210,28 @@ function checkOrderItem(rec: Record<string, unknown>, ctx: RuleContext): void {
     // UNCONFIRMED wording (the OpportunityLineItem one).
     throw dmlError('FIELD_INTEGRITY_EXCEPTION', 'field integrity exception: PricebookEntryId (pricebook entry is inactive)', ['PricebookEntryId']);
   }
+  if (table(ctx, 'OrderItem').schema.field('CurrencyIsoCode')) {
+    // The item is in its Order's currency: a price from another currency, or another currency named, is refused.
+    const currency = order.CurrencyIsoCode;
+    if (entry.CurrencyIsoCode !== currency || (!UNSET(rec.CurrencyIsoCode) && rec.CurrencyIsoCode !== currency)) {
+      throw dmlError('FIELD_INTEGRITY_EXCEPTION', ORDER_ITEM_CURRENCY_MISMATCH, ['CurrencyIsoCode']);
+    }
+    rec.CurrencyIsoCode = currency;
+  }
   rec.Product2Id = entry.Product2Id;
   rec.ListPrice = entry.UnitPrice;
   rec.TotalPrice = Number(rec.Quantity) * Number(rec.UnitPrice);
+}
+
+function UNSET(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+/** The corporate currency: the default value of Order's CurrencyIsoCode picklist. */
+function corporateCurrency(ctx: RuleContext): string | undefined {
+  const field = table(ctx, 'Order').schema.field('CurrencyIsoCode');
+  const values = (field?.json.picklistValues ?? []) as { value: string; defaultValue: boolean }[];
+  return values.find((value) => value.defaultValue)?.value;
 }
 
 /** The standard price book every org has. */
