@@ -9,9 +9,10 @@
  * manual push or pull to finish first), so it never blocks a manual sync for longer than one
  * batch; the open run is origin 'live', which other processes do not count as busy.
  *
- * WordPress users are indexed by e-mail when the session opens and kept current from
- * WordPress's answers; a create WordPress refuses because the address was taken meanwhile is
- * looked up by e-mail and sent again as an update. Batches are journaled like a manual pull's
+ * WordPress users are indexed by e-mail when the session opens, kept current from WordPress's
+ * answers, and read again before a batch after a manual pull of the site or when older than
+ * five minutes; a create WordPress refuses because the address was taken meanwhile is looked
+ * up by e-mail and sent again as an update. Batches are journaled like a manual pull's
  * (pull-journal.ts), and what a killed session left unanswered is recovered when the next
  * session or pull opens.
  */
@@ -62,6 +63,8 @@ export interface LivePullSession {
 
 /** Records per applyRecords call and ids per query. */
 export const LIVE_BATCH = 200;
+/** The e-mail index is read again before a batch when older than this (users made in WordPress meanwhile). */
+const INDEX_MAX_AGE_MS = 5 * 60_000;
 /** How often a session waiting for the site's run slot looks again. */
 const SLOT_POLL_MS = 200;
 const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
@@ -80,12 +83,16 @@ export class LivePull implements LivePullSession {
   readonly #createUsers: boolean;
   readonly #byEmail: Map<string, WordpressUser>;
   readonly #usernames: Set<string>;
+  /** When the index was read (host.now milliseconds); re-read when older than INDEX_MAX_AGE_MS or marked stale. */
+  #indexedAt: number;
+  #stale = false;
+  readonly #onClose: () => void;
   #apiCalls = 0;
   #closed = false;
   /** The batch being applied (close waits for it before ending the run). */
   #applying: Promise<unknown> = Promise.resolve();
 
-  private constructor(host: PullHost, journal: PullJournal, siteId: string, target: PullTarget, write: WriteUsers, options: LivePullOptions, users: { byEmail: Map<string, WordpressUser>; usernames: Set<string> }) {
+  private constructor(host: PullHost, journal: PullJournal, siteId: string, target: PullTarget, write: WriteUsers, options: LivePullOptions, users: { byEmail: Map<string, WordpressUser>; usernames: Set<string> }, onClose: () => void) {
     this.#host = host;
     this.#journal = journal;
     this.#siteId = siteId;
@@ -94,6 +101,8 @@ export class LivePull implements LivePullSession {
     this.#createUsers = options.createUsers === true;
     this.#byEmail = users.byEmail;
     this.#usernames = users.usernames;
+    this.#indexedAt = Date.now();
+    this.#onClose = onClose;
     this.runId = host.newId();
     this.objectType = target.objectType;
     this.selectFields = selectFieldsOf(target);
@@ -103,7 +112,7 @@ export class LivePull implements LivePullSession {
    * Checks the site can pull, settles what an earlier pull left unanswered, reads the site's
    * users once (the e-mail index) and opens the run.
    */
-  static async open(host: PullHost, journal: PullJournal, siteId: string, options: LivePullOptions): Promise<LivePull> {
+  static async open(host: PullHost, journal: PullJournal, siteId: string, options: LivePullOptions, onClose: (session: LivePull) => void = () => undefined): Promise<LivePull> {
     const settings = host.settingsFor(siteId);
     const write = host.writeUsers?.(siteId);
     if (write === undefined) throw new AppError('INVALID_REQUEST', 'This edition cannot write WordPress users.', { hint: 'Use the desktop app or the browser edition.' });
@@ -113,21 +122,14 @@ export class LivePull implements LivePullSession {
     if (!target.fieldMapping.some((entry) => entry.direction !== 'push' && entry.salesforceField.toLowerCase() !== target.emailField.toLowerCase()) && !target.pullTags) {
       throw new AppError('INVALID_REQUEST', 'This site maps no field from Salesforce to WordPress, so a live pull would change nothing.', { hint: 'In the site’s field mapping, set a field to “pull” or “both”.' });
     }
-    const byEmail = new Map<string, WordpressUser>();
-    const usernames = new Set<string>();
-    const signal = new AbortController().signal;
+    const users = { byEmail: new Map<string, WordpressUser>(), usernames: new Set<string>() };
     try {
       await recoverPull({ journal, runs: host.journal, siteId, findByEmail: (email, s) => write.findByEmail(email, s), isLive: host.isLive, now: host.nowIso });
-      for await (const page of host.readUsers(siteId, signal)) {
-        for (const user of page.items) {
-          if (user.email !== '') byEmail.set(user.email.toLowerCase(), user);
-          usernames.add(user.username.toLowerCase());
-        }
-      }
+      await readIndex(host, siteId, users, new AbortController().signal);
     } catch (error) {
       throw host.readError(error);
     }
-    const session = new LivePull(host, journal, siteId, target, write, options, { byEmail, usernames });
+    const session: LivePull = new LivePull(host, journal, siteId, target, write, options, users, () => onClose(session));
     host.journal.startRun({ id: session.runId, siteId, direction: 'pull', origin: 'live', objectType: target.objectType, matchKind: 'email', matchField: target.emailField, strategy: 'live', startedAt: host.nowIso() });
     return session;
   }
@@ -167,9 +169,19 @@ export class LivePull implements LivePullSession {
     });
   }
 
+  /** A manual pull of the site wrote users: the next batch reads the index again first. */
+  markStale(): void {
+    this.#stale = true;
+  }
+
+  get siteId(): string {
+    return this.#siteId;
+  }
+
   close(outcome: 'completed' | 'cancelled' | 'failed', message?: string): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#onClose();
     const host = this.#host;
     const finish = (): void => {
       host.journal.recount(this.runId);
@@ -205,6 +217,8 @@ export class LivePull implements LivePullSession {
             return await work(counters, signal ? AbortSignal.any([signal, slotSignal]) : slotSignal);
           } finally {
             this.#apiCalls += counters.calls;
+            // The Activity page shows a live run's numbers as they grow.
+            host.journal.setStrategy(this.runId, 'live', host.journal.records(this.runId, { limit: 0 }).total);
             host.journal.recount(this.runId);
           }
         }),
@@ -219,6 +233,19 @@ export class LivePull implements LivePullSession {
     if (records.length === 0) return EMPTY;
     const host = this.#host;
     const target = this.#target;
+    if (this.#stale || Date.now() - this.#indexedAt > INDEX_MAX_AGE_MS) {
+      // Users made or changed in WordPress meanwhile (a manual pull, the admin): read them again.
+      this.#byEmail.clear();
+      this.#usernames.clear();
+      this.#stale = false;
+      this.#indexedAt = Date.now();
+      try {
+        await readIndex(host, this.#siteId, { byEmail: this.#byEmail, usernames: this.#usernames }, signal);
+      } catch (error) {
+        this.#stale = true;
+        throw host.readError(error);
+      }
+    }
     let tags: Map<string, string[]> | null = null;
     if (target.pullTags) {
       try {
@@ -300,6 +327,15 @@ export class LivePull implements LivePullSession {
       },
       writes,
     );
+  }
+}
+
+async function readIndex(host: PullHost, siteId: string, users: { byEmail: Map<string, WordpressUser>; usernames: Set<string> }, signal: AbortSignal): Promise<void> {
+  for await (const page of host.readUsers(siteId, signal)) {
+    for (const user of page.items) {
+      if (user.email !== '') users.byEmail.set(user.email.toLowerCase(), user);
+      users.usernames.add(user.username.toLowerCase());
+    }
   }
 }
 

@@ -20,6 +20,8 @@ export type { PullHost };
 export class PullService {
   readonly #host: PullHost;
   readonly #journal: PullJournal;
+  /** Open live sessions: a manual pull tells them to read the site's users again. */
+  readonly #live = new Set<LivePull>();
 
   constructor(host: PullHost) {
     this.#host = host;
@@ -31,7 +33,9 @@ export class PullService {
    * into. It takes the site's run slot only while it applies a batch.
    */
   async openLivePull(siteId: string, options: LivePullOptions = {}): Promise<LivePullSession> {
-    return LivePull.open(this.#host, this.#journal, siteId, options);
+    const session = await LivePull.open(this.#host, this.#journal, siteId, options, (closed) => this.#live.delete(closed));
+    this.#live.add(session);
+    return session;
   }
 
   /** The pull's dry run: which WordPress users would be created or changed. Writes nothing. */
@@ -128,6 +132,7 @@ export class PullService {
       state = 'failed';
       stopped = host.asAppError(error);
     }
+    for (const session of this.#live) if (session.siteId === siteId) session.markStale();
     host.journal.recount(runId);
     const row = host.journal.finishRun(runId, state, host.nowIso(), counters.calls, stopped ? { code: stopped.code, message: `${stopped.message}${stopped.hint ? ` ${stopped.hint}` : ''}` } : state === 'cancelled' ? { code: 'CANCELLED', message: 'Cancelled: the batches in flight finished; the rest was not sent.' } : undefined);
     progress('done', total, total, true);
