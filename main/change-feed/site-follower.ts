@@ -100,6 +100,9 @@ export class SiteFollower {
   /** Catch up from this commit time (ms) before anything else. */
   #catchUpFromMs: number | undefined;
   #catchUpReason = '';
+  #inCatchUp = false;
+  /** A catch-up owed after the one running (the queue overflowed again meanwhile). */
+  #nextCatchUpFromMs: number | undefined;
   /** -1 after Salesforce refused the stored replay id (past retention): subscribe for new events. */
   #replayOverride: number | undefined;
   #mode: ChangeFeedMode = 'off';
@@ -215,8 +218,11 @@ export class SiteFollower {
         this.#counts.received += 1;
         this.#counts.deduplicated += accepted.duplicates;
         this.#counts.skipped += accepted.skipped;
-        if (accepted.overflowFromMs !== undefined && this.#catchUpFromMs === undefined) {
-          this.#catchUpFromMs = accepted.overflowFromMs;
+        if (accepted.overflowFromMs !== undefined) {
+          // During a catch-up its query may already have passed these changes: owe another one.
+          const from = Math.min(accepted.overflowFromMs, this.#catchUpFromMs ?? Number.POSITIVE_INFINITY, this.#nextCatchUpFromMs ?? Number.POSITIVE_INFINITY);
+          if (this.#inCatchUp) this.#nextCatchUpFromMs = from;
+          else this.#catchUpFromMs = from;
           this.#catchUpReason = `More than ${this.#ports.queueCap.toLocaleString('en-US')} changed records were waiting: the queue was dropped`;
         }
         this.#wake.notify();
@@ -325,11 +331,19 @@ export class SiteFollower {
     this.#setMode('catching-up', `${this.#catchUpReason}; reading every ${objectType} changed since ${since}.`);
     this.#ports.note('warning', `Live changes: ${this.#catchUpReason}. Catching up: reading every ${objectType} changed since ${since} (SystemModstamp).`);
     const before = this.#appliedTotal();
-    const latest = await this.#readChangedSince(fromMs, signal, (stampMs) => {
-      // Progress survives a crash: the next start catches up from here, not from the beginning.
-      this.#ports.store.update(this.#ports.siteId, { lastCommit: new Date(stampMs).toISOString() });
-    });
-    this.#catchUpFromMs = undefined;
+    this.#inCatchUp = true;
+    let latest: number | undefined;
+    try {
+      latest = await this.#readChangedSince(fromMs, signal, (stampMs) => {
+        // Progress survives a crash: the next start catches up from here, not from the beginning.
+        this.#ports.store.update(this.#ports.siteId, { lastCommit: new Date(stampMs).toISOString() });
+      });
+    } finally {
+      this.#inCatchUp = false;
+    }
+    this.#catchUpFromMs = this.#nextCatchUpFromMs;
+    this.#nextCatchUpFromMs = undefined;
+    if (this.#catchUpFromMs !== undefined) return;
     this.#queue.endCatchUp(latest);
     this.#storePosition();
     this.#ports.note('info', `Live changes caught up: ${this.#appliedTotal() - before} ${objectType} records read since ${since}; following changes again.`);

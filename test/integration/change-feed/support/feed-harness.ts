@@ -10,6 +10,7 @@
  * test (feed-app.test.ts) goes through createApp's real wiring.
  */
 import { mkdtempSync } from 'node:fs';
+import type { Connection } from 'jsforce';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ChangeFeedStatusDto } from '../../../../common/change-feed-models';
@@ -37,6 +38,8 @@ export interface StandInPull {
   readonly sessions: { runId: string; closed?: string }[];
   /** Make the next applies fail as if WordPress were down (null: up again). */
   failWith(error: Error | null): void;
+  /** Every apply takes this long (a slow WordPress). */
+  slowDown(ms: number): void;
 }
 
 const FIELDS = ['Id', 'SystemModstamp', 'Email', 'FirstName', 'LastName'];
@@ -47,6 +50,8 @@ export function standInLivePull(harness: AppHarness, objectType = 'Contact'): St
   const recordBatches: number[] = [];
   const sessions: { runId: string; closed?: string }[] = [];
   let failure: Error | null = null;
+  let delayMs = 0;
+  const slow = (): Promise<void> => (delayMs > 0 ? new Promise((resolve) => setTimeout(resolve, delayMs)) : Promise.resolve());
   let n = 0;
   const apply = (records: readonly Record<string, unknown>[]): LiveApplyResult => {
     let updated = 0;
@@ -84,12 +89,14 @@ export function standInLivePull(harness: AppHarness, objectType = 'Contact'): St
         if (failure) throw failure;
         if (records.length > 200) throw new Error(`applyRecords takes at most 200 records, got ${records.length}`);
         recordBatches.push(records.length);
+        await slow();
         return apply(records);
       },
       applyIds: async (ids) => {
         if (failure) throw failure;
         if (ids.length > 200) throw new Error(`applyIds takes at most 200 ids, got ${ids.length}`);
         idBatches.push([...ids]);
+        await slow();
         const api = await harness.app.registry.open(site.connectionId!);
         const soql = `SELECT ${FIELDS.join(', ')} FROM ${objectType} WHERE Id IN (${ids.map((id) => `'${id}'`).join(', ')})`;
         const page = await api.request<QueryPage<Record<string, unknown>>>(`/query?q=${encodeURIComponent(soql)}`);
@@ -102,7 +109,7 @@ export function standInLivePull(harness: AppHarness, objectType = 'Contact'): St
     };
     return session;
   };
-  return { open, users, idBatches, recordBatches, sessions, failWith: (error) => (failure = error) };
+  return { open, users, idBatches, recordBatches, sessions, failWith: (error) => (failure = error), slowDown: (ms) => (delayMs = ms) };
 }
 
 export interface FeedHarness {
@@ -114,6 +121,8 @@ export interface FeedHarness {
   readonly pull: StandInPull;
   readonly statuses: ChangeFeedStatusDto[];
   readonly notes: string[];
+  /** Every SOQL query the feed itself sent (not the stand-in pull's reads). */
+  readonly queries: string[];
   /** A new service on the same database (a restart). */
   restart(extra?: Partial<ChangeFeedServiceOptions>): ChangeFeedService;
   close(): Promise<void>;
@@ -143,6 +152,7 @@ export async function startFeedHarness(emu: RunningEmulator, options: { objectTy
   const pull = standInLivePull(h, objectType);
   const statuses: ChangeFeedStatusDto[] = [];
   const notes: string[] = [];
+  const queries: string[] = [];
   const offs = [h.app.bus.on('changes.status', (status) => statuses.push(status)), h.app.bus.on('activity.note', ({ message }) => notes.push(message))];
   const services: ChangeFeedService[] = [];
   const make = (extra: Partial<ChangeFeedServiceOptions> = {}): ChangeFeedService => {
@@ -151,7 +161,7 @@ export async function startFeedHarness(emu: RunningEmulator, options: { objectTy
       bus: h.app.bus,
       log: h.logger,
       site: (id) => h.app.sites.service.list().find((s) => s.id === id),
-      openApi: (id) => h.app.registry.open(id),
+      openApi: async (id) => recordingQueries(await h.app.registry.open(id), queries),
       refreshSession: (id) => h.app.registry.refresh(id),
       forSite: (id, work) => h.app.registry.meter.forSite(id, work),
       openLivePull: pull.open,
@@ -174,6 +184,7 @@ export async function startFeedHarness(emu: RunningEmulator, options: { objectTy
     pull,
     statuses,
     notes,
+    queries,
     restart: make,
     close: async () => {
       for (const s of services) await s.stopAll();
@@ -182,6 +193,19 @@ export async function startFeedHarness(emu: RunningEmulator, options: { objectTy
       db.close();
     },
   };
+}
+
+/** The app's own Connection, with the SOQL of every `request('/query?q=…')` written down. */
+function recordingQueries(conn: Connection, into: string[]): Connection {
+  return new Proxy(conn, {
+    get(target, key, receiver) {
+      if (key !== 'request') return Reflect.get(target, key, receiver) as unknown;
+      return (request: unknown, ...rest: unknown[]) => {
+        if (typeof request === 'string' && request.startsWith('/query?q=')) into.push(decodeURIComponent(request.slice('/query?q='.length)));
+        return (target.request as (...args: unknown[]) => unknown).call(target, request, ...rest);
+      };
+    },
+  });
 }
 
 export async function until<T>(read: () => T | undefined | false, what: string, ms = 10_000): Promise<T> {
