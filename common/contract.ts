@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, isEventChannel, isInvokeChannel, type EventChannel, type EventMap, type InvokeChannel, type ResponseOf } from './channels';
 import type { Result } from './errors';
 import { SYNC_SETTING_LIMITS } from './models';
+import { CHANGE_FEED_POLL_LIMITS } from './change-feed-models';
 
 export type { EventChannel, EventMap, InvokeChannel, ResponseOf };
 
@@ -135,6 +136,7 @@ const settingsPatchSchema = z
     syncApiSharePercent: z.number().int().min(SYNC_SETTING_LIMITS.apiSharePercent.min).max(SYNC_SETTING_LIMITS.apiSharePercent.max),
     syncRemoveTopics: z.boolean(),
     syncTruncateLongValues: z.boolean(),
+    changesPollSeconds: z.number().int().min(CHANGE_FEED_POLL_LIMITS.min).max(CHANGE_FEED_POLL_LIMITS.max),
   })
   .partial()
   .strict();

@@ -185,6 +185,8 @@ export interface Settings {
   readonly syncRemoveTopics?: boolean;
   /** Cut a text value to the Salesforce field's length instead of failing the record (STRING_TOO_LONG). */
   readonly syncTruncateLongValues?: boolean;
+  /** Live changes for an object without Change Data Capture: seconds between two polls (default 60). */
+  readonly changesPollSeconds?: number;
 }
 
 /** The sync settings' defaults (shared by main's defaults and the Settings page). */

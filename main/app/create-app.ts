@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { SYNC_SETTING_DEFAULTS, type AppInfo, type DemoOrgInfo, type Edition } from '../../common/models';
 import { createAuthModule, type AuthModule } from '../auth/auth-module';
 import { createChangeFeedModule } from '../change-feed/change-feed-module';
+import { CHANGE_FEED_POLL_DEFAULT_SECONDS } from '../../common/change-feed-models';
 import { createFieldsModule, type FieldsModule } from '../fields/fields-module';
 import { createHealthModule, type HealthModule } from '../health/health-module';
 import { createOrdersModule } from '../orders/orders-module';
@@ -253,6 +254,7 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     // main/sync's live pull (main/sync/README.md "Live pull"): one origin-'live' run per session.
     openLivePull: (siteId, pullOptions) => sync.service.openLivePull(siteId, pullOptions),
     requestTimeoutMs: () => options.requestTimeoutMs ?? store.getSettings().requestTimeoutSeconds * 1000,
+    pollIntervalSeconds: () => store.getSettings().changesPollSeconds ?? CHANGE_FEED_POLL_DEFAULT_SECONDS,
   });
   const auth = createAuthModule({
     registry,

@@ -1,3 +1,4 @@
+import { CHANGE_FEED_POLL_DEFAULT_SECONDS } from '../../common/change-feed-models';
 import { SYNC_SETTING_DEFAULTS, type Settings } from '../../common/models';
 
 /**
@@ -13,4 +14,5 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   callbackPorts: Object.freeze([1717, 1718, 1719]),
   requestTimeoutSeconds: 30,
   ...SYNC_SETTING_DEFAULTS,
+  changesPollSeconds: CHANGE_FEED_POLL_DEFAULT_SECONDS,
 });

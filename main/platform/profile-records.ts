@@ -6,6 +6,7 @@
 import type { FieldDefault, MatchKey } from '../../common/fields-models';
 import { SYNC_SETTING_LIMITS, type ConnectionState, type FieldMappingEntry, type Settings, type TagMode } from '../../common/models';
 import type { StoredOrderSettings } from '../../common/orders-models';
+import { CHANGE_FEED_POLL_LIMITS } from '../../common/change-feed-models';
 
 export interface ConnectionRecord {
   readonly id: string;
@@ -213,6 +214,7 @@ const settingsSchema = {
     requestTimeoutSeconds: { type: 'integer', minimum: 5, maximum: 600 },
     syncConcurrency: { type: 'integer', minimum: SYNC_SETTING_LIMITS.concurrency.min, maximum: SYNC_SETTING_LIMITS.concurrency.max },
     syncBulkThreshold: { type: 'integer', minimum: SYNC_SETTING_LIMITS.bulkThreshold.min, maximum: SYNC_SETTING_LIMITS.bulkThreshold.max },
+    changesPollSeconds: { type: 'integer', minimum: CHANGE_FEED_POLL_LIMITS.min, maximum: CHANGE_FEED_POLL_LIMITS.max },
     syncApiSharePercent: { type: 'integer', minimum: SYNC_SETTING_LIMITS.apiSharePercent.min, maximum: SYNC_SETTING_LIMITS.apiSharePercent.max },
     syncRemoveTopics: { type: 'boolean' },
     syncTruncateLongValues: { type: 'boolean' },

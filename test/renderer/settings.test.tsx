@@ -112,7 +112,7 @@ describe('Settings page', () => {
 });
 
 describe('settings rules', () => {
-  const sync = { syncConcurrency: '1', syncBulkThreshold: '200', syncApiSharePercent: '1', syncRemoveTopics: false, syncTruncateLongValues: true };
+  const sync = { syncConcurrency: '1', syncBulkThreshold: '200', syncApiSharePercent: '1', syncRemoveTopics: false, syncTruncateLongValues: true, changesPollSeconds: '5' };
   const ok = { approvalCap: '5', approvalWarnAt: '4', healthIntervalHours: '0.25', watchedApps: '', callbackPorts: '1717', requestTimeoutSeconds: '5', ...sync };
 
   it('accepts the edges of each range', () => {
@@ -128,8 +128,9 @@ describe('settings rules', () => {
       syncApiSharePercent: 1,
       syncRemoveTopics: false,
       syncTruncateLongValues: true,
+      changesPollSeconds: 5,
     });
-    expect(validateSettings({ ...ok, healthIntervalHours: '168', requestTimeoutSeconds: '600', syncConcurrency: '16', syncBulkThreshold: '1,000,000', syncApiSharePercent: '100 %' }).errors).toEqual({});
+    expect(validateSettings({ ...ok, healthIntervalHours: '168', requestTimeoutSeconds: '600', syncConcurrency: '16', syncBulkThreshold: '1,000,000', syncApiSharePercent: '100 %', changesPollSeconds: '3600' }).errors).toEqual({});
     expect(validateSettings({ ...ok, syncBulkThreshold: '1,000,000' }).settings?.syncBulkThreshold).toBe(1_000_000);
   });
 
@@ -146,8 +147,10 @@ describe('settings rules', () => {
       syncApiSharePercent: '0',
       syncRemoveTopics: false,
       syncTruncateLongValues: false,
+      changesPollSeconds: '4',
     });
-    expect(Object.keys(errors).sort()).toEqual(['approvalCap', 'approvalWarnAt', 'callbackPorts', 'healthIntervalHours', 'requestTimeoutSeconds', 'syncApiSharePercent', 'syncBulkThreshold', 'syncConcurrency', 'watchedApps']);
+    expect(Object.keys(errors).sort()).toEqual(['approvalCap', 'approvalWarnAt', 'callbackPorts', 'changesPollSeconds', 'healthIntervalHours', 'requestTimeoutSeconds', 'syncApiSharePercent', 'syncBulkThreshold', 'syncConcurrency', 'watchedApps']);
+    expect(validateSettings({ ...ok, changesPollSeconds: '3601' }).errors.changesPollSeconds).toMatch(/from 5 to 3,600/);
     expect(validateSettings({ ...ok, syncConcurrency: '2.5', syncApiSharePercent: '101' }).errors).toMatchObject({ syncConcurrency: expect.stringMatching(/from 1 to 16/), syncApiSharePercent: expect.stringMatching(/from 1 to 100/) });
   });
 });

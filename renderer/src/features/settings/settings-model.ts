@@ -1,10 +1,11 @@
 /** The settings form: text values as typed, validation with messages, and the update patch. */
 import type { RequestOf } from '../../../../common/contract';
+import { CHANGE_FEED_POLL_DEFAULT_SECONDS, CHANGE_FEED_POLL_LIMITS } from '../../../../common/change-feed-models';
 import { SYNC_SETTING_DEFAULTS, SYNC_SETTING_LIMITS, type Settings } from '../../../../common/models';
 
 /** The settings this form edits; any others keep their values. */
 export type EditableSettings = Pick<Settings, 'approvalCap' | 'approvalWarnAt' | 'healthIntervalHours' | 'watchedApps' | 'callbackPorts' | 'requestTimeoutSeconds'> &
-  Required<Pick<Settings, 'syncConcurrency' | 'syncBulkThreshold' | 'syncApiSharePercent' | 'syncRemoveTopics' | 'syncTruncateLongValues'>>;
+  Required<Pick<Settings, 'syncConcurrency' | 'syncBulkThreshold' | 'syncApiSharePercent' | 'syncRemoveTopics' | 'syncTruncateLongValues' | 'changesPollSeconds'>>;
 
 export interface SettingsFormValues {
   readonly approvalCap: string;
@@ -21,6 +22,7 @@ export interface SettingsFormValues {
   readonly syncApiSharePercent: string;
   readonly syncRemoveTopics: boolean;
   readonly syncTruncateLongValues: boolean;
+  readonly changesPollSeconds: string;
 }
 
 export type SettingsErrors = Partial<Record<keyof SettingsFormValues, string>>;
@@ -38,6 +40,7 @@ export function settingsToForm(settings: Settings): SettingsFormValues {
     syncApiSharePercent: String(settings.syncApiSharePercent ?? SYNC_SETTING_DEFAULTS.syncApiSharePercent),
     syncRemoveTopics: settings.syncRemoveTopics ?? SYNC_SETTING_DEFAULTS.syncRemoveTopics,
     syncTruncateLongValues: settings.syncTruncateLongValues ?? SYNC_SETTING_DEFAULTS.syncTruncateLongValues,
+    changesPollSeconds: String(settings.changesPollSeconds ?? CHANGE_FEED_POLL_DEFAULT_SECONDS),
   };
 }
 
@@ -93,6 +96,10 @@ export function validateSettings(values: SettingsFormValues): { errors: Settings
   if (threshold === undefined || threshold < b.min || threshold > b.max) errors.syncBulkThreshold = `Enter a whole number of records from ${b.min.toLocaleString('en-US')} to ${b.max.toLocaleString('en-US')}.`;
   const share = integer(values.syncApiSharePercent.replace(/%\s*$/, ''));
   if (share === undefined || share < p.min || share > p.max) errors.syncApiSharePercent = `Enter a whole percentage from ${p.min} to ${p.max}.`;
+  const pollSeconds = integer(values.changesPollSeconds);
+  if (pollSeconds === undefined || pollSeconds < CHANGE_FEED_POLL_LIMITS.min || pollSeconds > CHANGE_FEED_POLL_LIMITS.max) {
+    errors.changesPollSeconds = `Enter a whole number of seconds from ${CHANGE_FEED_POLL_LIMITS.min} to ${CHANGE_FEED_POLL_LIMITS.max.toLocaleString('en-US')} (each poll is one API call per followed site).`;
+  }
 
   if (
     Object.keys(errors).length > 0 ||
@@ -102,7 +109,8 @@ export function validateSettings(values: SettingsFormValues): { errors: Settings
     timeout === undefined ||
     concurrency === undefined ||
     threshold === undefined ||
-    share === undefined
+    share === undefined ||
+    pollSeconds === undefined
   ) {
     return { errors, settings: undefined };
   }
@@ -120,6 +128,7 @@ export function validateSettings(values: SettingsFormValues): { errors: Settings
       syncApiSharePercent: share,
       syncRemoveTopics: values.syncRemoveTopics,
       syncTruncateLongValues: values.syncTruncateLongValues,
+      changesPollSeconds: pollSeconds,
     },
   };
 }
@@ -127,7 +136,7 @@ export function validateSettings(values: SettingsFormValues): { errors: Settings
 /** Only what changed, so a save does not overwrite settings it did not touch. */
 export function settingsPatch(current: Settings | EditableSettings, after: EditableSettings): RequestOf<'settings:update'> {
   // Settings from before the sync settings existed: compare with the defaults main applies.
-  const before = { ...SYNC_SETTING_DEFAULTS, ...current };
+  const before = { ...SYNC_SETTING_DEFAULTS, changesPollSeconds: CHANGE_FEED_POLL_DEFAULT_SECONDS, ...current };
   const patch: RequestOf<'settings:update'> = {};
   if (before.approvalCap !== after.approvalCap) patch.approvalCap = after.approvalCap;
   if (before.approvalWarnAt !== after.approvalWarnAt) patch.approvalWarnAt = after.approvalWarnAt;
@@ -140,5 +149,6 @@ export function settingsPatch(current: Settings | EditableSettings, after: Edita
   if (before.syncApiSharePercent !== after.syncApiSharePercent) patch.syncApiSharePercent = after.syncApiSharePercent;
   if (before.syncRemoveTopics !== after.syncRemoveTopics) patch.syncRemoveTopics = after.syncRemoveTopics;
   if (before.syncTruncateLongValues !== after.syncTruncateLongValues) patch.syncTruncateLongValues = after.syncTruncateLongValues;
+  if (before.changesPollSeconds !== after.changesPollSeconds) patch.changesPollSeconds = after.changesPollSeconds;
   return patch;
 }

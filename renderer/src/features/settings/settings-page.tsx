@@ -190,6 +190,22 @@ function SettingsForm({ settings }: { readonly settings: Settings }) {
       </fieldset>
 
       <fieldset className="fieldset">
+        <legend>Live changes</legend>
+        <div className="form-grid">
+          <TextField
+            label="Poll every (seconds)"
+            name="changesPollSeconds"
+            inputMode="numeric"
+            value={values.changesPollSeconds}
+            onChange={(value) => update('changesPollSeconds', value)}
+            error={errors.changesPollSeconds}
+            hint="For a followed site whose object is not selected for Change Data Capture in Salesforce: one query per site each time. Objects with Change Data Capture get changes within seconds and do not poll."
+            required
+          />
+        </div>
+      </fieldset>
+
+      <fieldset className="fieldset">
         <legend>Sign-in</legend>
         <TextField
           label="Callback ports"
