@@ -319,8 +319,9 @@ export class WordpressClient {
   /**
    * Up to 25 user creates and updates in one request through WordPress 5.6+'s `batch/v1`,
    * answered in order, each with the user or WordPress's own error for it. Undefined when the
-   * site cannot batch them — no `batch/v1`, or the users route does not allow batching (stock
-   * WordPress does not; a plugin may) — and then nothing was written: send each on its own.
+   * site cannot batch them — no `batch/v1` (404), or the users routes do not allow batching
+   * (stock WordPress does not; a plugin may) — and then nothing was written: send each on its
+   * own. The answer is remembered for this client.
    *
    * Sent with `require-all-validate` first, so a site that refuses to batch users refuses the
    * whole call before anything runs; writes whose parameters WordPress rejects get their
@@ -329,12 +330,9 @@ export class WordpressClient {
   async writeUsersBatch(writes: readonly UserWrite[], signal?: AbortSignal): Promise<UserWriteAnswer[] | undefined> {
     if (writes.length === 0) return [];
     if (writes.length > USERS_BATCH_MAX) throw new WordpressError('invalid-request', `WordPress takes at most ${USERS_BATCH_MAX} requests in one batch; this had ${writes.length}.`, { hint: `Split the writes into groups of ${USERS_BATCH_MAX}.` });
+    // No cheaper probe: the REST index lists /batch/v1 among its routes, not its namespaces,
+    // and whether the users routes allow batching shows only in a batch's answer.
     if (this.#usersBatch === false) return undefined;
-    const discovery = await this.discover(signal);
-    if (!discovery.namespaces.includes('batch/v1')) {
-      this.#usersBatch = false;
-      return undefined;
-    }
     const requests = writes.map((write) => {
       if (write.kind === 'create') {
         if (!write.input.username || !write.input.email) throw new WordpressError('invalid-request', 'A new WordPress user needs a username and an email address.', { hint: 'Map a Salesforce field to the WordPress username and email.' });
@@ -353,7 +351,7 @@ export class WordpressClient {
       try {
         sent = await this.#send('/batch/v1', { method: 'POST', body: { validation, requests: pending.map((index) => requests[index]) }, action, signal });
       } catch (error) {
-        // The namespace is listed but the route is not there (a plugin removed it).
+        // WordPress before 5.6 (or a plugin removed the route): no batch/v1 at all.
         if (error instanceof WordpressError && error.status === 404 && validation === 'require-all-validate') {
           this.#usersBatch = false;
           return undefined;
