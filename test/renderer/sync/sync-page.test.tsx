@@ -144,6 +144,30 @@ describe('Sync page', () => {
     await waitFor(() => expect(bridge.calls.find((c) => c.channel === 'sync:start')?.request).toEqual({ siteId: 'site-1', direction: 'pull', pull: { role: 'customer', filter: { kind: 'topic', name: 'Members' } } }));
   });
 
+  it('offers the pull the picklist filter when the site keeps its tags in a picklist, and no filter when it keeps none', async () => {
+    const bridge = setUp();
+    bridge.respond('sites:list', [
+      makeSite({ id: 'site-1', name: 'Members', connectionId: 'conn-1', tagMode: 'picklist', tagField: 'Member_Level__c' }),
+      makeSite({ id: 'site-2', name: 'Plain', connectionId: 'conn-1', tagMode: 'none', tagField: null }),
+    ]);
+    bridge.respond('sync:plan', plan({ direction: 'pull', rows: [] }));
+    bridge.respond('sync:start', { runId: 'run-4' });
+    await renderApp('sync');
+    fireEvent.change(await screen.findByLabelText('Direction'), { target: { value: 'pull' } });
+    expect(screen.queryByLabelText('Only records with the Topic')).toBeNull();
+    fireEvent.change(screen.getByLabelText('Only records whose Member_Level__c has the value'), { target: { value: ' Gold ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    await screen.findByRole('region', { name: 'Preview' });
+    expect(bridge.calls.find((c) => c.channel === 'sync:plan')?.request).toEqual({ siteId: 'site-1', direction: 'pull', pull: { role: 'subscriber', filter: { kind: 'picklist', value: 'Gold' } } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sync now' }));
+    await waitFor(() => expect(bridge.calls.find((c) => c.channel === 'sync:start')?.request).toMatchObject({ pull: { filter: { kind: 'picklist', value: 'Gold' } } }));
+    act(() => bridge.emit('sync:progress', { siteId: 'site-1', runId: 'run-4', phase: 'writing', done: 25, total: 50, rate: 10, etaSeconds: 3 }));
+    expect(await screen.findByLabelText('Writing to WordPress')).toBeTruthy();
+
+    fireEvent.change(screen.getByLabelText('Site'), { target: { value: 'site-2' } });
+    expect(screen.queryByLabelText(/Only records/)).toBeNull();
+  });
+
   it('shows main’s error and hint when the preview fails', async () => {
     const bridge = setUp();
     bridge.fail('sync:plan', { code: 'AUTH_DENIED', message: 'WordPress refused the application password.', hint: 'Create a new application password.' });

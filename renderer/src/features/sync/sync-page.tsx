@@ -20,6 +20,13 @@ const PHASES: { readonly [P in SyncProgressDto['phase']]: string } = {
   done: 'Finished',
 };
 
+/** A pull reads Salesforce first and writes to WordPress. */
+function phaseLabel(phase: SyncProgressDto['phase'], direction: 'push' | 'pull'): string {
+  if (direction === 'pull' && phase === 'writing') return 'Writing to WordPress';
+  if (direction === 'pull' && phase === 'looking-up') return 'Reading Salesforce records';
+  return PHASES[phase];
+}
+
 /**
  * Sync: pick a site, preview what a push would do (nothing is written), run it with a
  * progress bar and Cancel, and read each run's per-record outcomes.
@@ -37,10 +44,11 @@ export function SyncPage() {
   const [confirming, setConfirming] = useState(false);
   const [direction, setDirection] = useState<'push' | 'pull'>('push');
   const [role, setRole] = useState('subscriber');
-  const [topic, setTopic] = useState('');
+  // The pull's filter: a Topic, or a value of the site's picklist tag field, as its tag mode says.
+  const [tagFilter, setTagFilter] = useState('');
   const pullRequest = (): { direction: 'pull'; pull: PullOptionsDto } => ({
     direction: 'pull',
-    pull: { role: role.trim() || 'subscriber', filter: topic.trim() === '' ? { kind: 'all' } : { kind: 'topic', name: topic.trim() } },
+    pull: { role: role.trim() || 'subscriber', filter: pullFilter(sites.find((s) => s.id === siteId), tagFilter) },
   });
 
   useEffect(() => {
@@ -155,9 +163,16 @@ export function SyncPage() {
             <label>
               Role for new users <input value={role} onChange={(event) => setRole(event.target.value)} />
             </label>
-            <label>
-              Only records with the Topic <input value={topic} onChange={(event) => setTopic(event.target.value)} placeholder="all records" />
-            </label>
+            {site?.tagMode === 'topics' && (
+              <label>
+                Only records with the Topic <input value={tagFilter} onChange={(event) => setTagFilter(event.target.value)} placeholder="all records" />
+              </label>
+            )}
+            {site?.tagMode === 'picklist' && site.tagField !== null && (
+              <label>
+                Only records whose {site.tagField} has the value <input value={tagFilter} onChange={(event) => setTagFilter(event.target.value)} placeholder="all records" />
+              </label>
+            )}
           </>
         )}
         <button type="button" className="button" onClick={() => void preview()} disabled={busy !== undefined || live !== undefined}>
@@ -177,11 +192,11 @@ export function SyncPage() {
       {live !== undefined && (
         <section aria-label="Progress" className="panel sync-progress">
           <p>
-            {PHASES[live.phase]}: {live.done.toLocaleString()} of {live.total.toLocaleString()}
+            {phaseLabel(live.phase, direction)}: {live.done.toLocaleString()} of {live.total.toLocaleString()}
             {live.rate > 0 ? ` · ${live.rate.toLocaleString()} a second` : ''}
             {live.etaSeconds !== null ? ` · about ${live.etaSeconds} s left` : ''}
           </p>
-          <progress max={Math.max(1, live.total)} value={live.done} aria-label={PHASES[live.phase]} />{' '}
+          <progress max={Math.max(1, live.total)} value={live.done} aria-label={phaseLabel(live.phase, direction)} />{' '}
           <button type="button" className="button" onClick={() => siteId !== null && void invoke('sync:cancel', { siteId })}>
             Cancel
           </button>
@@ -216,4 +231,13 @@ export function SyncPage() {
       )}
     </div>
   );
+}
+
+/** All records, or those with the Topic / picklist value typed, as the site keeps its tags. */
+function pullFilter(site: SiteProfileDto | undefined, value: string): PullOptionsDto['filter'] {
+  const wanted = value.trim();
+  if (wanted === '' || site === undefined) return { kind: 'all' };
+  if (site.tagMode === 'topics') return { kind: 'topic', name: wanted };
+  if (site.tagMode === 'picklist' && site.tagField !== null) return { kind: 'picklist', value: wanted };
+  return { kind: 'all' };
 }
