@@ -6,6 +6,7 @@
 import type { EventChannel, EventMap, ForceSitesApi, InvokeChannel, RequestOf, ResponseOf } from '../../common/contract';
 import type { ErrorDto, Result } from '../../common/errors';
 import type { HealthReport } from '../../common/health-models';
+import { EMPTY_CHANGE_FEED_COUNTS, type ChangeFeedStatusDto } from '../../common/change-feed-models';
 import type { AppInfo, Settings } from '../../common/models';
 
 type Responder<C extends InvokeChannel> = (request: RequestOf<C>) => Result<ResponseOf<C>> | Promise<Result<ResponseOf<C>>>;
@@ -36,6 +37,11 @@ export const NEVER_CHECKED: HealthReport = {
   lastError: null,
 };
 
+/** A site's change feed as main answers it before the site ever followed. */
+export function offChangeFeed(siteId: string, siteName = 'Site'): ChangeFeedStatusDto {
+  return { siteId, siteName, mode: 'off', channel: null, pollIntervalSeconds: null, lastChangeAt: null, replayId: null, counts: EMPTY_CHANGE_FEED_COUNTS, runId: null, message: null, updatedAt: '2026-11-20T08:00:00.000Z' };
+}
+
 export class FakeBridge implements ForceSitesApi {
   readonly calls: RecordedCall[] = [];
   private readonly responders = new Map<InvokeChannel, Responder<InvokeChannel>>();
@@ -51,6 +57,8 @@ export class FakeBridge implements ForceSitesApi {
     this.respond('health:report', NEVER_CHECKED);
     // No sign-in waits in main unless a test says so.
     this.respond('auth:pending', null);
+    // The site form's Live changes panel asks for every edited site: not following.
+    this.respond('changes:status', ({ siteId }) => (siteId === undefined ? [] : [offChangeFeed(siteId)]));
   }
 
   /** Answer `channel` with a value, or with a function of the request. */

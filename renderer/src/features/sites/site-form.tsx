@@ -7,6 +7,7 @@ import { invoke, toErrorDto } from '../../bridge';
 import { ErrorNotice } from '../../ui/error-notice';
 import { ObjectTypeField, TagFieldInput } from './salesforce-object-fields';
 import { SiteCheckPanel } from './site-check-panel';
+import { LiveChangesPanel } from '../change-feed/live-changes-panel';
 import { FieldShell, TextField } from '../../ui/field';
 import {
   emptyMappingRow,
@@ -381,6 +382,7 @@ export function SiteForm({ profile, initialValues, sites, connections, onSaved, 
           </span>
         </div>
       </form>
+      {editing && <LiveChangesPanel siteId={profile.id} />}
     </section>
   );
 }
