@@ -90,6 +90,8 @@ export interface SyncRunDto {
   readonly id: string;
   readonly siteId: string;
   readonly direction: 'push' | 'pull';
+  /** 'live': the change feed's run, applying Salesforce changes as they come (main/sync/live-pull.ts). */
+  readonly origin?: 'manual' | 'live';
   readonly state: SyncRunState;
   readonly objectType: string;
   readonly matchField: string;

@@ -437,6 +437,7 @@ export function runDto(row: RunRow): SyncRunDto {
     id: row.id,
     siteId: row.site_id,
     direction: row.direction,
+    origin: row.origin,
     state: row.state,
     objectType: row.object_type,
     matchField: row.match_field,

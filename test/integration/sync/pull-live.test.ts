@@ -99,7 +99,8 @@ describe('live pull', () => {
     expect(history).toMatchObject({ state: 'running', updated: 2, invalid: 1 });
     live.close('completed');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(service.run(live.runId)).toMatchObject({ direction: 'pull', state: 'completed', updated: 2, unchanged: 0, invalid: 1, apiCalls: 1 });
+    // Records, not calls: Ann, Bob (applied twice, his last outcome kept) and the one without an address.
+    expect(service.run(live.runId)).toMatchObject({ direction: 'pull', origin: 'live', state: 'completed', total: 3, updated: 2, unchanged: 0, invalid: 1, apiCalls: 1 });
     expect(() => live.applyIds([bob!])).toThrow(/closed/);
     const records = service.journal.records(live.runId).rows;
     expect(records.find((r) => r.salesforce_id === invalid)).toMatchObject({ outcome: 'invalid', error_message: expect.stringMatching(/no e-mail address/) });

@@ -49,7 +49,7 @@ function batchingSite(options: { invalid?: string; taken?: string; noBatchRoute?
   return { fetch: fake, batches, requests };
 }
 
-const client = (fetch: typeof fetch) => new WordpressClient({ siteUrl: 'http://127.0.0.1:9', username: 'admin', password: 'abcd efgh ijkl mnop', fetch });
+const client = (fake: typeof fetch) => new WordpressClient({ siteUrl: 'http://127.0.0.1:9', username: 'admin', password: 'abcd efgh ijkl mnop', fetch: fake });
 
 describe('writeUsersBatch (batch/v1)', () => {
   it('sends creates and updates in one request and answers each in order, in WordPress’s words', async () => {
