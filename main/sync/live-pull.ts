@@ -134,15 +134,20 @@ export class LivePull implements LivePullSession {
     return session;
   }
 
-  applyRecords(records: readonly Record<string, unknown>[], signal?: AbortSignal): Promise<LiveApplyResult> {
+  async applyRecords(records: readonly Record<string, unknown>[], signal?: AbortSignal): Promise<LiveApplyResult> {
     this.#checkOpen();
     if (records.length > LIVE_BATCH) throw new AppError('INVALID_REQUEST', `A live pull applies at most ${LIVE_BATCH} records a call; this call had ${records.length}.`, { hint: `Split the records into batches of ${LIVE_BATCH}.` });
+    const hint = `Read the records with the session's selectFields (${this.selectFields.join(', ')}).`;
     const bad = records.findIndex((record) => typeof record['Id'] !== 'string' || !SALESFORCE_ID.test(record['Id']));
-    if (bad !== -1) throw new AppError('INVALID_REQUEST', `Record ${bad + 1} of the batch has no Salesforce Id.`, { hint: `Read the records with the session's selectFields (${this.selectFields.join(', ')}).` });
+    if (bad !== -1) throw new AppError('INVALID_REQUEST', `Record ${bad + 1} of the batch has no Salesforce Id.`, { hint });
+    // A record read without the e-mail field would look like one without an address.
+    const emailField = this.#target.emailField.toLowerCase();
+    const noEmail = records.findIndex((record) => !Object.keys(record).some((key) => key.toLowerCase() === emailField));
+    if (noEmail !== -1) throw new AppError('INVALID_REQUEST', `Record ${noEmail + 1} of the batch was read without its ${this.#target.emailField} field.`, { hint });
     return this.#inSlot(signal, async (counters, inner) => this.#apply(records as readonly PulledRecord[], counters, inner));
   }
 
-  applyIds(ids: readonly string[], signal?: AbortSignal): Promise<LiveApplyResult> {
+  async applyIds(ids: readonly string[], signal?: AbortSignal): Promise<LiveApplyResult> {
     this.#checkOpen();
     const unique = [...new Set(ids)];
     const bad = unique.find((id) => !SALESFORCE_ID.test(id));

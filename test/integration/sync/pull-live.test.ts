@@ -101,7 +101,7 @@ describe('live pull', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Records, not calls: Ann, Bob (applied twice, his last outcome kept) and the one without an address.
     expect(service.run(live.runId)).toMatchObject({ direction: 'pull', origin: 'live', state: 'completed', total: 3, updated: 2, unchanged: 0, invalid: 1, apiCalls: 1 });
-    expect(() => live.applyIds([bob!])).toThrow(/closed/);
+    await expect(live.applyIds([bob!])).rejects.toThrow(/closed/);
     const records = service.journal.records(live.runId).rows;
     expect(records.find((r) => r.salesforce_id === invalid)).toMatchObject({ outcome: 'invalid', error_message: expect.stringMatching(/no e-mail address/) });
 
@@ -115,9 +115,10 @@ describe('live pull', () => {
     const { service } = await setUp([{ id: 1, username: 'admin', email: 'admin@example.org', firstName: 'Site', lastName: 'Admin' }]);
     await expect(service.openLivePull('site1', { role: 'Not a role!' })).rejects.toMatchObject({ code: 'INVALID_REQUEST', hint: expect.stringMatching(/role slug/) });
     const live = await service.openLivePull('site1');
-    expect(() => live.applyRecords(Array.from({ length: 201 }, (_, i) => ({ Id: `003000000000${String(i).padStart(3, '0')}` })))).toThrow(/at most 200/);
-    expect(() => live.applyRecords([{ Email: 'x@example.org' }])).toThrow(/no Salesforce Id/);
-    expect(() => live.applyIds(["003' OR Name != '"])).toThrow(/not a Salesforce record Id/);
+    await expect(live.applyRecords(Array.from({ length: 201 }, (_, i) => ({ Id: `003000000000${String(i).padStart(3, '0')}`, Email: null })))).rejects.toThrow(/at most 200/);
+    await expect(live.applyRecords([{ Email: 'x@example.org' }])).rejects.toThrow(/no Salesforce Id/);
+    await expect(live.applyRecords([{ Id: '003000000000001AAA', LastName: 'No e-mail field' }])).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringMatching(/without its Email field/), hint: expect.stringMatching(/selectFields/) });
+    await expect(live.applyIds(["003' OR Name != '"])).rejects.toThrow(/not a Salesforce record Id/);
     live.close('completed');
   });
 
