@@ -42,8 +42,10 @@ async function setUp(users: UsersServerUser[], extra: { beforeSend?: (batchId: n
     findByEmail: (email, signal) => client.findUserByEmail(email, signal),
     writeBatch: (writes, signal) => client.writeUsersBatch(writes, signal),
   };
-  const { api } = extra.api ? { api: extra.api } : await registryApi(emu);
+  const registry = await registryApi(emu);
+  const api = extra.api ?? registry.api;
   const sut = syncUnderTest(api, {
+    forSite: registry.forSite,
     settings: SETTINGS,
     readUsers: async function* (_siteId, signal) {
       for await (const page of client.users({ signal })) yield { items: page.items, total: page.total };
@@ -54,7 +56,7 @@ async function setUp(users: UsersServerUser[], extra: { beforeSend?: (batchId: n
     ...(extra.pid ? { pid: extra.pid } : {}),
     ...(extra.isLive ? { isLive: extra.isLive } : {}),
   });
-  return { ...sut, api };
+  return { ...sut, api, siteCalls: registry.siteCalls };
 }
 
 async function contacts(api: LookupApi, ids: readonly string[]): Promise<Record<string, unknown>[]> {
@@ -76,7 +78,7 @@ describe('live pull', () => {
       { FirstName: 'Ivy', LastName: 'No address' },
       { FirstName: 'Gus', LastName: 'Gone', Email: 'gus@example.org' },
     ]) as string[];
-    const { service, db, api } = await setUp(users);
+    const { service, db, api, siteCalls } = await setUp(users);
 
     const live = await service.openLivePull('site1');
     expect(live.objectType).toBe('Contact');
@@ -91,8 +93,11 @@ describe('live pull', () => {
 
     await api.request({ method: 'PATCH', url: `/sobjects/Contact/${bob}`, body: JSON.stringify({ LastName: 'Changed' }), headers: { 'Content-Type': 'application/json' } });
     await api.request({ method: 'DELETE', url: `/sobjects/Contact/${gone}` });
+    const metered = siteCalls('site1');
     const fromIds = await live.applyIds([bob!, gone!, bob!]);
     expect(fromIds).toEqual({ created: 0, updated: 1, unchanged: 0, failed: 0, skipped: 1, apiCalls: 1 });
+    // The one query is counted for the site (the Health page's per-site API usage).
+    expect(siteCalls('site1') - metered).toBe(1);
     expect(users.find((u) => u.id === 3)).toMatchObject({ lastName: 'Changed' });
 
     const history = service.run(live.runId)!;

@@ -78,7 +78,7 @@ export function addExternalIdField(emu: RunningEmulator): void {
 }
 
 /** A Salesforce API for the emulator's admin, through the ConnectionRegistry. */
-export async function registryApi(emu: RunningEmulator, requestTimeoutMs = 10_000): Promise<{ api: LookupApi; forSite: SyncServiceOptions['forSite'] }> {
+export async function registryApi(emu: RunningEmulator, requestTimeoutMs = 10_000): Promise<{ api: LookupApi; forSite: SyncServiceOptions['forSite']; siteCalls: (siteId: string) => number }> {
   const { conn } = await connectWithPkce(emu, { username: emu.users[0]!.username, password: emu.users[0]!.password });
   const store = new ProfileStore({ cwd: mkdtempSync(path.join(tmpdir(), 'forcesites-sync-')) });
   const h = connectionsUnderTest({ store, secrets: new InMemorySecretStore(), requestTimeoutMs: () => requestTimeoutMs });
@@ -91,6 +91,7 @@ export async function registryApi(emu: RunningEmulator, requestTimeoutMs = 10_00
   return {
     api: { request: jsforce.request.bind(jsforce) as LookupApi['request'], requestText: textRequestsOf(jsforce), instanceUrl: jsforce.instanceUrl, version: jsforce.version },
     forSite: (siteId, work) => h.registry.meter.forSite(siteId, work),
+    siteCalls: (siteId) => h.registry.meter.siteCalls(siteId),
   };
 }
 
