@@ -316,7 +316,7 @@ export class LivePull implements LivePullSession {
         runId: this.runId,
         siteId: this.#siteId,
         now: host.nowIso,
-        concurrency: 1,
+        concurrency: host.concurrency(),
         signal,
         onSettled: (rows, users) => {
           rows.forEach((row, index) => {
