@@ -3,13 +3,16 @@
  * Salesforce with standard prices, every buyer new) sent to the Salesforce emulator running in
  * its own process with L ms added to every request, through the app's OrdersService and its
  * Salesforce layer (ConnectionRegistry: guarded, metered transport). Orders come from an
- * in-process source in WooCommerce's shape (pages of 100), so the numbers measure ForceSites
- * and Salesforce calls, not PHP.
+ * in-process source in WooCommerce's shape, made a page of 100 at a time when the service asks
+ * for it (as WooCommerce pages them), so the numbers measure ForceSites and Salesforce calls,
+ * not PHP, and the memory is what the service holds, not the source.
  *
  *   npm run bench:orders -- --orders N [--latency-ms L] [--naive-sample K] [--json]
  *
  * Prints one JSON line (with --json) or a human summary:
- *   {"orders","apiCalls","wallMs","failed","latencyMs","bound","naive":{"apiCalls","wallMs","sampled","extrapolated"}}
+ *   {"orders","apiCalls","wallMs","failed","latencyMs","bound","peakRssMb","naive":{"apiCalls","wallMs","sampled","extrapolated"}}
+ * `peakRssMb` is this process's peak resident set size (getrusage's maxRSS) after the send and
+ * before the naive run: the service, the source's current page and Node itself.
  * `apiCalls` is the emulator's count of every request during the run (handle.apiCalls().total);
  * `bound` is the issue's budget 6·ceil(N/200)+10. `naive` sends other orders one at a time the
  * way a simple integration does (look the buyer up, create the Contact, look the order up,
@@ -23,7 +26,8 @@ import path from 'node:path';
 import { localDatabasePath, openLocalDatabase } from '../main/platform/local-database';
 import { OrdersService } from '../main/orders/orders-service';
 import { soqlQuote } from '../main/salesforce/soql-escape';
-import { manyOrders, ordersSource, registryApi, USD_SETTINGS } from '../test/integration/orders/support/orders-harness';
+import type { ReadOrders } from '../main/orders/orders-service';
+import { manyOrders, registryApi, USD_SETTINGS } from '../test/integration/orders/support/orders-harness';
 import { control, startEmulatorProcess } from './support/emulator-process';
 
 interface Args {
@@ -75,10 +79,17 @@ async function main(): Promise<void> {
     const { ids: accounts } = await control<{ ids: string[] }>(emulator, 'POST', `/orgs/${orgId}/records/Account`, { records: [{ Name: 'Web shop' }] });
 
     const { api } = await registryApi(emulator.description, 60_000);
-    const orders = manyOrders(args.orders, { products: PRODUCTS });
+    // Made a page at a time, like WooCommerce's pages: the source never holds all N orders.
+    const pageSize = 100;
+    const readOrders: ReadOrders = async function* (_siteId, _query, signal) {
+      for (let start = 1; start <= args.orders; start += pageSize) {
+        signal.throwIfAborted();
+        yield { items: manyOrders(Math.min(pageSize, args.orders - start + 1), { products: PRODUCTS, start }), total: args.orders };
+      }
+    };
     const service = new OrdersService({
       db: openLocalDatabase(localDatabasePath(mkdtempSync(path.join(tmpdir(), 'forcesites-bench-orders-')))),
-      readOrders: ordersSource(() => orders),
+      readOrders,
       // New buyers' Contacts go on the one default Account: no Account per customer to create.
       settingsFor: () => ({ ...USD_SETTINGS, accountStrategy: 'contact-account', defaultAccountId: accounts[0]! }),
       salesforceFor: () => Promise.resolve(api),
@@ -90,6 +101,7 @@ async function main(): Promise<void> {
     const run = await service.send('bench');
     const wallMs = Math.round(performance.now() - started);
     const calls = await control<{ total: number }>(emulator, 'GET', '/api-calls');
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 
     // Naive: one order at a time, on orders of its own (other ids and buyers).
     const sample = Math.min(args.orders, args.naiveSample);
@@ -134,13 +146,14 @@ async function main(): Promise<void> {
       failed: run.failed + run.invalid,
       latencyMs: args.latencyMs,
       bound: 6 * Math.ceil(args.orders / 200) + 10,
+      peakRssMb,
       created: run.created,
       naive: { apiCalls: Math.round(naiveCalls * scale), wallMs: Math.round(naiveMs * scale), sampled: sample, extrapolated: sample < args.orders, failed: naiveFailed },
     };
     if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else {
       process.stdout.write(
-        `${args.orders} orders, ${args.latencyMs} ms latency: ${wallMs} ms, ${calls.total} API calls (budget ${result.bound}), created ${run.created}, failed ${result.failed}. ` +
+        `${args.orders} orders, ${args.latencyMs} ms latency: ${wallMs} ms, ${calls.total} API calls (budget ${result.bound}), created ${run.created}, failed ${result.failed}, peak RSS ${peakRssMb} MB. ` +
           `Naive (one order at a time): ${result.naive.apiCalls} calls, ${result.naive.wallMs} ms${result.naive.extrapolated ? ` (from ${sample} orders, extrapolated)` : ''}.\n`,
       );
     }

@@ -81,7 +81,11 @@ interface Stage {
 /** Stops the run: what the admin must do is in the AppError. */
 export type StopMapper = (error: unknown) => AppError;
 
-export async function executePlan(ctx: ExecutorContext, plan: OrdersPlan, stop: StopMapper): Promise<void> {
+/**
+ * Writes one plan; answers the ids Salesforce gave the records it created, by token
+ * (`@product:…`, `@entry:…`, …), so the next window of the same run knows them without asking.
+ */
+export async function executePlan(ctx: ExecutorContext, plan: OrdersPlan, stop: StopMapper): Promise<ReadonlyMap<string, string>> {
   const ids = new Map<string, string>();
   const failed = new Map<string, Failure>();
   const resolve = (fields: Fields, what: string): { fields: Record<string, string | number | boolean | null> } | { failure: Failure } => {
@@ -124,7 +128,7 @@ export async function executePlan(ctx: ExecutorContext, plan: OrdersPlan, stop: 
       if ('id' in result) ids.set(record.token, result.id);
       else failed.set(record.token, result.failure);
     }
-    if (ctx.signal.aborted) return;
+    if (ctx.signal.aborted) return ids;
   }
 
   // Orders: creates (upserts on an External ID), then updates.
@@ -173,13 +177,13 @@ export async function executePlan(ctx: ExecutorContext, plan: OrdersPlan, stop: 
     },
     stop,
   );
-  if (ctx.signal.aborted) return;
+  if (ctx.signal.aborted) return ids;
   const updateResults = await writeStage(ctx, { phase: 'orders', sobject: 'Order', operation: 'update', items: updates, outcomes: orderOutcomes('updated'), pending: notAnswered }, stop);
   for (const [key, result] of [...createResults, ...updateResults]) {
     if ('id' in result) orderIds.set(key, result.id);
     else orderFailed.set(key, result.failure);
   }
-  if (ctx.signal.aborted) return;
+  if (ctx.signal.aborted) return ids;
 
   // Items of the orders that are in Salesforce now.
   const itemCreates: WriteItem[] = [];
@@ -218,7 +222,7 @@ export async function executePlan(ctx: ExecutorContext, plan: OrdersPlan, stop: 
     afterItems.push(outcome(order, orderIds.get(orderKey) ?? null, 'failed', { code: failure.code, message: `The Order is in Salesforce, but not all of its products: ${failure.message}` }));
   }
   ctx.journal.record(ctx.runId, afterItems);
-  if (ctx.signal.aborted) return;
+  if (ctx.signal.aborted) return ids;
 
   // Activation: only orders whose items are all in.
   const activations: WriteItem[] = writes
@@ -230,6 +234,7 @@ export async function executePlan(ctx: ExecutorContext, plan: OrdersPlan, stop: 
     if ('failure' in result) afterActivation.push(outcome(byKey.get(key)!, orderIds.get(key) ?? null, 'failed', { code: result.failure.code, message: `The Order and its products are in Salesforce, but it was not activated: ${result.failure.message}` }));
   }
   ctx.journal.record(ctx.runId, afterActivation);
+  return ids;
 }
 
 function outcome(order: PlannedOrder, salesforceId: string | null, kind: OrderOutcomeRow['outcome'], failure?: Failure): OrderOutcomeRow {

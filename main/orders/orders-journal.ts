@@ -117,6 +117,11 @@ export class OrdersJournal {
     });
   }
 
+  /** The run's order count, known only as the windows are read (orders are streamed). */
+  setTotal(runId: string, total: number): void {
+    this.#db.run('UPDATE orders_runs SET total = ? WHERE id = ?', [total, runId]);
+  }
+
   finishRun(runId: string, state: Exclude<OrdersRunState, 'running'>, finishedAt: string, apiCalls: number, error?: { code: string; message: string }): OrdersRunRow {
     this.recount(runId);
     this.#db.run('UPDATE orders_runs SET state = ?, finished_at = ?, api_calls = ?, error_code = ?, message = ? WHERE id = ?', [state, finishedAt, apiCalls, error?.code ?? null, error?.message ?? null, runId]);

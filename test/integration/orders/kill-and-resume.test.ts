@@ -96,21 +96,23 @@ function expectExactlyOnce(keyField: string): void {
 }
 
 describe.each([
-  { keyField: 'OrderReferenceNumber', external: false },
-  { keyField: 'WC_Order_Id__c', external: true },
-])('killed and resumed with the key in $keyField', ({ keyField, external }) => {
+  { keyField: 'OrderReferenceNumber', external: false, windowSize: undefined },
+  // Windows of 200: the kills land in the first and second windows of a run.
+  { keyField: 'WC_Order_Id__c', external: true, windowSize: 200 },
+])('killed and resumed with the key in $keyField (window $windowSize)', ({ keyField, external, windowSize }) => {
   it('ends with exactly one Order per WooCommerce order, whatever the moment it was killed', async () => {
     if (external) addOrderKeyField(emu);
     seedProducts(emu, 20);
     const { conn } = await connectWithPkce(emu, { username: emu.users[0]!.username, password: emu.users[0]!.password });
     const dbFile = localDatabasePath(mkdtempSync(path.join(tmpdir(), 'forcesites-orders-kill-')));
-    const config = { dbFile, instanceUrl: conn.instanceUrl, accessToken: conn.accessToken, version: conn.version, orders: ORDERS, activate: true };
+    const config = { dbFile, instanceUrl: conn.instanceUrl, accessToken: conn.accessToken, version: conn.version, orders: ORDERS, activate: true, ...(windowSize ? { windowSize } : {}) };
     emu.handle.setLatency(80);
     const kills: Kill[] = [
       { stage: 'accounts', atBatch: 2, afterMs: 40 },
       { stage: 'contacts', atBatch: 1, afterMs: 0 },
-      { stage: 'orders', atBatch: 2, afterMs: 40 },
-      { stage: 'order-items', atBatch: 2, afterMs: 40 },
+      { stage: 'orders', atBatch: windowSize ? 1 : 2, afterMs: 40 },
+      // With windows of 200 the last window (50 orders) has one batch of items.
+      { stage: 'order-items', atBatch: windowSize ? 1 : 2, afterMs: 40 },
       { stage: 'activating', atBatch: 1, afterMs: 40 },
     ];
     let killed = 0;

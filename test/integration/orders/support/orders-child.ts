@@ -18,6 +18,8 @@ interface ChildConfig {
   readonly version: string;
   readonly orders: number;
   readonly activate: boolean;
+  /** Orders per window (default the service's): small windows put the kills across window boundaries. */
+  readonly windowSize?: number;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
@@ -30,6 +32,7 @@ const service = new OrdersService({
   settingsFor: () => ({ ...USD_SETTINGS, activate: config.activate }),
   salesforceFor: () => Promise.resolve(api),
   concurrency: 2,
+  ...(config.windowSize ? { windowSize: config.windowSize } : {}),
   retry: { attempts: 5, baseDelayMs: 20, maxDelayMs: 200 },
   beforeSend: (stage, batchId) => {
     process.stdout.write(`sending ${stage} ${batchId}\n`);
