@@ -168,6 +168,21 @@ describe('Sync page', () => {
     expect(screen.queryByLabelText(/Only records/)).toBeNull();
   });
 
+  it('says which runs were pulls, and which one is the live change feed’s', async () => {
+    const bridge = setUp();
+    bridge.respond('sync:runs', [
+      run({ id: 'run-live', direction: 'pull', origin: 'live', state: 'running', strategy: 'live' }),
+      run({ id: 'run-pull', direction: 'pull', origin: 'manual' }),
+      run({ id: 'run-push' }),
+    ]);
+    await renderApp('sync');
+    const rows = await screen.findAllByRole('row');
+    const text = rows.map((row) => row.textContent ?? '');
+    expect(text.find((t) => t.includes('running'))).toContain('live changes from Salesforce');
+    expect(text.filter((t) => t.includes('pull from Salesforce'))).toHaveLength(1);
+    expect(text.filter((t) => t.includes('from Salesforce'))).toHaveLength(2);
+  });
+
   it('shows main’s error and hint when the preview fails', async () => {
     const bridge = setUp();
     bridge.fail('sync:plan', { code: 'AUTH_DENIED', message: 'WordPress refused the application password.', hint: 'Create a new application password.' });

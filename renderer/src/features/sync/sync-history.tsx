@@ -35,7 +35,10 @@ export function SyncHistory({ runs, onOpen, openRunId }: { readonly runs: readon
           {runs.map((run) => (
             <tr key={run.id} aria-current={run.id === openRunId ? 'true' : undefined}>
               <td>{formatTime(run.startedAt)}</td>
-              <td>{run.state}</td>
+              <td>
+                {run.state}
+                {run.direction === 'pull' && <span className="muted"> · {run.origin === 'live' ? 'live changes from Salesforce' : 'pull from Salesforce'}</span>}
+              </td>
               <td>
                 {runSummary(run)}
                 {run.message !== null && run.state !== 'completed' && <div className="muted">{run.message}</div>}
