@@ -351,9 +351,12 @@ export class WordpressClient {
       try {
         sent = await this.#send('/batch/v1', { method: 'POST', body: { validation, requests: pending.map((index) => requests[index]) }, action, signal });
       } catch (error) {
-        // WordPress before 5.6 (or a plugin removed the route): no batch/v1 at all.
-        if (error instanceof WordpressError && error.status === 404 && validation === 'require-all-validate') {
+        // 404: WordPress before 5.6 (or a plugin removed the route), no batch/v1 at all. 400:
+        // the batch itself refused before anything ran (a site whose rest_get_max_batch_size
+        // is below 25). Either way nothing was written: one request per user from now on.
+        if (error instanceof WordpressError && (error.status === 404 || error.status === 400) && validation === 'require-all-validate') {
           this.#usersBatch = false;
+          this.#logger.info('WordPress does not take this batch of user writes; sending them one at a time', { site: this.siteUrl, status: error.status });
           return undefined;
         }
         throw error;

@@ -20,7 +20,7 @@ function userJson(id: number, body: Record<string, unknown>): Record<string, unk
 }
 
 /** A WordPress that batches users: `invalid` e-mails fail validation, `taken` ones fail when run. */
-function batchingSite(options: { invalid?: string; taken?: string; noBatchRoute?: boolean } = {}): { fetch: typeof fetch; batches: SentBatch[]; requests: string[] } {
+function batchingSite(options: { invalid?: string; taken?: string; noBatchRoute?: boolean; maxItems?: number } = {}): { fetch: typeof fetch; batches: SentBatch[]; requests: string[] } {
   const batches: SentBatch[] = [];
   const requests: string[] = [];
   let nextId = 100;
@@ -32,6 +32,9 @@ function batchingSite(options: { invalid?: string; taken?: string; noBatchRoute?
     if (url.pathname === '/wp-json/batch/v1' && !options.noBatchRoute) {
       const batch = JSON.parse(String(init?.body)) as SentBatch;
       batches.push(batch);
+      if (options.maxItems !== undefined && batch.requests.length > options.maxItems) {
+        return json(400, { code: 'rest_invalid_param', message: 'Invalid parameter(s): requests', data: { status: 400, params: { requests: `requests must contain at most ${options.maxItems} items.` } } });
+      }
       const invalid = batch.requests.map((request) => options.invalid !== undefined && request.body['email'] === options.invalid);
       if (batch.validation === 'require-all-validate' && invalid.some(Boolean)) {
         return json(207, { failed: 'validation', responses: invalid.map((bad) => (bad ? { body: { code: 'rest_invalid_param', message: 'Invalid parameter(s): email', data: { status: 400, params: { email: 'Invalid email address.' } } }, status: 400, headers: {} } : null)) });
@@ -94,5 +97,14 @@ describe('writeUsersBatch (batch/v1)', () => {
     expect(await wp.writeUsersBatch(one)).toBeUndefined();
     expect(site.requests.filter((r) => r.endsWith('/batch/v1'))).toHaveLength(1);
     await expect(wp.writeUsersBatch(Array.from({ length: 26 }, () => one[0]!))).rejects.toThrow(/at most 25/);
+  });
+
+  it('a site that takes fewer requests a batch refuses the whole batch before running any: undefined, one by one from then on', async () => {
+    const site = batchingSite({ maxItems: 10 });
+    const wp = client(site.fetch);
+    const writes = Array.from({ length: 12 }, (_, n) => ({ kind: 'create' as const, input: { username: `u${n}`, email: `u${n}@example.org` } }));
+    expect(await wp.writeUsersBatch(writes)).toBeUndefined();
+    expect(await wp.writeUsersBatch(writes.slice(0, 2))).toBeUndefined();
+    expect(site.batches).toHaveLength(1);
   });
 });
