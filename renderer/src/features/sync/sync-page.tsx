@@ -133,7 +133,7 @@ export function SyncPage() {
   const openRun = runs.find((run) => run.id === openRunId);
   return (
     <div className="page">
-      <PageHeader title="Sync">Push a site’s WordPress users to Salesforce: preview first, then run, then read every record’s outcome.</PageHeader>
+      <PageHeader title="Sync">Push a site’s WordPress users to Salesforce, or pull Salesforce records into WordPress users: preview first, then run, then read every record’s outcome.</PageHeader>
       <div className="sync-filters">
         <label>
           Site{' '}
