@@ -183,6 +183,18 @@ describe('Sync page', () => {
     expect(text.filter((t) => t.includes('from Salesforce'))).toHaveLength(2);
   });
 
+  it('opens the run #/sync?run=<id> names (the live changes panel links there), on its site', async () => {
+    const bridge = setUp();
+    bridge.respond('sites:list', [makeSite({ id: 'site-1', name: 'Members', connectionId: 'conn-1' }), makeSite({ id: 'site-2', name: 'Shop', connectionId: 'conn-1' })]);
+    const liveRun = run({ id: 'run-live', siteId: 'site-2', direction: 'pull', origin: 'live', state: 'running', strategy: 'live', updated: 3 });
+    bridge.respond('sync:runs', [liveRun]);
+    bridge.respond('sync:run', { run: liveRun, total: 0, records: [] });
+    await renderApp('sync?run=run-live', /^sync$/i);
+    await waitFor(() => expect((screen.getByLabelText('Site') as HTMLSelectElement).value).toBe('site-2'));
+    expect(await screen.findByRole('heading', { name: /Records of the run/ })).toBeTruthy();
+    expect(bridge.calls.find((c) => c.channel === 'sync:runs')?.request).toEqual({ siteId: 'site-2', limit: 50 });
+  });
+
   it('shows main’s error and hint when the preview fails', async () => {
     const bridge = setUp();
     bridge.fail('sync:plan', { code: 'AUTH_DENIED', message: 'WordPress refused the application password.', hint: 'Create a new application password.' });

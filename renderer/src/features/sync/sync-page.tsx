@@ -53,10 +53,19 @@ export function SyncPage() {
 
   useEffect(() => {
     let active = true;
-    void invoke('sites:list', {}).then((list) => {
+    const wanted = runFromHash();
+    void invoke('sites:list', {}).then(async (list) => {
       if (!active) return;
       const usable = list.filter((site) => site.connectionId !== null);
       setSites(usable);
+      // `#/sync?run=<id>` (the live changes panel links there): that run's site, run opened.
+      const linked = wanted === undefined ? undefined : await invoke('sync:run', { runId: wanted, limit: 1 }).then((page) => page.run, () => undefined);
+      if (!active) return;
+      if (linked !== undefined && usable.some((site) => site.id === linked.siteId)) {
+        setSiteId(linked.siteId);
+        setOpenRunId(linked.id);
+        return;
+      }
       setSiteId((current) => current ?? usable[0]?.id ?? null);
     });
     return () => {
@@ -231,6 +240,12 @@ export function SyncPage() {
       )}
     </div>
   );
+}
+
+/** The run `#/sync?run=<id>` names, if any. */
+function runFromHash(): string | undefined {
+  const query = window.location.hash.split('?')[1];
+  return query === undefined ? undefined : (new URLSearchParams(query).get('run') ?? undefined);
 }
 
 /** All records, or those with the Topic / picklist value typed, as the site keeps its tags. */
