@@ -191,8 +191,25 @@ describe('the key through the app’s contract', () => {
 
     const check = await h.call('sites:check', { siteId: saved.id, wordpressUrl: site.url, wordpressUsername: site.adminUser });
     expect(check.woocommerce).toMatchObject({ status: 'ok', credential: 'consumer-key' });
+    await h.call('orders:save-settings', { siteId: saved.id, settings: { orgCurrency: 'USD' } });
     const plan = await h.call('orders:plan', { siteId: saved.id });
     expect(plan.orders).toBeGreaterThan(0);
+    expect(plan.counts.create).toBeGreaterThan(0);
+    // A real send with the key: every page OAuth-signed with its own nonce, the orders in Salesforce.
+    const done = new Promise<void>((resolve) => {
+      const stop = h.app.events.subscribe((channel, payload) => {
+        if (channel === 'orders:progress' && (payload as { phase: string }).phase === 'done') {
+          stop();
+          resolve();
+        }
+      });
+    });
+    const { runId } = await h.call('orders:send', { siteId: saved.id });
+    await done;
+    const [run] = await h.call('orders:runs', { siteId: saved.id });
+    expect(run).toMatchObject({ id: runId, state: 'completed', total: plan.orders });
+    expect(run!.created + run!.failed).toBe(plan.counts.create);
+    expect(emu.handle.records(undefined, 'Order').length).toBe(run!.created);
 
     // Saving the form again without the key keeps it; a wrong one is what the orders then use.
     const again = await h.call('sites:save', { ...base, id: saved.id });
