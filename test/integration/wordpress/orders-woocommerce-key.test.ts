@@ -4,9 +4,14 @@
  * stored hashed, OAuth 1.0a signature over plain http, timestamp window, nonce once, read
  * permission). The site is http on 127.0.0.1, so every request here is OAuth-signed.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { createServer as createHttpsServer, request as httpsRequest, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkSite } from '../../../main/wordpress/check-site';
 import { woocommerceOAuthAuthorization, type WoocommerceKey } from '../../../main/wordpress/woocommerce-auth';
 import { WordpressError } from '../../../main/wordpress/wordpress-errors';
@@ -240,5 +245,76 @@ describe('the key through the app’s contract', () => {
         expect(texts.filter((text) => text.includes(secret)), `${where} contains the WooCommerce key`).toEqual([]);
       }
     }
+  });
+});
+
+/**
+ * https for real: a TLS-terminating proxy (a throw-away self-signed certificate for 127.0.0.1)
+ * in front of the test WordPress, passing `X-Forwarded-Proto: https` as a reverse proxy does, so
+ * WooCommerce's checks see an https request and take the key by HTTP Basic.
+ */
+describe('WooCommerce orders with a REST API key over https (HTTP Basic)', () => {
+  let proxy: Server;
+  let proxyUrl: string;
+  let tlsFetch: typeof fetch;
+  let certDir: string;
+
+  beforeAll(async () => {
+    certDir = mkdtempSync(path.join(tmpdir(), 'forcesites-tls-'));
+    const [keyFile, certFile] = [path.join(certDir, 'key.pem'), path.join(certDir, 'cert.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+    const ca = readFileSync(certFile);
+    const target = new URL(site.url);
+    proxy = createHttpsServer({ key: readFileSync(keyFile), cert: ca }, (req, res) => {
+      const upstream = httpRequest(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host, 'x-forwarded-proto': 'https' } },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    proxyUrl = `https://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    // fetch that trusts only this certificate (Node's fetch takes no CA option).
+    tlsFetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      const url = new URL(String(input));
+      return new Promise<Response>((resolve, reject) => {
+        const outgoing = httpsRequest(url, { method: init?.method ?? 'GET', headers: Object.fromEntries(new Headers(init?.headers)), ca, signal: init?.signal ?? undefined }, (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () => {
+            const headers = new Headers();
+            for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+            resolve(new Response(answer.statusCode === 204 ? null : Buffer.concat(chunks), { status: answer.statusCode ?? 500, headers }));
+          });
+          answer.on('error', reject);
+        });
+        outgoing.on('error', reject);
+        if (typeof init?.body === 'string') outgoing.write(init.body);
+        outgoing.end();
+      });
+    }) as typeof fetch;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    rmSync(certDir, { recursive: true, force: true });
+  });
+
+  it('reads the orders with the key as HTTP Basic, and a wrong secret gets WooCommerce’s Basic refusal', async () => {
+    const { client: withPassword } = clientFor(site);
+    const expected = await collect(withPassword.orders({ status: ['completed'] }));
+    const { client, lines } = clientFor(site, { siteUrl: proxyUrl, password: 'wrong wrong wrong wrong', woocommerceKey: key, fetch: tlsFetch });
+    expect(await collect(client.orders({ status: ['completed'] }))).toEqual(expected);
+    expect(lines.join('\n')).not.toContain(key.consumerSecret);
+
+    const { client: wrong } = clientFor(site, { siteUrl: proxyUrl, woocommerceKey: { ...key, consumerSecret: `cs_${'4'.repeat(40)}` }, fetch: tlsFetch });
+    const error = await refusal(wrong.getJson('/wc/v3/orders', { per_page: 1 }));
+    expect(error).toMatchObject({ reason: 'bad-credentials', status: 401, wpCode: 'woocommerce_rest_authentication_error' });
+    // Only the Basic check says this: the OAuth one would complain about the signature.
+    expect(error.message).toContain('Consumer secret is invalid.');
   });
 });

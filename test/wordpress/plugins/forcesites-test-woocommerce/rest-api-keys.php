@@ -23,6 +23,12 @@
 
 defined( 'ABSPATH' ) || exit;
 
+// Behind the tests' TLS-terminating proxy, as WordPress's own advice for wp-config.php behind a
+// reverse proxy: the request was https, so is_ssl() is true and keys go by HTTP Basic.
+if ( isset( $_SERVER['HTTP_X_FORWARDED_PROTO'] ) && 'https' === $_SERVER['HTTP_X_FORWARDED_PROTO'] ) {
+	$_SERVER['HTTPS'] = 'on';
+}
+
 add_filter( 'determine_current_user', 'forcesites_test_wc_keys_authenticate', 15 );
 add_filter( 'rest_authentication_errors', 'forcesites_test_wc_keys_errors', 15 );
 add_filter( 'rest_pre_dispatch', 'forcesites_test_wc_keys_permissions', 10, 3 );
