@@ -102,4 +102,16 @@ describe('Sites form: WooCommerce credential', () => {
     expect(request).toMatchObject({ woocommerceAuth: 'application-password' });
     expect(request && 'woocommerceKey' in request).toBe(false);
   });
+
+  it('the sites list says which sites read orders with a key, by its ending only', async () => {
+    fakeBridge().respond('sites:list', [
+      makeSite({ id: 'site-1', name: 'Shop', woocommerceAuth: 'consumer-key', hasWoocommerceKey: true, woocommerceKeyEnding: 'abc1234' }),
+      makeSite({ id: 'site-2', name: 'Members' }),
+    ]);
+    await renderApp('sites');
+    const shop = (await screen.findByText('Shop')).closest('tr')!;
+    expect(shop.textContent).toContain('Orders: WooCommerce key …abc1234');
+    const members = screen.getByText('Members').closest('tr')!;
+    expect(members.textContent).not.toContain('WooCommerce key');
+  });
 });

@@ -175,6 +175,12 @@ export function SitesPage() {
                           <span className="cell-title">{site.name}</span>
                           <span className="cell-sub">{hostOf(site.wordpressUrl)}</span>
                           {!site.hasWordpressPassword && <span className="tag tag-warning">No application password</span>}
+                          {site.woocommerceAuth === 'consumer-key' &&
+                            (site.hasWoocommerceKey === true ? (
+                              <span className="tag">Orders: WooCommerce key …{site.woocommerceKeyEnding ?? ''}</span>
+                            ) : (
+                              <span className="tag tag-warning">No WooCommerce key</span>
+                            ))}
                         </th>
                         <td>
                           {connection === undefined ? (
