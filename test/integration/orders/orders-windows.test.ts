@@ -65,6 +65,10 @@ describe('orders in windows', () => {
 
     const again = await t.service.send('site1');
     expect(again).toMatchObject({ unchanged: 450, created: 0, updated: 0, failed: 0 });
+
+    // Reconciliation goes window by window too: every order found, none differing.
+    const report = await t.service.reconcile('site1');
+    expect(report).toMatchObject({ orders: 450, counts: { ok: 450, missing: 0, failed: 0, 'total-differs': 0 }, rows: [] });
   });
 
   it('the dry run reads every window, writes nothing, and counts a buyer or product that spans windows once', async () => {
@@ -85,6 +89,12 @@ describe('orders in windows', () => {
     expect(plan.rows.map((row) => row.wooOrderId)).toEqual(orders.slice(0, 300).map((order) => order.id));
     expect(rows(emu, 'Order')).toHaveLength(0);
     expect(rows(emu, 'Contact')).toHaveLength(0);
+
+    // Missing everywhere: reconciliation lists them across windows, capped at the rows limit.
+    const report = await t.service.reconcile('site1');
+    expect(report).toMatchObject({ orders: 450, counts: { missing: 450 }, rowsTruncated: true });
+    expect(report.rows).toHaveLength(300);
+    expect(report.rows.map((row) => row.wooOrderId)).toEqual(orders.slice(0, 300).map((order) => order.id));
   });
 
   it('a page WooCommerce refuses after some windows were written fails the run with the reason, and the next run completes the rest', async () => {
