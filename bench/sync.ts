@@ -70,8 +70,21 @@ interface ApiCalls {
   readonly collections: number;
 }
 
-function plainUsers(count: number): UsersServerUser[] {
-  return Array.from({ length: count }, (_, i) => ({ id: i + 1, username: `member${i + 1}`, email: `member${i + 1}@example.org`, firstName: `Ann${i + 1}`, lastName: `O'Brien ${i + 1}` }));
+function plainUser(i: number): UsersServerUser {
+  return { id: i + 1, username: `member${i + 1}`, email: `member${i + 1}@example.org`, firstName: `Ann${i + 1}`, lastName: `O'Brien ${i + 1}` };
+}
+
+/**
+ * N users made a page at a time as the server slices them (it reads only `length` and
+ * `slice`), so this process does not hold all N: a real WordPress keeps its users in its own
+ * database and process, and the peak RSS should measure ForceSites.
+ */
+function plainUsers(count: number): readonly UsersServerUser[] {
+  const lazy = {
+    length: count,
+    slice: (start = 0, end = count) => Array.from({ length: Math.max(0, Math.min(end, count) - start) }, (_, i) => plainUser(start + i)),
+  };
+  return lazy as unknown as readonly UsersServerUser[];
 }
 
 /** The test WordPress with `count` seeded users (the admin is one more), closed with the benchmark. */
@@ -93,7 +106,9 @@ async function main(): Promise<void> {
     const { api } = await registryApi(emulator.description, 30_000);
     // The in-process server answers WordPress's exact users shape, so the figures measure
     // ForceSites; --real-wordpress reads a real one (Debian's WordPress with awkward seeded users).
-    const wordpress = args.realWordpress ? await realWordpress(args.users) : await startUsersServer(() => plainUsers(args.users));
+    // Made once (the server's users function runs for every page it serves), each page on demand.
+    const users = plainUsers(args.users);
+    const wordpress = args.realWordpress ? await realWordpress(args.users) : await startUsersServer(() => users);
     const client = new WordpressClient({ siteUrl: wordpress.url, username: wordpress.username, password: wordpress.password, allowHttp: true, concurrency: 4 });
     const matchKey: MatchKey = args.match === 'email' ? DEFAULT_MATCH_KEY : { kind: 'external-id', field: 'WP_User_Id__c', prefix: 'bench-' };
     const service = new SyncService({
@@ -107,6 +122,8 @@ async function main(): Promise<void> {
 
     await control(emulator, 'PUT', '/latency', { ms: args.latencyMs });
     await control(emulator, 'DELETE', '/api-calls');
+    // What the process holds before the push (the in-process WordPress and its N users among it).
+    const rssBeforeMb = Math.round(process.memoryUsage().rss / 1024 / 1024);
     const started = performance.now();
     const run = await service.start('bench', { confirmed: true });
     const wallMs = Math.round(performance.now() - started);
@@ -145,6 +162,7 @@ async function main(): Promise<void> {
       bulkPolls: calls.bulkPoll,
       wallMs,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      rssBeforeMb,
       created: run.created,
       updated: run.updated,
       unchanged: run.unchanged,

@@ -264,7 +264,7 @@ export async function writeWithBulk(context: ExecutorContext, source: WriteSourc
 }
 
 /** Outcomes go to the journal this many at a time while the result CSV is read. */
-const OUTCOME_CHUNK = 2_000;
+const OUTCOME_CHUNK = 500;
 
 /**
  * One ingest job for an operation. Memory stays bounded at 100,000 records: the CSV is built
@@ -322,7 +322,7 @@ async function sendBulkJob(context: ExecutorContext, source: WriteSource, operat
       const value = row[keyColumn] ?? '';
       return source.find(operation, operation === 'update' ? value : normalizeKey(target.matchKey, value));
     };
-    for await (const chunk of ingestResults(api, job.jobId, 'successfulResults')) {
+    for await (const chunk of ingestResults(api, job.jobId, 'successfulResults', OUTCOME_CHUNK)) {
       for (const row of chunk) {
         const item = itemOf(row);
         if (item === undefined || settled.has(item.wpUserId)) continue;
@@ -331,7 +331,7 @@ async function sendBulkJob(context: ExecutorContext, source: WriteSource, operat
       }
       flush(false);
     }
-    for await (const chunk of ingestResults(api, job.jobId, 'failedResults')) {
+    for await (const chunk of ingestResults(api, job.jobId, 'failedResults', OUTCOME_CHUNK)) {
       for (const row of chunk) {
         const item = itemOf(row);
         if (item === undefined || settled.has(item.wpUserId)) continue;

@@ -22,7 +22,7 @@ import { countScan, lookupKeys, scanKeysBulkInto, scanKeysRestInto, LOOKUP_BATCH
 import { changesOf, operationCounts, type WriteItem } from './push-executor';
 import { classify, comparedFields, mapUser, normalizeKey, type MappedUser, type PushSettings } from './push-planner';
 import { notResentNote, sentValuesHash, type PushRefusals } from './push-refusals';
-import { PushStage, STAGE_WINDOW, type SettledUser, type StagedClass } from './push-stage';
+import { KEY_WINDOW, PushStage, type SettledUser, type StagedClass } from './push-stage';
 import { planTopics, topicWriteCalls, type TopicEntity, type TopicPlan } from './push-topics';
 import type { OutcomeRow } from './sync-journal';
 import type { Counters, ReadUsers } from './sync-ports';
@@ -164,7 +164,7 @@ async function lookUp(stage: PushStage, input: PushPassInput, target: LookupTarg
     return;
   }
   // A window of keys at a time (2,000 = ten whole IN lists): the calls are what one list of every key would cost.
-  for (const window of stage.keyWindows(STAGE_WINDOW)) {
+  for (const window of stage.keyWindows(KEY_WINDOW)) {
     input.signal.throwIfAborted();
     sink(await lookupKeys(input.api, target, window, { concurrency: input.concurrency, counters: input.counters }));
   }
