@@ -83,6 +83,84 @@ describe('push by e-mail', () => {
   });
 });
 
+describe('records Salesforce refused', () => {
+  it('are remembered and not sent again while their values are unchanged; new values or “retry refused” send them', async () => {
+    const { api } = await registryApi(emu);
+    const users = [...makeUsers(3), makeUser(4, { lastName: 'x'.repeat(81) }), makeUser(5, { lastName: '' })];
+    const sut = syncUnderTest(api, { users });
+    const first = await sut.service.start('site1');
+    expect(first).toMatchObject({ created: 3, failed: 2 });
+
+    // The preview says so: not a create, a count of its own, Salesforce's words and the date.
+    const plan = await sut.service.plan('site1');
+    expect(plan.counts).toMatchObject({ create: 0, unchanged: 3 });
+    expect(plan.notResent).toBe(2);
+    expect(plan.estimate.writeCalls).toBe(0);
+    expect(plan.rows.find((r) => r.wpUserId === 4)).toMatchObject({ notResent: true, reason: expect.stringMatching(/^STRING_TOO_LONG: .*not re-sent: unchanged since Salesforce refused it on \d{4}-\d{2}-\d{2}/) });
+
+    emu.handle.resetApiCalls();
+    const again = await sut.service.start('site1');
+    expect(again).toMatchObject({ state: 'completed', unchanged: 3, failed: 2, created: 0 });
+    expect(emu.handle.apiCalls().collections).toBe(0);
+    const byUser = new Map(sut.service.journal.records(again.id).rows.map((r) => [r.wp_user_id, r]));
+    expect(byUser.get(4)).toMatchObject({ outcome: 'failed', error_code: 'STRING_TOO_LONG', error_message: expect.stringMatching(/not re-sent: unchanged since Salesforce refused it on/) });
+    expect(byUser.get(5)).toMatchObject({ outcome: 'failed', error_code: 'REQUIRED_FIELD_MISSING' });
+
+    // New values go, and a record written is forgotten; the other stays remembered.
+    sut.users = sut.users.map((u) => (u.id === 4 ? { ...u, lastName: 'Short' } : u));
+    emu.handle.resetApiCalls();
+    expect(await sut.service.start('site1')).toMatchObject({ created: 1, failed: 1 });
+    expect(emu.handle.apiCalls().collections).toBe(1);
+    expect(contactsByEmail(emu).get('user4@example.org')?.[0]).toMatchObject({ LastName: 'Short' });
+    expect((await sut.service.plan('site1')).notResent).toBe(1);
+
+    // The admin fixed something in Salesforce (a rule, a field): retry sends the same values.
+    emu.handle.resetApiCalls();
+    const retried = await sut.service.start('site1', { retryRefused: true });
+    expect(emu.handle.apiCalls().collections).toBe(1);
+    expect(sut.service.journal.records(retried.id, { outcome: 'failed' }).rows[0]).toMatchObject({ wp_user_id: 5, error_code: 'REQUIRED_FIELD_MISSING', error_message: expect.not.stringMatching(/not re-sent/) });
+  });
+
+  it('never remembers a transient failure (a lock that outlasted the retries): the next run sends it', async () => {
+    const { api } = await registryApi(emu);
+    const sut = syncUnderTest(api, { users: makeUsers(20), retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    emu.handle.setFaults({ seed: 3, lockRowRate: 1 });
+    const locked = await sut.service.start('site1').finally(() => emu.handle.clearFaults());
+    expect(locked.failed).toBe(20);
+    expect(sut.service.journal.records(locked.id, { outcome: 'failed' }).rows[0]).toMatchObject({ error_code: 'UNABLE_TO_LOCK_ROW' });
+    expect((await sut.service.plan('site1')).notResent).toBe(0);
+    expect(await sut.service.start('site1')).toMatchObject({ created: 20, failed: 0 });
+  });
+
+  it('through Bulk too: a record its ingest job refused is not in the next job', async () => {
+    const { api } = await registryApi(emu);
+    const sut = syncUnderTest(api, { users: [...makeUsers(400), makeUser(401, { lastName: 'y'.repeat(81) })], bulkThreshold: () => 300 });
+    expect(await sut.service.start('site1')).toMatchObject({ strategy: 'bulk', created: 400, failed: 1 });
+    sut.users = sut.users.map((u) => (u.id <= 350 ? { ...u, firstName: `Changed${u.id}` } : u));
+    emu.handle.clearRequestLog();
+    const second = await sut.service.start('site1');
+    expect(second).toMatchObject({ strategy: 'bulk', updated: 350, unchanged: 50, failed: 1 });
+    expect(sut.service.journal.records(second.id, { outcome: 'failed' }).rows[0]).toMatchObject({ wp_user_id: 401, error_code: 'STRING_TOO_LONG', error_message: expect.stringMatching(/not re-sent/) });
+    // One ingest job, the update; none for the refused create.
+    const jobs = emu.handle.requestLog({ limit: 10_000 }).entries.filter((entry) => entry.method === 'POST' && /\/jobs\/ingest$/.test(entry.path));
+    expect(jobs).toHaveLength(1);
+  });
+});
+
+describe('bounded memory', () => {
+  it('catches several WordPress users with one key in different windows as conflicts, and writes neither', async () => {
+    const { api } = await registryApi(emu);
+    // Windows are 500 users: 7 and 1,207 fall in different ones.
+    const users = makeUsers(1_300).map((u) => (u.id === 1_207 ? { ...u, email: 'USER7@example.org' } : u));
+    const sut = syncUnderTest(api, { users });
+    const run = await sut.service.start('site1');
+    expect(run).toMatchObject({ created: 1_298, conflict: 2 });
+    const byUser = new Map(sut.service.journal.records(run.id, { outcome: 'conflict' }).rows.map((r) => [r.wp_user_id, r]));
+    expect([...byUser.keys()].sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([7, 1_207]);
+    expect(contactsByEmail(emu).get('user7@example.org')).toBeUndefined();
+  });
+});
+
 describe('push by external id', () => {
   it('upserts on the external id within ceil(N/200) + 5 calls and is idempotent', async () => {
     addExternalIdField(emu);
