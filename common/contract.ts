@@ -206,9 +206,10 @@ export const requestSchemas = {
   'sites:export': z.object({ siteId: id }).strict(),
   'sites:import': z.object({ json: z.string().min(2).max(1_000_000), siteId: id.optional() }).strict(),
   // direction pull: Salesforce records → WordPress users (pull says which and with what role).
-  'sync:plan': z.object({ siteId: id, direction: z.enum(['push', 'pull']).optional(), pull: pullOptionsSchema.optional() }).strict(),
+  // retryRefused (push): send records Salesforce refused before even if their values are unchanged.
+  'sync:plan': z.object({ siteId: id, direction: z.enum(['push', 'pull']).optional(), pull: pullOptionsSchema.optional(), retryRefused: z.boolean().optional() }).strict(),
   // confirmed: the admin accepted an estimate above the share of the org's remaining requests.
-  'sync:start': z.object({ siteId: id, confirmed: z.boolean().optional(), direction: z.enum(['push', 'pull']).optional(), pull: pullOptionsSchema.optional() }).strict(),
+  'sync:start': z.object({ siteId: id, confirmed: z.boolean().optional(), direction: z.enum(['push', 'pull']).optional(), pull: pullOptionsSchema.optional(), retryRefused: z.boolean().optional() }).strict(),
   'sync:cancel': z.object({ siteId: id }).strict(),
   'sync:runs': z.object({ siteId: id.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
   'sync:run': z

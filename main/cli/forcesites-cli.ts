@@ -9,7 +9,7 @@
  *   forcesites sites [--json]
  *   forcesites health [--json]
  *   forcesites refresh-fields <site>
- *   forcesites sync <site> [--dry-run] [--yes] [--json]
+ *   forcesites sync <site> [--dry-run] [--yes] [--retry-failed] [--json]
  *   forcesites orders <site> [--since DATE] [--dry-run] [--json]
  *   any command: --data-dir DIR (default: the desktop app's data folder)
  *
@@ -42,11 +42,12 @@ Commands:
   sites [--json]                         the site profiles
   health [--json]                        run every health check now
   refresh-fields <site>                  "Refresh Available Topics & Fields" for a site
-  sync <site> [--dry-run] [--yes] [--json]
+  sync <site> [--dry-run] [--yes] [--retry-failed] [--json]
                                          push the site's WordPress users to Salesforce
                                          (--dry-run: the preview only; --yes: run even when
                                          it needs more than the allowed share of the org's
-                                         remaining API requests)
+                                         remaining API requests; --retry-failed: send again
+                                         records Salesforce refused, even if unchanged)
   sync <site> --pull [--role R] [--topic T | --picklist V] [--dry-run] [--json]
                                          import Salesforce records as WordPress users (role R,
                                          default subscriber; all records, or those with a
@@ -72,7 +73,7 @@ interface Parsed {
   readonly dataDir: string | undefined;
 }
 
-const KNOWN_FLAGS = new Set(['--json', '--dry-run', '--yes', '--pull', '--help', '-h']);
+const KNOWN_FLAGS = new Set(['--json', '--dry-run', '--yes', '--retry-failed', '--pull', '--help', '-h']);
 /** Options that take a value (the pull's). */
 const VALUE_OPTIONS = new Set(['--role', '--topic', '--picklist', '--since']);
 
@@ -213,16 +214,23 @@ async function sync(app: Awaited<ReturnType<typeof createApp>>, call: Call, io: 
   const topic = parsed.values.get('--topic');
   const picklist = parsed.values.get('--picklist');
   const filter: PullFilter = topic !== undefined ? { kind: 'topic', name: topic } : picklist !== undefined ? { kind: 'picklist', value: picklist } : { kind: 'all' };
-  const direction: { direction?: 'pull'; pull?: { role: string; filter: PullFilter } } = parsed.flags.has('--pull') ? { direction: 'pull', pull: { role: parsed.values.get('--role') ?? 'subscriber', filter } } : {};
+  const direction: { direction?: 'pull'; pull?: { role: string; filter: PullFilter }; retryRefused?: boolean } = parsed.flags.has('--pull')
+    ? { direction: 'pull', pull: { role: parsed.values.get('--role') ?? 'subscriber', filter } }
+    : parsed.flags.has('--retry-failed')
+      ? { retryRefused: true }
+      : {};
   if (parsed.flags.has('--dry-run')) {
     const plan = await call('sync:plan', { siteId: site.id, ...direction });
     if (json) io.stdout(`${JSON.stringify(plan)}\n`);
     else {
       const c = plan.counts;
-      io.stdout(`${site.name}: ${plan.users} ${plan.direction === 'pull' ? 'records' : 'users'} → ${c.create} to create, ${c.update} to update, ${c.unchanged} unchanged, ${c.invalid} invalid, ${c.conflict} conflicts.\n`);
+      io.stdout(
+        `${site.name}: ${plan.users} ${plan.direction === 'pull' ? 'records' : 'users'} → ${c.create} to create, ${c.update} to update, ${c.unchanged} unchanged, ${c.invalid} invalid, ${c.conflict} conflicts` +
+          `${plan.notResent ? `, ${plan.notResent} refused before and not re-sent (--retry-failed sends them)` : ''}.\n`,
+      );
       io.stdout(`API calls: about ${plan.estimate.writeCalls} to write (${plan.strategy}); the org has ${plan.estimate.remainingDaily ?? 'an unknown number of'} requests left today.\n`);
       for (const row of plan.rows.filter((r) => r.class !== 'unchanged').slice(0, 20)) {
-        io.stdout(`  ${row.wpUserId === null ? 'new' : `#${row.wpUserId}`} ${row.key ?? ''}: ${row.class}${row.reason ? ` — ${row.reason}` : ''}${row.changes.length > 0 ? ` (${row.changes.map((ch) => `${ch.field}: ${ch.old ?? '∅'} → ${ch.new ?? '∅'}`).join(', ')})` : ''}\n`);
+        io.stdout(`  ${row.wpUserId === null ? 'new' : `#${row.wpUserId}`} ${row.key ?? ''}: ${row.notResent ? 'not re-sent' : row.class}${row.reason ? ` — ${row.reason}` : ''}${row.changes.length > 0 ? ` (${row.changes.map((ch) => `${ch.field}: ${ch.old ?? '∅'} → ${ch.new ?? '∅'}`).join(', ')})` : ''}\n`);
       }
     }
     return EXIT.ok;

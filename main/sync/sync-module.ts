@@ -97,17 +97,17 @@ export function createSyncModule(options: SyncModuleOptions): SyncModule {
   return {
     service,
     handlers: {
-      'sync:plan': ({ siteId, direction, pull }) => {
+      'sync:plan': ({ siteId, direction, pull, retryRefused }) => {
         requireMapping(siteId, direction ?? 'push');
-        return direction === 'pull' ? service.planPull(siteId, pull ?? DEFAULT_PULL) : service.plan(siteId);
+        return direction === 'pull' ? service.planPull(siteId, pull ?? DEFAULT_PULL) : service.plan(siteId, undefined, { retryRefused: retryRefused === true });
       },
-      'sync:start': ({ siteId, confirmed, direction, pull }) =>
+      'sync:start': ({ siteId, confirmed, direction, pull, retryRefused }) =>
         new Promise((resolve, reject) => {
           requireMapping(siteId, direction ?? 'push');
           // Answers as soon as the run is recorded (or refused before: busy, WordPress down,
           // confirmation needed); the run itself goes on and reports through the bus.
           const onRunStarted = (runId: string): void => resolve({ runId });
-          const running = direction === 'pull' ? service.startPull(siteId, { ...(pull ?? DEFAULT_PULL), onRunStarted }) : service.start(siteId, { confirmed: confirmed === true, onRunStarted });
+          const running = direction === 'pull' ? service.startPull(siteId, { ...(pull ?? DEFAULT_PULL), onRunStarted }) : service.start(siteId, { confirmed: confirmed === true, retryRefused: retryRefused === true, onRunStarted });
           running.then(
             (run) => resolve({ runId: run.id }),
             (error: unknown) => {
