@@ -22,13 +22,22 @@ export function describeChange(change: SyncFieldChange): string {
 }
 
 /** The dry-run preview: counts per class, the API-call estimate, and every change, searchable. */
+/** A row's label: a record refused before with the same values is not a create or update. */
+function rowLabel(row: SyncPlanRow): string {
+  return row.notResent === true ? NOT_RESENT_LABEL : CLASS_LABELS[row.class];
+}
+
+const NOT_RESENT_LABEL = 'Not re-sent';
+
 export function SyncPreview({ plan }: { readonly plan: SyncPlanDto }) {
   const [search, setSearch] = useState('');
-  const [only, setOnly] = useState<SyncClass | 'all'>('all');
+  const [only, setOnly] = useState<SyncClass | 'all' | 'not-resent'>('all');
   const rows = useMemo(() => {
     const needle = search.trim().toLowerCase();
-    return plan.rows.filter((row) => (only === 'all' || row.class === only) && (needle === '' || `${row.wpUserId ?? ''} ${row.key ?? ''} ${describeRow(row)}`.toLowerCase().includes(needle)));
+    const shown = (row: SyncPlanRow): boolean => only === 'all' || (only === 'not-resent' ? row.notResent === true : row.class === only && row.notResent !== true);
+    return plan.rows.filter((row) => shown(row) && (needle === '' || `${row.wpUserId ?? ''} ${row.key ?? ''} ${describeRow(row)}`.toLowerCase().includes(needle)));
   }, [plan.rows, search, only]);
+  const notResent = plan.notResent ?? 0;
   const estimate = plan.estimate;
   const truncatedRows = useMemo(() => plan.rows.filter((row) => row.changes.some((change) => change.truncatedFrom !== undefined)).length, [plan.rows]);
   return (
@@ -39,7 +48,20 @@ export function SyncPreview({ plan }: { readonly plan: SyncPlanDto }) {
             <strong>{plan.counts[name].toLocaleString()}</strong> {CLASS_LABELS[name].toLowerCase()}
           </li>
         ))}
+        {notResent > 0 && (
+          <li className="sync-count sync-count-invalid">
+            <strong>{notResent.toLocaleString()}</strong> {NOT_RESENT_LABEL.toLowerCase()}
+          </li>
+        )}
       </ul>
+      {notResent > 0 && (
+        <div className="notice notice-info" role="note">
+          <p className="notice-message">
+            Salesforce refused {notResent === 1 ? 'one record' : `${notResent.toLocaleString()} records`} with these same values before: the run records {notResent === 1 ? 'it' : 'them'} as failed
+            again (with Salesforce’s message) without sending. Change the values in WordPress, or fix the cause in Salesforce and retry refused records.
+          </p>
+        </div>
+      )}
       <p>
         {plan.users.toLocaleString()} {plan.direction === 'pull' ? 'Salesforce records' : 'WordPress users'} matched by {plan.matchKind === 'email' ? 'e-mail' : `external id (${plan.matchField})`} to {plan.objectType}. Writing
         takes about <strong>{estimate.writeCalls.toLocaleString()}</strong> API call{estimate.writeCalls === 1 ? '' : 's'} ({plan.strategy === 'bulk' ? 'Bulk API 2.0' : 'sObject Collections, 200 a call'}); the preview used {estimate.planCalls}.{' '}
@@ -65,13 +87,14 @@ export function SyncPreview({ plan }: { readonly plan: SyncPlanDto }) {
         </label>
         <label>
           Show{' '}
-          <select value={only} onChange={(event) => setOnly(event.target.value as SyncClass | 'all')}>
+          <select value={only} onChange={(event) => setOnly(event.target.value as SyncClass | 'all' | 'not-resent')}>
             <option value="all">All</option>
             {(Object.keys(CLASS_LABELS) as SyncClass[]).map((name) => (
               <option key={name} value={name}>
                 {CLASS_LABELS[name]}
               </option>
             ))}
+            {notResent > 0 && <option value="not-resent">{NOT_RESENT_LABEL}</option>}
           </select>
         </label>
       </div>
@@ -82,8 +105,8 @@ export function SyncPreview({ plan }: { readonly plan: SyncPlanDto }) {
         label="Changes"
         items={rows}
         renderRow={(row) => (
-          <div className={`sync-row sync-row-${row.class}`} title={describeRow(row)}>
-            <span className="sync-row-user">{row.wpUserId === null ? 'new user' : `#${row.wpUserId}`}</span> <span className="sync-row-key">{row.key ?? '(no key)'}</span> <span className="sync-row-class">{CLASS_LABELS[row.class]}</span>{' '}
+          <div className={`sync-row sync-row-${row.notResent === true ? 'invalid' : row.class}`} title={describeRow(row)}>
+            <span className="sync-row-user">{row.wpUserId === null ? 'new user' : `#${row.wpUserId}`}</span> <span className="sync-row-key">{row.key ?? '(no key)'}</span> <span className="sync-row-class">{rowLabel(row)}</span>{' '}
             <span className="sync-row-detail">{describeRow(row)}</span>
           </div>
         )}
