@@ -6,7 +6,8 @@
  * 255-character names; +tagged addresses are addresses of their own (created, never merged
  * with the untagged one); addresses differing only in case are conflicts (nothing written);
  * invalid addresses are invalid with the reason; an address longer than Contact.Email's 80
- * characters fails alone with Salesforce's STRING_TOO_LONG. A second run writes nothing.
+ * characters fails alone with Salesforce's STRING_TOO_LONG. A second run writes nothing (the
+ * refused record is failed again from memory, not re-sent).
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MATCH_KEY } from '../../../common/fields-models';
@@ -110,7 +111,11 @@ describe('push from the real test WordPress', () => {
     emu.handle.resetApiCalls();
     const again = await sync.start('main');
     expect(again).toMatchObject({ state: 'completed', created: 0, updated: 0, failed: seen.get('too-long-email') ?? 0 });
-    // Only the record Salesforce refused is tried again; nothing that arrived is written twice.
-    expect(emu.handle.apiCalls().collections).toBe(seen.has('too-long-email') ? 1 : 0);
+    // Zero write calls: nothing that arrived is written twice, and the record Salesforce refused
+    // is failed again from memory (same values, same answer) instead of being sent again.
+    expect(emu.handle.apiCalls().collections).toBe(0);
+    const refused = sync.journal.records(again.id, { outcome: 'failed' }).rows;
+    expect(refused).toHaveLength(seen.get('too-long-email') ?? 0);
+    for (const row of refused) expect(row).toMatchObject({ error_code: 'STRING_TOO_LONG', error_message: expect.stringMatching(/not re-sent: unchanged since Salesforce refused it on/) });
   });
 });
