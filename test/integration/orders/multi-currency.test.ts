@@ -57,7 +57,8 @@ describe('currencies', () => {
       wooOrder(1, { currency: 'EUR', total: '10.00' }),
       wooOrder(2, { currency: 'USD', total: '10.00', lineItems: [line(21, { name: 'Product 1', sku: 'SKU-1' })] }),
     ];
-    const t = ordersUnderTest(api, { orders, settings: USD_SETTINGS });
+    // No orgCurrency setting: the org's currency is read from Organization.DefaultCurrencyIsoCode.
+    const t = ordersUnderTest(api, { orders, settings: { ...USD_SETTINGS, orgCurrency: null } });
     const plan = await t.service.plan('site1');
     expect(plan.multiCurrency).toBe(false);
     const refused = plan.rows.find((row) => row.wooOrderId === 1)!;
@@ -70,5 +71,15 @@ describe('currencies', () => {
     // Nothing was created for the refused order: not its buyer, not its product.
     expect(rows(emu, 'Contact').map((c) => c['Email'])).toEqual(['buyer2@example.org']);
     expect(rows(emu, 'Product2')).toHaveLength(1);
+  });
+});
+
+describe('Organization', () => {
+  it('answers the org’s currency: USD with one currency, the corporate one with several', async () => {
+    const { api } = await registryApi(emu);
+    const currency = async () => (await api.request<{ records: { DefaultCurrencyIsoCode: string }[] }>(`/query?q=${encodeURIComponent('SELECT Id, Name, DefaultCurrencyIsoCode FROM Organization')}`)).records;
+    expect(await currency()).toEqual([expect.objectContaining({ DefaultCurrencyIsoCode: 'USD' })]);
+    emu.handle.setCurrencies(undefined, { corporate: 'EUR', currencies: ['EUR', 'USD'] });
+    expect(await currency()).toEqual([expect.objectContaining({ DefaultCurrencyIsoCode: 'EUR' })]);
   });
 });

@@ -216,6 +216,14 @@ class OrgDataImpl implements OrgData {
     }
   }
 
+  defaultCurrencyIsoCode(): string {
+    // Multiple currencies: the corporate one (the default of Order's CurrencyIsoCode); else the
+    // one currency every emulated org has.
+    const field = this.registry.get('Order')?.field('CurrencyIsoCode');
+    const values = (field?.json.picklistValues ?? []) as { value: string; defaultValue: boolean }[];
+    return values.find((value) => value.defaultValue)?.value ?? 'USD';
+  }
+
   registerVirtualSObject(name: string, virtual: VirtualSObject): void {
     this.registry.registerVirtual(name, virtual);
   }

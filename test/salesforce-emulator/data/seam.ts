@@ -144,6 +144,8 @@ export interface OrgData {
    * entries gain CurrencyIsoCode; see data/rules/orders.ts.
    */
   setCurrencies?(spec: CurrencySpec | null): void;
+  /** Optional (added by the data half): the org's default (corporate) currency — USD for a single-currency org. */
+  defaultCurrencyIsoCode?(): string;
   /**
    * Optional (added by the data half, backward compatible): an admin changes or deletes a
    * field in Setup, so a client sees a different describe (and If-Modified-Since a change).

@@ -71,7 +71,31 @@ function can(user: DataUser, permission: string): boolean {
   return user.permissions.has(permission);
 }
 
+/**
+ * Organization, the one row about the org itself: only what ForceSites reads (the orders read
+ * DefaultCurrencyIsoCode in a single-currency org). UNCONFIRMED beyond the field names of the
+ * Object Reference: a real describe has many more fields.
+ */
+export const ORGANIZATION_DESCRIBE = buildVirtualDescribe({
+  name: 'Organization',
+  label: 'Organization',
+  labelPlural: 'Organizations',
+  keyPrefix: '00D',
+  fields: [
+    { name: 'Id', label: 'Organization ID', type: 'id', nillable: false },
+    { name: 'Name', label: 'Name', type: 'string', length: 80, nameField: true, nillable: false },
+    { name: 'DefaultCurrencyIsoCode', label: 'Default Currency ISO Code', type: 'picklist', length: 3, picklistValues: ['USD'] },
+  ],
+});
+
 export function registerVirtualSObjects(org: Org): void {
+  org.data.registerVirtualSObject('Organization', {
+    describe: ORGANIZATION_DESCRIBE,
+    rows() {
+      return [{ Id: org.id, Name: org.name, DefaultCurrencyIsoCode: org.data.defaultCurrencyIsoCode?.() ?? 'USD' }];
+    },
+  });
+
   org.data.registerVirtualSObject('OauthToken', {
     describe: OAUTH_TOKEN_DESCRIBE,
     maxBatchSize: 500,
