@@ -7,7 +7,8 @@
 import { fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { requestSchemas, siteSaveSchema } from '../../common/contract';
-import { makeSite } from './factories';
+import { DEFAULT_ORDER_SETTINGS } from '../../common/orders-models';
+import { makeConnection, makeSite } from './factories';
 import { fakeBridge } from './fake-bridge';
 import { renderApp } from './render-app';
 
@@ -113,5 +114,26 @@ describe('Sites form: WooCommerce credential', () => {
     expect(shop.textContent).toContain('Orders: WooCommerce key …abc1234');
     const members = screen.getByText('Members').closest('tr')!;
     expect(members.textContent).not.toContain('WooCommerce key');
+  });
+
+  it('the Orders page says which credential reads WooCommerce, and where to change it', async () => {
+    const bridge = fakeBridge();
+    bridge.respond('connections:list', [makeConnection({ id: 'conn-1' })]);
+    bridge.respond('sites:list', [makeSite({ id: 'site-1', name: 'Shop', connectionId: 'conn-1', woocommerceAuth: 'consumer-key', hasWoocommerceKey: true, woocommerceKeyEnding: 'abc1234' })]);
+    bridge.respond('orders:runs', []);
+    bridge.respond('orders:settings', { ...DEFAULT_ORDER_SETTINGS });
+    await renderApp('orders');
+    const note = await screen.findByText(/WooCommerce is read with the REST API key ending in …abc1234/);
+    expect(note.querySelector('a')?.getAttribute('href')).toBe('#/sites');
+  });
+
+  it('without a key chosen, the Orders page names the application password’s user', async () => {
+    const bridge = fakeBridge();
+    bridge.respond('connections:list', [makeConnection({ id: 'conn-1' })]);
+    bridge.respond('sites:list', [makeSite({ id: 'site-1', name: 'Shop', connectionId: 'conn-1' })]);
+    bridge.respond('orders:runs', []);
+    bridge.respond('orders:settings', { ...DEFAULT_ORDER_SETTINGS });
+    await renderApp('orders');
+    expect(await screen.findByText(/WooCommerce is read with wpadmin’s application password/)).toBeTruthy();
   });
 });

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ErrorDto } from '../../../../common/errors';
 import type { SiteProfileDto } from '../../../../common/models';
 import type { OrdersPhase, OrdersPlanDto, OrdersProgressDto, OrdersReconcileDto, OrdersRunDto } from '../../../../common/orders-models';
+import { routeHref } from '../../app/routes';
 import { useSetupProgress } from '../../app/use-setup-progress';
 import { invoke, on, toErrorDto } from '../../bridge';
 import { EmptyState } from '../../ui/empty-state';
@@ -162,6 +163,7 @@ export function OrdersPage() {
           Order settings
         </button>
       </div>
+      {site !== undefined && <WoocommerceCredential site={site} />}
       {showSettings && siteId !== null && <OrdersSettingsForm key={siteId} siteId={siteId} onSaved={() => setPlan(undefined)} />}
       {plan === undefined && live === undefined && report === undefined && <p className="muted">Preview first: nothing is written until you press Send orders.</p>}
       {error !== undefined && <ErrorNotice error={error} title="The orders could not be sent." />}
@@ -211,5 +213,20 @@ export function OrdersPage() {
         </>
       )}
     </div>
+  );
+}
+
+/** Which credential the orders read WooCommerce with (chosen in the site's profile), never the secret. */
+function WoocommerceCredential({ site }: { readonly site: SiteProfileDto }) {
+  const withKey = site.woocommerceAuth === 'consumer-key';
+  return (
+    <p className="muted">
+      {withKey
+        ? site.hasWoocommerceKey === true
+          ? `WooCommerce is read with the REST API key ending in …${site.woocommerceKeyEnding ?? ''}.`
+          : 'WooCommerce is to be read with a REST API key, but none is stored.'
+        : `WooCommerce is read with ${site.wordpressUsername}’s application password (the user needs manage_woocommerce).`}{' '}
+      <a href={routeHref('sites')}>Change it on the Sites page</a>.
+    </p>
   );
 }
