@@ -148,8 +148,12 @@ export interface OrdersProgressDto {
   readonly siteId: string;
   readonly runId: string;
   readonly phase: OrdersPhase;
+  /** Within the current phase of the current window (orders are written a window at a time). */
   readonly done: number;
   readonly total: number;
+  /** The whole run: orders of finished windows, and how many WooCommerce lists (sent runs only). */
+  readonly ordersDone?: number;
+  readonly ordersTotal?: number;
 }
 
 export type OrdersRunState = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';

@@ -294,7 +294,13 @@ export class OrdersService {
     const api = await this.#options.salesforceFor(siteId);
     const reader = this.#reader(api, counter, signal);
     const runId = this.#newId();
-    const progress = this.#progress(siteId, runId);
+    // The whole run's count beside each phase's (which restarts with every window).
+    const overall = { done: 0, total: 0 };
+    const report = this.#progress(siteId, runId, overall);
+    const progress: Progress = (phase, done, total) => {
+      if (phase === 'reading') overall.total = Math.max(overall.total, total);
+      report(phase, done, total);
+    };
     progress('recovering', 0, 0);
     let pass: PassState;
     try {
@@ -356,6 +362,7 @@ export class OrdersService {
           stopError,
         );
         learnCreated(pass, plan, ids);
+        overall.done += orders.length;
         if (signal.aborted) break;
       }
       if (signal.aborted) state = 'cancelled';
@@ -478,7 +485,7 @@ export class OrdersService {
     return planOrders({ orders, settings, org, state: { orders: existing, contacts, accounts, products, entries: pass.entries } });
   }
 
-  #progress(siteId: string, runId: string): (phase: OrdersPhase, done: number, total: number) => void {
+  #progress(siteId: string, runId: string, overall?: { readonly done: number; readonly total: number }): Progress {
     let last = 0;
     let lastPhase: OrdersPhase | undefined;
     return (phase, done, total) => {
@@ -487,7 +494,7 @@ export class OrdersService {
       if (phase === lastPhase && done < total && now - last < 250) return;
       last = now;
       lastPhase = phase;
-      this.#options.onProgress?.({ siteId, runId, phase, done, total });
+      this.#options.onProgress?.({ siteId, runId, phase, done, total, ...(overall ? { ordersDone: overall.done, ordersTotal: Math.max(overall.total, overall.done) } : {}) });
     };
   }
 

@@ -7,6 +7,7 @@
  * counts each new record once, and the first window is in Salesforce before the last page is read.
  */
 import { describe, expect, it } from 'vitest';
+import type { OrdersProgressDto } from '../../../common/orders-models';
 import type { WooOrder } from '../../../common/wordpress-models';
 import type { ReadOrders } from '../../../main/orders/orders-service';
 import { WordpressError } from '../../../main/wordpress/wordpress-errors';
@@ -40,7 +41,8 @@ describe('orders in windows', () => {
       orders[index] = { ...orders[index]!, lineItems: [line(90_000 + index, { name: 'Brand new mug', sku: 'NEW-MUG', price: 7, total: '7.00' })], total: '7.00' };
     }
     const source = watchedSource(orders);
-    const t = ordersUnderTest(api, { orders, readOrders: source.readOrders, windowSize: 200, settings: { ...USD_SETTINGS, accountStrategy: 'default-account', defaultAccountId: emu.handle.seed(undefined, 'Account', [{ Name: 'Web shop' }])[0]! } });
+    const progress: OrdersProgressDto[] = [];
+    const t = ordersUnderTest(api, { orders, readOrders: source.readOrders, windowSize: 200, onProgress: (event) => progress.push(event), settings: { ...USD_SETTINGS, accountStrategy: 'default-account', defaultAccountId: emu.handle.seed(undefined, 'Account', [{ Name: 'Web shop' }])[0]! } });
 
     emu.handle.resetApiCalls();
     const run = await t.service.send('site1');
@@ -62,6 +64,9 @@ describe('orders in windows', () => {
     // Streamed: pages 3 and 4 were asked for only after the first window (200 orders) was in
     // Salesforce, page 5 after the second; the first two pages before anything was written.
     expect(source.ordersInSalesforceWhenAsked).toEqual([0, 0, 200, 200, 400]);
+    // Progress says where the whole run is, beside each window's phase.
+    expect(progress.at(-1)).toMatchObject({ phase: 'done', ordersDone: 450, ordersTotal: 450 });
+    expect(progress.some((event) => event.phase === 'orders' && event.ordersDone === 200 && event.ordersTotal === 450)).toBe(true);
 
     const again = await t.service.send('site1');
     expect(again).toMatchObject({ unchanged: 450, created: 0, updated: 0, failed: 0 });

@@ -90,6 +90,9 @@ describe('Orders page', () => {
     act(() => bridge.emit('orders:progress', { siteId: 'site-1', runId: 'run-1', phase: 'order-items', done: 200, total: 400 }));
     const progress = await screen.findByRole('region', { name: 'Progress' });
     expect(progress.textContent).toMatch(/Writing order products: 200 of 400/);
+    // A run of several windows also says where the whole run is.
+    act(() => bridge.emit('orders:progress', { siteId: 'site-1', runId: 'run-1', phase: 'order-items', done: 300, total: 400, ordersDone: 2000, ordersTotal: 5000 }));
+    expect(progress.textContent).toMatch(/Writing order products: 300 of 400.*2,000 of 5,000 orders done/);
     fireEvent.click(within(progress).getByRole('button', { name: 'Cancel' }));
     expect(bridge.calls.find((c) => c.channel === 'orders:cancel')?.request).toEqual({ siteId: 'site-1' });
     bridge.respond('orders:runs', [run()]);

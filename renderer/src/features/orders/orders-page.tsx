@@ -173,6 +173,11 @@ export function OrdersPage() {
             {PHASES[live.phase]}: {live.done.toLocaleString()} of {live.total.toLocaleString()}
           </p>
           <progress max={Math.max(1, live.total)} value={live.done} aria-label={PHASES[live.phase]} />{' '}
+          {live.ordersTotal !== undefined && live.ordersTotal > 0 && (
+            <span className="muted">
+              {live.ordersDone?.toLocaleString() ?? 0} of {live.ordersTotal.toLocaleString()} orders done{' '}
+            </span>
+          )}
           <button type="button" className="button" onClick={() => siteId !== null && void invoke('orders:cancel', { siteId })}>
             Cancel
           </button>
