@@ -105,7 +105,7 @@ export function oauthSignature(baseString: string, consumerSecret: string): stri
 export function woocommerceOAuthAuthorization(input: OAuthSigningInput): string {
   const oauth: Record<string, string> = {
     oauth_consumer_key: input.key.consumerKey,
-    oauth_nonce: input.nonce ?? randomBytes(24).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 32).padEnd(32, '0'),
+    oauth_nonce: input.nonce ?? randomBytes(16).toString('hex'),
     oauth_signature_method: 'HMAC-SHA256',
     oauth_timestamp: String(input.timestamp ?? Math.floor(Date.now() / 1000)),
   };

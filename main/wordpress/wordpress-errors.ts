@@ -176,6 +176,13 @@ function errorFromWordpressError(status: number, wpCode: string, wpMessage: stri
   }
   if (status === 403 || wpCode === 'rest_forbidden' || wpCode.startsWith('rest_cannot_') || wpCode === 'woocommerce_rest_cannot_view') {
     const woo = namespace === 'wc/v3';
+    if (woo && context.woocommerceKeyEnding !== undefined) {
+      // The key signs in as the user it was made for, not as the site's WordPress account.
+      return new WordpressError('missing-capability', `The user the WooCommerce REST API key ending in …${context.woocommerceKeyEnding} belongs to is not allowed to do this (${context.action}).${said}`, {
+        ...options,
+        hint: 'Make the key (WooCommerce → Settings → Advanced → REST API) for a user who can manage WooCommerce, such as an administrator or shop manager, and paste it into the site.',
+      });
+    }
     return new WordpressError('missing-capability', `The WordPress account ${context.username} is not allowed to do this (${context.action}).${said}`, {
       ...options,
       hint: woo

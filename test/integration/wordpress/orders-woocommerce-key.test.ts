@@ -150,6 +150,8 @@ describe('WooCommerce orders with a REST API key (OAuth 1.0a over loopback http)
     const denied = await refusal(clientFor(site, { woocommerceKey: memberKey }).client.getJson('/wc/v3/orders', { per_page: 1 }));
     expect(denied.reason).toBe('missing-capability');
     expect(denied.wpCode).toBe('woocommerce_rest_cannot_view');
+    expect(denied.message).toContain(`key ending in …${memberKey.consumerKey.slice(-7)} belongs to`);
+    expect(denied.hint).toMatch(/administrator or shop manager/);
   });
 
   it('the site check reads the orders with the key and says so; a bad key fails only the WooCommerce step', async () => {
