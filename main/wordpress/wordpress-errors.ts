@@ -325,6 +325,6 @@ function woocommerceKeyRefused(wpCode: string, wpMessage: string, context: Reque
   let hint = makeKey;
   if (/timestamp/i.test(wpMessage)) hint = 'WooCommerce accepts a signed request only within 15 minutes of its own clock: set this computer’s clock (and the server’s) to the right time automatically.';
   else if (/read permissions/i.test(wpMessage)) hint = 'The key is Write-only: edit it in WooCommerce → Settings → Advanced → REST API and give it Read (or Read/Write) access.';
-  else if (wpCode === 'woocommerce_rest_authentication_missing_parameter' || /signature|nonce/i.test(wpMessage)) hint = `${makeKey} If the key is right, something between ForceSites and the site changes the request (a proxy rewriting the address); use the site's https:// address.`;
+  else if (wpCode === 'woocommerce_rest_authentication_missing_parameter' || /signature|nonce/i.test(wpMessage)) hint = `${makeKey} If the key is right, the address ForceSites signs is not the one WooCommerce rebuilds: enter the site address exactly as WordPress → Settings → General → Site Address shows it, or use the site's https:// address (then no signature is needed).`;
   return new WordpressError('bad-credentials', `${context.host} did not accept the WooCommerce REST API key ending in …${context.woocommerceKeyEnding}.${said}`, { ...options, hint });
 }
