@@ -20,7 +20,7 @@ import type { LocalDatabase } from '../platform/local-database';
 import { COLLECTIONS_BATCH } from '../salesforce/collections';
 import { countScan, lookupKeys, scanKeysBulkInto, scanKeysRestInto, LOOKUP_BATCH, type ExistingByKey, type LookupApi, type LookupTarget } from './key-lookup';
 import { changesOf, operationCounts, type WriteItem } from './push-executor';
-import { classify, comparedFields, mapUser, normalizeKey, type MappedUser, type PushSettings } from './push-planner';
+import { classify, comparedFields, mapUser, normalizeKey, type ExistingRecord, type MappedUser, type PushSettings } from './push-planner';
 import { notResentNote, sentValuesHash, type PushRefusals } from './push-refusals';
 import { KEY_WINDOW, PushStage, type SettledUser, type StagedClass } from './push-stage';
 import { planTopics, topicWriteCalls, type TopicEntity, type TopicPlan } from './push-topics';
@@ -101,9 +101,10 @@ async function planInto(stage: PushStage, input: PushPassInput): Promise<PushPas
   for (const window of stage.userWindows()) {
     signal.throwIfAborted();
     const rows: { write?: WriteItem; settled?: SettledUser; normKey: string | null }[] = [];
+    const existing = stage.existingFor([...new Set(window.flatMap((user) => (user.ok ? [normalize(user.key)] : [])))]);
     for (const user of window) {
       const normKey = user.ok ? normalize(user.key) : null;
-      const row = classifyOne(user, normKey, stage, duplicates, settings);
+      const row = classifyOne(user, normKey, existing, duplicates, settings);
       if (row.write !== undefined && anyRefusals) {
         const refusal = input.refusals.get(input.siteId, row.write.wpUserId);
         if (refusal !== undefined && refusal.valuesHash === sentValuesHash(row.write)) {
@@ -134,11 +135,11 @@ async function planInto(stage: PushStage, input: PushPassInput): Promise<PushPas
   return { stage, users: stage.users, counts, notResent: refused, writes: counts.create + counts.update, strategy, writeCalls, target, ...(topics ? { topics } : {}) };
 }
 
-function classifyOne(user: MappedUser, normKey: string | null, stage: PushStage, duplicates: ReadonlySet<string>, settings: PushSettings): { write?: WriteItem; settled?: SettledUser } {
+function classifyOne(user: MappedUser, normKey: string | null, existing: ReadonlyMap<string, readonly ExistingRecord[]>, duplicates: ReadonlySet<string>, settings: PushSettings): { write?: WriteItem; settled?: SettledUser } {
   if (user.ok && normKey !== null && duplicates.has(normKey)) {
     return { settled: { kind: 'conflict', wpUserId: user.wpUserId, key: user.key, salesforceIds: [], reason: `Several WordPress users have ${settings.matchKey.field} “${user.key}”; give each its own, then sync again.` } };
   }
-  const plan = classify(user, user.ok && normKey !== null ? stage.existingFor(normKey) : [], settings);
+  const plan = classify(user, user.ok && normKey !== null ? (existing.get(normKey) ?? []) : [], settings);
   // A create's changes are its record (derived when shown), unless truncation says which values were cut.
   if (plan.kind === 'create') return { write: { kind: 'create', wpUserId: plan.wpUserId, key: plan.key, record: plan.record, changes: plan.changes.some((change) => change.truncatedFrom !== undefined) ? plan.changes : [] } };
   if (plan.kind === 'update') return { write: { kind: 'update', wpUserId: plan.wpUserId, key: plan.key, salesforceId: plan.salesforceId, record: plan.record, changes: plan.changes } };
@@ -154,7 +155,7 @@ async function lookUp(stage: PushStage, input: PushPassInput, target: LookupTarg
   if (keys === 0) return;
   const sink = (page: ExistingByKey): void => stage.addExisting(page);
   if (keys > input.bulkThreshold) {
-    await scanKeysBulkInto(input.api, target, sink, { signal: input.signal, counters: input.counters, pollIntervalMs: input.pollIntervalMs, pageSize: 10_000 });
+    await scanKeysBulkInto(input.api, target, sink, { signal: input.signal, counters: input.counters, pollIntervalMs: input.pollIntervalMs });
     return;
   }
   input.counters.calls += 1;

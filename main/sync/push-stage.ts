@@ -136,8 +136,22 @@ export class PushStage implements WriteSource {
     });
   }
 
-  existingFor(key: string): ExistingRecord[] {
-    return this.#db.all<{ data: string }>('SELECT data FROM push_stage_existing WHERE stage = ? AND norm_key = ?', [this.#stage, key]).map((row) => JSON.parse(row.data) as ExistingRecord);
+  /**
+   * The records found for a window's keys, in one query: libsql's `all()` keeps ~1 KB of
+   * native memory per call (measured: 200,000 calls, +200 MB RSS after GC; `get()` does not),
+   * so never one query per user.
+   */
+  existingFor(keys: readonly string[]): Map<string, ExistingRecord[]> {
+    const found = new Map<string, ExistingRecord[]>();
+    if (keys.length === 0) return found;
+    const rows = this.#db.all<{ norm_key: string; data: string }>('SELECT norm_key, data FROM push_stage_existing WHERE stage = ? AND norm_key IN (SELECT value FROM json_each(?))', [this.#stage, JSON.stringify(keys)]);
+    for (const row of rows) {
+      const list = found.get(row.norm_key);
+      const record = JSON.parse(row.data) as ExistingRecord;
+      if (list === undefined) found.set(row.norm_key, [record]);
+      else list.push(record);
+    }
+    return found;
   }
 
   /** A window's plan: writes (with whether fields go) and settled users, in WordPress's order. */
