@@ -14,7 +14,9 @@
  *   `context=edit` to users who may list and edit users;
  * - answers GET /wp-json/forcesites/v1/info so ForceSites can say exactly what a site lacks;
  * - lets an administrator read and change the exposed keys over REST
- *   (GET/POST /wp-json/forcesites/v1/settings).
+ *   (GET/POST /wp-json/forcesites/v1/settings);
+ * - lets user creates and updates go through /wp-json/batch/v1 (25 a request), each still
+ *   checked by its own route.
  *
  * ForceSites authenticates with WordPress application passwords (WordPress 5.6+); this
  * plugin adds no login, token or password of its own.
@@ -28,6 +30,7 @@ define( 'FORCESITES_COMPANION_FILE', __FILE__ );
 require_once __DIR__ . '/includes/meta-keys.php';
 require_once __DIR__ . '/includes/register-meta.php';
 require_once __DIR__ . '/includes/rest-routes.php';
+require_once __DIR__ . '/includes/batch-users.php';
 
 if ( is_admin() ) {
 	require_once __DIR__ . '/includes/settings-page.php';
@@ -35,3 +38,4 @@ if ( is_admin() ) {
 
 add_action( 'init', 'forcesites_companion_register_meta' );
 add_action( 'rest_api_init', 'forcesites_companion_register_routes' );
+add_filter( 'rest_endpoints', 'forcesites_companion_batch_user_writes' );
