@@ -15,7 +15,8 @@
  *
  * Exit codes: 0 ok, 1 some records failed (or another failure), 2 usage, 3 needs
  * reauthorization, 4 API limit (or the run needs --yes), 5 WordPress unreachable or refusing.
- * On a TTY a progress bar goes to stderr; with --json every line on stdout is JSON.
+ * Progress: a bar on stderr when it is a terminal, JSON lines on stderr when it is not; with
+ * --json every line on stdout is JSON (progress included).
  * Sign-in stays in the app (it needs a browser): the CLI says so.
  */
 import { homedir } from 'node:os';
@@ -242,6 +243,9 @@ async function sync(app: Awaited<ReturnType<typeof createApp>>, call: Call, io: 
       if (progress.siteId !== site.id) return;
       if (json) io.stdout(`${JSON.stringify({ progress })}\n`);
       else if (io.isTTY) io.stderr(`\r${bar(progress)}`);
+      // Not a terminal (a log file, a scheduler): progress as JSON lines a machine can read,
+      // on stderr so stdout keeps the summary.
+      else io.stderr(`${JSON.stringify({ progress })}\n`);
       if (progress.phase === 'done') {
         stop();
         resolve();

@@ -71,6 +71,9 @@ describe('forcesites CLI', () => {
     const again = io();
     expect(await runCli(['sync', 'Members', '--data-dir', dataDir], again, opts)).toBe(EXIT.ok);
     expect(again.out.join('')).toMatch(/completed — 0 created, 0 updated, 250 unchanged/);
+    // Not a terminal: progress goes to stderr as JSON lines, the summary stays on stdout.
+    const progress = again.err.join('').trim().split('\n').map((line) => JSON.parse(line) as { progress: { phase: string; siteId: string } });
+    expect(progress.at(-1)?.progress.phase).toBe('done');
 
     const pull = io();
     expect(await runCli(['sync', 'Members', '--pull', '--role', 'customer', '--dry-run', '--data-dir', dataDir], pull, opts)).toBe(EXIT.ok);
