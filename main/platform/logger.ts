@@ -79,6 +79,11 @@ const TEXT_RULES: ReadonlyArray<readonly [RegExp, string | ((...match: string[])
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, REDACTED],
   // WordPress application passwords: six groups of four, as WordPress shows them.
   [/\b[A-Za-z0-9]{4}(?: [A-Za-z0-9]{4}){5}\b/g, REDACTED],
+  // WooCommerce REST API keys: consumer key and secret as WooCommerce prints them.
+  [/\b(ck|cs)_[a-f0-9]{40}\b/gi, REDACTED],
+  // …and as OAuth 1.0a / query parameters (a signature is as good as the secret for a replay window).
+  [/(?<![A-Za-z0-9_])(oauth_signature|oauth_consumer_key|consumer_key|consumer_secret)=[^&#,\s"'<>]+/gi, `$1=${REDACTED}`],
+  [/\b(oauth_signature|oauth_consumer_key)="[^"]*"/gi, `$1="${REDACTED}"`],
 ];
 
 /** Replaces every secret-looking part of a string. */

@@ -153,6 +153,19 @@ describe('console logger redaction', () => {
     expect(lines[0]).toContain('hostile');
   });
 
+  it('redacts WooCommerce REST API keys as printed and inside OAuth 1.0a headers and query strings', () => {
+    const key = `ck_${'a1'.repeat(20)}`;
+    const secret = `cs_${'9f'.repeat(20)}`;
+    const text = redactText(`key ${key} secret ${secret} GET /wp-json/wc/v3/orders?consumer_key=${key}&consumer_secret=${secret}&oauth_signature=abc%2Bdef%3D&page=2 Authorization: OAuth oauth_consumer_key="${key}", oauth_signature="c2lnbmF0dXJl"`);
+    expect(text).not.toContain('a1a1a1');
+    expect(text).not.toContain('9f9f9f');
+    expect(text).not.toContain('abc%2Bdef');
+    expect(text).not.toContain('c2lnbmF0dXJl');
+    // What is not secret stays readable.
+    expect(text).toContain('/wp-json/wc/v3/orders?');
+    expect(text).toContain('page=2');
+  });
+
   it('exposes the redactor for other sinks', () => {
     expect(redactText(`x?code=${AUTH_CODE}`)).toBe('x?code=[redacted]');
     expect(redactValue({ a: [{ token: 't' }] })).toEqual({ a: [{ token: '[redacted]' }] });
