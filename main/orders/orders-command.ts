@@ -63,6 +63,8 @@ export async function runOrdersCommand(ports: OrdersCommandPorts, args: OrdersCo
       if (progress.siteId !== args.siteId) return;
       if (args.json) ports.stdout(`${JSON.stringify({ progress })}\n`);
       else if (ports.isTTY) ports.stderr(`\r${bar(progress)}`);
+      // Not a terminal: JSON lines on stderr, like the sync command; stdout keeps the summary.
+      else ports.stderr(`${JSON.stringify({ progress })}\n`);
       if (progress.phase === 'done') {
         stop();
         resolve();
