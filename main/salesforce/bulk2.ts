@@ -145,8 +145,13 @@ function csvOf(columns: readonly string[], rows: Iterable<Readonly<Record<string
 
 export interface QueryJob extends PollOptions {
   readonly soql: string;
-  /** Rows per results page (default 50,000): bounds memory. */
+  /** Rows per results page (default 50,000): one API call each. */
   readonly pageSize?: number;
+  /**
+   * Yield each page in chunks of this many rows, parsed as a stream: a 50,000-row page then
+   * never exists as 50,000 row objects at once (the default yields each page whole).
+   */
+  readonly chunkSize?: number;
   readonly includeDeleted?: boolean;
 }
 
@@ -176,7 +181,8 @@ export async function* bulkQuery(api: BulkApi, job: QueryJob, counters: { polls:
     const page = await api.requestText({ method: 'GET', url: `/jobs/query/${created.id}/results?${query}`, headers: { accept: 'text/csv' } });
     const next = page.headers['sforce-locator'];
     locator = next === undefined || next === '' || next === 'null' ? null : next;
-    yield parseCsv(page.body);
+    if (job.chunkSize === undefined) yield parseCsv(page.body);
+    else yield* parseCsvChunks(page.body, job.chunkSize);
   } while (locator !== null);
 }
 

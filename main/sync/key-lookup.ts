@@ -146,7 +146,7 @@ export interface BulkScanOptions {
   readonly pollIntervalMs?: number;
   readonly signal?: AbortSignal;
   readonly counters?: { calls: number; polls: number };
-  /** Rows per results page (default 50,000); each page is handed over and dropped. */
+  /** Rows per results page (default 50,000; one call each); each is handed over 2,000 rows at a time. */
   readonly pageSize?: number;
 }
 
@@ -171,7 +171,8 @@ export async function scanKeysBulkInto(api: LookupApi, target: LookupTarget, sin
       return api.requestText(request);
     },
   };
-  const job = { soql, pollIntervalMs: options.pollIntervalMs ?? 250, maxPollIntervalMs: 2_000, ...(options.pageSize ? { pageSize: options.pageSize } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  // Pages of 50,000 rows (few calls), handed over 2,000 rows at a time (little memory).
+  const job = { soql, pollIntervalMs: options.pollIntervalMs ?? 250, maxPollIntervalMs: 2_000, chunkSize: 2_000, ...(options.pageSize ? { pageSize: options.pageSize } : {}), ...(options.signal ? { signal: options.signal } : {}) };
   for await (const page of bulkQuery(counting, job, polls)) sink(pageByKey(target.matchKey, page as unknown as ExistingRecord[]));
   if (options.counters) options.counters.polls += polls.polls;
 }
