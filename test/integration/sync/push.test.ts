@@ -148,6 +148,20 @@ describe('records Salesforce refused', () => {
 });
 
 describe('bounded memory', () => {
+  it('looks keys up with IN lists when the org holds many more keyed records than the run has users', async () => {
+    const { api } = await registryApi(emu);
+    emu.handle.seed(undefined, 'Contact', Array.from({ length: 5_000 }, (_, i) => ({ LastName: `Seeded${i + 1}`, Email: `user${i + 1}@example.org` })));
+    // 300 users: 1–100 exist (their LastName differs), 5,001–5,200 do not.
+    const sut = syncUnderTest(api, { users: [...makeUsers(100), ...makeUsers(200, 5_001)] });
+    emu.handle.resetApiCalls();
+    const run = await sut.service.start('site1');
+    expect(run).toMatchObject({ created: 200, updated: 100, unchanged: 0, conflict: 0 });
+    expect(emu.handle.apiCalls().total).toBeLessThanOrEqual(2 * Math.ceil(300 / 200) + 5);
+    // COUNT(), two IN lists, limits, a create and an update call; a scan would read 3 pages instead of 2 lists.
+    expect(emu.handle.apiCalls().total).toBeLessThanOrEqual(6);
+    expect(contactsByEmail(emu).get('user42@example.org')).toEqual([expect.objectContaining({ LastName: 'Last42' })]);
+  });
+
   it('catches several WordPress users with one key in different windows as conflicts, and writes neither', async () => {
     const { api } = await registryApi(emu);
     // Windows are 500 users: 7 and 1,207 fall in different ones.
