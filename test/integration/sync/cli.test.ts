@@ -80,6 +80,22 @@ describe('forcesites CLI', () => {
     expect(pull.out.join('')).toMatch(/Members: \d+ records → \d+ to create, 0 to update, 250 unchanged/);
   });
 
+  it('a record Salesforce refused is not sent again while unchanged (exit 1 all the same); --retry-failed sends it', async () => {
+    const { dataDir, secrets } = await savedSite([...people(2), { id: 3, username: 'long', email: 'long@example.org', firstName: 'Lo', lastName: 'x'.repeat(81) }]);
+    const opts = { secrets };
+    expect(await runCli(['sync', 'Members', '--data-dir', dataDir], io(), opts)).toBe(EXIT.failed);
+    const dry = io();
+    expect(await runCli(['sync', 'Members', '--dry-run', '--data-dir', dataDir], dry, opts)).toBe(EXIT.ok);
+    expect(dry.out.join('')).toMatch(/0 to create, 0 to update, 2 unchanged, 0 invalid, 0 conflicts, 1 refused before and not re-sent \(--retry-failed sends them\)/);
+    expect(dry.out.join('')).toMatch(/#3 long@example\.org: not re-sent — STRING_TOO_LONG: /);
+    emu.handle.resetApiCalls();
+    expect(await runCli(['sync', 'Members', '--data-dir', dataDir], io(), opts)).toBe(EXIT.failed);
+    expect(emu.handle.apiCalls().collections).toBe(0);
+    emu.handle.resetApiCalls();
+    expect(await runCli(['sync', 'Members', '--retry-failed', '--data-dir', dataDir], io(), opts)).toBe(EXIT.failed);
+    expect(emu.handle.apiCalls().collections).toBe(1);
+  });
+
   it('exit codes: 1 when records failed, 5 when WordPress refuses, 3 when the connection needs reauthorizing, 2 for usage', async () => {
     const users = [...people(3), { id: 4, username: 'nomail', email: 'broken', firstName: 'No', lastName: 'Mail' }];
     const { dataDir, secrets } = await savedSite(users);
