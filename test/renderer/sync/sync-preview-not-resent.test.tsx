@@ -59,3 +59,30 @@ it('counts records refused before apart, says why they are not sent, and labels 
   fireEvent.change(show, { target: { value: 'not-resent' } });
   expect(within(list).getAllByRole('listitem').map((item) => item.textContent)).toEqual([expect.stringContaining('dup@example.org')]);
 });
+
+it('offers to send the refused records again: the preview and the run then ask main for it', async () => {
+  const bridge = fakeBridge();
+  bridge.respond('connections:list', [makeConnection({ id: 'conn-1' })]);
+  bridge.respond('sites:list', [makeSite({ id: 'site-1', name: 'Members', connectionId: 'conn-1' })]);
+  bridge.respond('sync:runs', []);
+  bridge.respond('sync:plan', plan);
+  bridge.respond('sync:start', { runId: 'run-1' });
+  await renderApp('sync');
+  expect(screen.queryByRole('checkbox', { name: /refused/ })).toBeNull();
+  fireEvent.click(await screen.findByRole('button', { name: 'Preview' }));
+  await screen.findByRole('region', { name: 'Preview' });
+  fireEvent.click(screen.getByRole('checkbox', { name: 'Send again the records Salesforce refused' }));
+  // The preview was for the other choice: preview again before running.
+  expect(screen.queryByRole('region', { name: 'Preview' })).toBeNull();
+  bridge.respond('sync:plan', { ...plan, notResent: 0, counts: { ...plan.counts, create: 2 }, rows: plan.rows.map((row) => ({ ...row, notResent: false, reason: null })) });
+  fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+  await screen.findByRole('region', { name: 'Preview' });
+  fireEvent.click(screen.getByRole('button', { name: 'Sync now' }));
+  await screen.findByRole('button', { name: 'Sync now' });
+  const sent = bridge.calls.filter((call) => call.channel === 'sync:plan' || call.channel === 'sync:start').map((call) => [call.channel, (call.request as { retryRefused?: boolean }).retryRefused]);
+  expect(sent).toEqual([
+    ['sync:plan', undefined],
+    ['sync:plan', true],
+    ['sync:start', true],
+  ]);
+});

@@ -37,6 +37,8 @@ export function SyncPage() {
   const [siteId, setSiteId] = useState<string | null>(null);
   const [plan, setPlan] = useState<SyncPlanDto | undefined>(undefined);
   const [busy, setBusy] = useState<'plan' | 'start' | undefined>(undefined);
+  // Push: send records Salesforce refused before even though their values have not changed.
+  const [retryRefused, setRetryRefused] = useState(false);
   const [error, setError] = useState<ErrorDto | undefined>(undefined);
   const [live, setLive] = useState<SyncProgressDto | undefined>(undefined);
   const [runs, setRuns] = useState<readonly SyncRunDto[]>([]);
@@ -102,7 +104,7 @@ export function SyncPage() {
     setBusy('plan');
     setError(undefined);
     try {
-      setPlan(await invoke('sync:plan', direction === 'pull' ? { siteId, ...pullRequest() } : { siteId }));
+      setPlan(await invoke('sync:plan', direction === 'pull' ? { siteId, ...pullRequest() } : { siteId, ...(retryRefused ? { retryRefused } : {}) }));
     } catch (failure) {
       setError(toErrorDto(failure));
     } finally {
@@ -115,7 +117,7 @@ export function SyncPage() {
     setBusy('start');
     setError(undefined);
     try {
-      const { runId } = await invoke('sync:start', direction === 'pull' ? { siteId, ...pullRequest() } : { siteId, confirmed });
+      const { runId } = await invoke('sync:start', direction === 'pull' ? { siteId, ...pullRequest() } : { siteId, confirmed, ...(retryRefused ? { retryRefused } : {}) });
       setOpenRunId(runId);
       setPlan(undefined);
       loadRuns(siteId);
@@ -167,6 +169,19 @@ export function SyncPage() {
             <option value="pull">Salesforce → WordPress</option>
           </select>
         </label>
+        {direction === 'push' && ((plan?.notResent ?? 0) > 0 || retryRefused) && (
+          <label>
+            <input
+              type="checkbox"
+              checked={retryRefused}
+              onChange={(event) => {
+                setRetryRefused(event.target.checked);
+                setPlan(undefined);
+              }}
+            />{' '}
+            Send again the records Salesforce refused
+          </label>
+        )}
         {direction === 'pull' && (
           <>
             <label>
