@@ -8,8 +8,10 @@
  *   npm run bench:sync -- --users 10000 --latency-ms 100 [--match email|external-id] [--json]
  *
  * Prints one JSON line (with --json) or a human summary:
- *   {"users","latencyMs","match","apiCalls","bulkPolls","wallMs","peakRssMb","created","updated",
- *    "unchanged","failed","naive":{"apiCalls","wallMs","sampled","extrapolated"},"rerun":{…}}
+ *   {"users","latencyMs","match","apiCalls","bulkPolls","wallMs","peakRssMb","rssBeforeMb","created",
+ *    "updated","unchanged","failed","naive":{"apiCalls","wallMs","sampled","extrapolated"},"rerun":{…}}
+ * `peakRssMb` is the process's peak over the push, its re-run and the naive sample;
+ * `rssBeforeMb` what it held just before the push (Node, tsx, the in-process WordPress).
  * `apiCalls` counts every Salesforce request the emulator saw during the push, Bulk status
  * polls included (`bulkPolls` of them). `naive` is the one-user-at-a-time strategy (look up,
  * then create: two requests per user), measured in the same run on other users: on a sample
