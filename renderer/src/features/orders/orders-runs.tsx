@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'react';
 import type { ErrorDto } from '../../../../common/errors';
-import type { OrderOutcome, OrdersRunDto, OrdersRunPageDto } from '../../../../common/orders-models';
+import type { OrderOutcome, OrderRecordDto, OrdersRunDto, OrdersRunPageDto } from '../../../../common/orders-models';
 import { invoke, toErrorDto } from '../../bridge';
+import { downloadCsv, exportAllAsCsv } from '../../ui/csv-export';
 import { ErrorNotice } from '../../ui/error-notice';
-import { formatTime } from '../../ui/format';
+import { RunTable } from '../../ui/run-table';
+import { VirtualRows } from '../../ui/virtual-rows';
 
 const OUTCOMES: readonly OrderOutcome[] = ['created', 'updated', 'unchanged', 'failed', 'invalid', 'locked', 'recovered'];
+const PAGE = 1_000;
 
 export function ordersRunSummary(run: OrdersRunDto): string {
   return `${run.created} created, ${run.updated} updated, ${run.unchanged} unchanged, ${run.failed} failed${run.invalid + run.locked > 0 ? `, ${run.invalid} not sendable, ${run.locked} activated and different` : ''} · ${run.apiCalls} API calls`;
@@ -13,51 +16,30 @@ export function ordersRunSummary(run: OrdersRunDto): string {
 
 /** The site's order runs, newest first; one opens to its per-order outcomes. */
 export function OrdersRuns({ runs, openRunId, onOpen }: { readonly runs: readonly OrdersRunDto[]; readonly openRunId: string | null; readonly onOpen: (runId: string) => void }) {
-  if (runs.length === 0) return <p className="muted">No orders sent yet for this site. Orders copied from your WooCommerce sites appear here.</p>;
   return (
-    <div className="table-wrap">
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th scope="col">Started</th>
-            <th scope="col">Run</th>
-            <th scope="col">State</th>
-            <th scope="col">Result</th>
-            <th scope="col">
-              <span className="visually-hidden">Orders</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((run) => (
-            <tr key={run.id} aria-current={run.id === openRunId ? 'true' : undefined}>
-              <td>{formatTime(run.startedAt)}</td>
-              <td>{run.kind === 'replay' ? 'Replay' : 'Send'}</td>
-              <td>{run.state}</td>
-              <td>
-                {ordersRunSummary(run)}
-                {run.message !== null && run.state !== 'completed' && <div className="muted">{run.message}</div>}
-              </td>
-              <td>
-                <button type="button" className="button-quiet" onClick={() => onOpen(run.id)}>
-                  Orders
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <RunTable
+      runs={runs}
+      openRunId={openRunId}
+      onOpen={onOpen}
+      summary={ordersRunSummary}
+      emptyText="No orders sent yet for this site. Orders copied from your WooCommerce sites appear here."
+      openLabel="Orders"
+      kind={(run) => (run.kind === 'replay' ? 'Replay' : 'Send')}
+    />
   );
 }
 
+const describeRecord = (r: OrderRecordDto): string => `#${r.wooOrderId} → ${r.salesforceId ?? 'not in Salesforce'}: ${r.outcome}${r.errorCode !== null ? ` — ${r.errorCode}: ${r.errorMessage ?? ''}` : ''}`;
+
+/** A run's orders, filterable by outcome, virtualised, and exportable as CSV (every order). */
 export function OrdersRunRecords({ runId }: { readonly runId: string }) {
   const [outcome, setOutcome] = useState<OrderOutcome | 'all'>('all');
   const [page, setPage] = useState<OrdersRunPageDto | undefined>(undefined);
   const [error, setError] = useState<ErrorDto | undefined>(undefined);
+  const [exporting, setExporting] = useState<string | undefined>(undefined);
   useEffect(() => {
     let active = true;
-    invoke('orders:run', { runId, ...(outcome === 'all' ? {} : { outcome }), limit: 1000 }).then(
+    invoke('orders:run', { runId, ...(outcome === 'all' ? {} : { outcome }), limit: PAGE }).then(
       (answer) => active && (setPage(answer), setError(undefined)),
       (failure: unknown) => active && setError(toErrorDto(failure)),
     );
@@ -65,31 +47,57 @@ export function OrdersRunRecords({ runId }: { readonly runId: string }) {
       active = false;
     };
   }, [runId, outcome]);
+
+  const exportCsv = async (): Promise<void> => {
+    setExporting('Exporting…');
+    try {
+      const { csv } = await exportAllAsCsv({
+        fetchPage: (offset, limit) => invoke('orders:run', { runId, ...(outcome === 'all' ? {} : { outcome }), offset, limit }),
+        columns: ['WooCommerce order id', 'Order key', 'Salesforce id', 'Outcome', 'Error code', 'Error message', 'WooCommerce total', 'Items total'],
+        toRow: (r) => [r.wooOrderId, r.key, r.salesforceId ?? '', r.outcome, r.errorCode ?? '', r.errorMessage ?? '', r.wooTotal ?? '', r.itemsTotal ?? ''],
+        onProgress: (done, total) => setExporting(`Exporting ${done.toLocaleString()} of ${total.toLocaleString()}…`),
+      });
+      downloadCsv(`forcesites-orders-run-${runId}.csv`, csv);
+      setExporting(undefined);
+    } catch (failure) {
+      setExporting(undefined);
+      setError(toErrorDto(failure));
+    }
+  };
+
   return (
     <section aria-label="Run orders">
-      <label>
-        Outcome{' '}
-        <select value={outcome} onChange={(e) => setOutcome(e.target.value as OrderOutcome | 'all')}>
-          <option value="all">All</option>
-          {OUTCOMES.map((o) => (
-            <option key={o} value={o}>
-              {o}
-            </option>
-          ))}
-        </select>
-      </label>
-      {error !== undefined && <ErrorNotice error={error} />}
+      <div className="sync-filters">
+        <label>
+          Outcome{' '}
+          <select value={outcome} onChange={(e) => setOutcome(e.target.value as OrderOutcome | 'all')}>
+            <option value="all">All</option>
+            {OUTCOMES.map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="button" onClick={() => void exportCsv()} disabled={page === undefined || page.records.length === 0 || exporting !== undefined}>
+          Export CSV
+        </button>
+        {exporting !== undefined && (
+          <span className="muted" role="status">
+            {exporting}
+          </span>
+        )}
+      </div>
+      {error !== undefined && <ErrorNotice error={error} title="The run’s orders could not be loaded." />}
       {page !== undefined && (
-        <ul aria-label="Orders of the run">
-          {page.records.map((r) => (
-            <li key={r.wooOrderId}>
-              #{r.wooOrderId} → {r.salesforceId ?? 'not in Salesforce'}: {r.outcome}
-              {r.errorCode !== null ? ` — ${r.errorCode}: ${r.errorMessage ?? ''}` : ''}
-            </li>
-          ))}
-        </ul>
+        <>
+          <p className="muted">
+            {page.total.toLocaleString()} order{page.total === 1 ? '' : 's'}
+            {page.total > page.records.length ? ` (the first ${page.records.length.toLocaleString()} shown; Export CSV writes them all)` : ''}.
+          </p>
+          <VirtualRows label="Orders of the run" items={page.records} renderRow={(r) => <div className={`sync-row sync-row-${r.outcome}`}>{describeRecord(r)}</div>} />
+        </>
       )}
-      {page !== undefined && page.total > page.records.length && <p className="muted">{page.records.length.toLocaleString()} of {page.total.toLocaleString()} shown.</p>}
     </section>
   );
 }

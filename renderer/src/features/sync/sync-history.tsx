@@ -1,12 +1,12 @@
-import { stringify } from 'csv-stringify/browser/esm/sync';
 import { useEffect, useState } from 'react';
 import type { ErrorDto } from '../../../../common/errors';
 import type { SyncRecordOutcome, SyncRunDto, SyncRunPageDto } from '../../../../common/sync-models';
 import { invoke, toErrorDto } from '../../bridge';
 import { ErrorNotice } from '../../ui/error-notice';
-import { formatTime } from '../../ui/format';
+import { downloadCsv, exportAllAsCsv } from '../../ui/csv-export';
+import { RunTable } from '../../ui/run-table';
 import { describeChange } from './sync-preview';
-import { VirtualRows } from './virtual-rows';
+import { VirtualRows } from '../../ui/virtual-rows';
 
 const OUTCOMES: readonly SyncRecordOutcome[] = ['created', 'updated', 'unchanged', 'failed', 'invalid', 'conflict', 'recovered'];
 const PAGE = 1_000;
@@ -17,42 +17,16 @@ export function runSummary(run: SyncRunDto): string {
 
 /** The site's runs, newest first; one opens to its records, filterable and exportable as CSV. */
 export function SyncHistory({ runs, onOpen, openRunId }: { readonly runs: readonly SyncRunDto[]; readonly onOpen: (runId: string) => void; readonly openRunId: string | null }) {
-  if (runs.length === 0) return <p className="muted">No runs yet for this site.</p>;
   return (
-    <div className="table-wrap">
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th scope="col">Started</th>
-            <th scope="col">State</th>
-            <th scope="col">Result</th>
-            <th scope="col">
-              <span className="visually-hidden">Records</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((run) => (
-            <tr key={run.id} aria-current={run.id === openRunId ? 'true' : undefined}>
-              <td>{formatTime(run.startedAt)}</td>
-              <td>
-                {run.state}
-                {run.direction === 'pull' && <span className="muted"> · {run.origin === 'live' ? 'live changes from Salesforce' : 'pull from Salesforce'}</span>}
-              </td>
-              <td>
-                {runSummary(run)}
-                {run.message !== null && run.state !== 'completed' && <div className="muted">{run.message}</div>}
-              </td>
-              <td>
-                <button type="button" className="button-quiet" onClick={() => onOpen(run.id)}>
-                  Records
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <RunTable
+      runs={runs}
+      openRunId={openRunId}
+      onOpen={onOpen}
+      summary={runSummary}
+      emptyText="No runs yet for this site."
+      openLabel="Records"
+      stateNote={(run) => run.direction === 'pull' && <span className="muted"> · {run.origin === 'live' ? 'live changes from Salesforce' : 'pull from Salesforce'}</span>}
+    />
   );
 }
 
@@ -76,18 +50,22 @@ export function RunRecords({ runId, refreshKey = '' }: { readonly runId: string;
     };
   }, [runId, outcome, search, refreshKey]);
 
-  const exportCsv = (): void => {
-    if (page === undefined) return;
-    const csv = stringify(
-      page.records.map((r) => [r.wpUserId ?? '', r.matchValue ?? '', r.salesforceId ?? '', r.outcome, r.errorCode ?? '', r.errorMessage ?? '', r.changes.map((c) => `${c.field}: ${c.old ?? ''} → ${c.new ?? ''}${c.truncatedFrom !== undefined ? ` (truncated from ${c.truncatedFrom} characters)` : ''}`).join('; ')]),
-      { header: true, columns: ['WordPress user id', 'Match value', 'Salesforce id', 'Outcome', 'Error code', 'Error message', 'Changes'] },
-    );
-    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `forcesites-run-${runId}.csv`;
-    link.click();
-    URL.revokeObjectURL(url);
+  const [exporting, setExporting] = useState<string | undefined>(undefined);
+  const exportCsv = async (): Promise<void> => {
+    setExporting('Exporting…');
+    try {
+      const { csv } = await exportAllAsCsv({
+        fetchPage: (offset, limit) => invoke('sync:run', { runId, ...(outcome === 'all' ? {} : { outcome }), ...(search.trim() === '' ? {} : { search: search.trim() }), offset, limit }),
+        columns: ['WordPress user id', 'Match value', 'Salesforce id', 'Outcome', 'Error code', 'Error message', 'Changes'],
+        toRow: (r) => [r.wpUserId ?? '', r.matchValue ?? '', r.salesforceId ?? '', r.outcome, r.errorCode ?? '', r.errorMessage ?? '', r.changes.map((c) => `${c.field}: ${c.old ?? ''} → ${c.new ?? ''}${c.truncatedFrom !== undefined ? ` (truncated from ${c.truncatedFrom} characters)` : ''}`).join('; ')],
+        onProgress: (done, total) => setExporting(`Exporting ${done.toLocaleString()} of ${total.toLocaleString()}…`),
+      });
+      downloadCsv(`forcesites-run-${runId}.csv`, csv);
+      setExporting(undefined);
+    } catch (failure) {
+      setExporting(undefined);
+      setError(toErrorDto(failure));
+    }
   };
 
   return (
@@ -107,16 +85,21 @@ export function RunRecords({ runId, refreshKey = '' }: { readonly runId: string;
         <label>
           Search <input type="search" value={search} onChange={(event) => setSearch(event.target.value)} placeholder="e-mail, user id or Salesforce id" />
         </label>
-        <button type="button" className="button" onClick={exportCsv} disabled={page === undefined || page.records.length === 0}>
+        <button type="button" className="button" onClick={() => void exportCsv()} disabled={page === undefined || page.records.length === 0 || exporting !== undefined}>
           Export CSV
         </button>
+        {exporting !== undefined && (
+          <span className="muted" role="status">
+            {exporting}
+          </span>
+        )}
       </div>
       {error !== undefined && <ErrorNotice error={error} title="The run’s records could not be loaded." />}
       {page !== undefined && (
         <>
           <p className="muted" role="status">
             {page.total.toLocaleString()} record{page.total === 1 ? '' : 's'}
-            {page.total > page.records.length ? ` (the first ${page.records.length.toLocaleString()} shown and exported)` : ''}.
+            {page.total > page.records.length ? ` (the first ${page.records.length.toLocaleString()} shown; Export CSV writes them all)` : ''}.
           </p>
           <VirtualRows
             label="Records"

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { SyncClass, SyncFieldChange, SyncPlanDto, SyncPlanRow } from '../../../../common/sync-models';
-import { VirtualRows } from './virtual-rows';
+import { VirtualRows } from '../../ui/virtual-rows';
 
 const CLASS_LABELS: { readonly [C in SyncClass]: string } = {
   create: 'To create',
