@@ -37,7 +37,7 @@ describe('electron-builder.yml', () => {
   });
 
   it('keeps every native module the app loads outside the asar (asarUnpack)', () => {
-    const unpack = [...yaml.matchAll(/^  - "(\*\*\/node_modules\/[^"]+)"$/gm)].map((match) => match[1]!);
+    const unpack = [...yaml.matchAll(/^ {2}- "(\*\*\/node_modules\/[^"]+)"$/gm)].map((match) => match[1]!);
     // Production packages (package-lock: not dev) that ship a compiled .node binary here.
     const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { dev?: boolean; optional?: boolean }> };
     const native = Object.entries(lock.packages)
