@@ -171,6 +171,7 @@ export class CdcSubscriber {
     } catch {
       // Already disconnected: nothing to release.
     }
+    releaseTransport(this.#client);
   }
 
   #inspect(message: BayeuxMessage): void {
@@ -195,6 +196,28 @@ export class CdcSubscriber {
     this.stop();
     this.#handlers.onFailure(error);
   }
+}
+
+/**
+ * faye keeps a timer per message in flight (the held long poll's is 1.2 × 110 s) and the
+ * request itself, neither released by `disconnect()`: a stopped feed would keep a plain-Node
+ * process (the browser edition, the CLI, the benchmark) alive for minutes. Abort them. Reaches
+ * into faye 1.4's dispatcher (`_envelopes`); if the shape differs, nothing happens.
+ */
+function releaseTransport(client: FayeClient): void {
+  const dispatcher = (client as unknown as { _dispatcher?: { _envelopes?: Map<unknown, { timer?: unknown; request?: PromiseLike<{ abort?: () => void } | undefined> | null }> } })._dispatcher;
+  const envelopes = dispatcher?._envelopes;
+  if (!(envelopes instanceof Map)) return;
+  for (const envelope of envelopes.values()) {
+    if (envelope.timer !== undefined && envelope.timer !== null) clearTimeout(envelope.timer as ReturnType<typeof setTimeout>);
+    envelope.timer = null;
+    envelope.request?.then(
+      (request) => request?.abort?.(),
+      () => undefined,
+    );
+    envelope.request = null;
+  }
+  envelopes.clear();
 }
 
 function bayeuxText(error: unknown): string {
