@@ -159,4 +159,33 @@ describe('change feed over CDC', () => {
     await f.edit(f.annId, { LastName: 'After' });
     await until(() => user.lastName === 'After', 'a change after the catch-up');
   });
+  it('when Salesforce ends the session, the streaming client is rebuilt with a refreshed token and follows again without losing the change', async () => {
+    const f = await setUp();
+    f.service.follow(f.siteId);
+    await following(f);
+    await f.edit(f.annId, { LastName: 'Before expiry' });
+    const user = f.pull.users.get('ann@example.org')!;
+    await until(() => user.lastName === 'Before expiry', 'the first change');
+    const refreshes = f.h.app.registry.refreshCount(f.connectionId);
+
+    emu.handle.expireAllSessions();
+    emu.handle.dropStreamingClients();
+    await until(() => f.h.app.registry.refreshCount(f.connectionId) > refreshes, 'a token refresh');
+    await f.edit(f.annId, { LastName: 'After expiry' });
+    await until(() => user.lastName === 'After expiry', 'the change after the session ended');
+    await following(f);
+  });
+
+  it('stop does not wait for a long poll Salesforce is holding', async () => {
+    emu.handle.configureStreaming(undefined, { connectTimeoutMs: 110_000 });
+    feed = await startFeedHarness(emu);
+    const f = feed;
+    f.service.follow(f.siteId);
+    await following(f);
+    await until(() => emu.handle.streamingClients().some((c) => c.polling), 'a held long poll');
+    // The held poll would answer only after 110 s; the test's own timeout is far shorter.
+    await f.service.stop(f.siteId);
+    expect(f.service.status(f.siteId).mode).toBe('off');
+    await until(() => emu.handle.streamingClients().length === 0, 'the client to disconnect');
+  });
 });
