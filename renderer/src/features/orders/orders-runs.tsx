@@ -2,9 +2,9 @@ import { useEffect, useState } from 'react';
 import type { ErrorDto } from '../../../../common/errors';
 import type { OrderOutcome, OrderRecordDto, OrdersRunDto, OrdersRunPageDto } from '../../../../common/orders-models';
 import { invoke, toErrorDto } from '../../bridge';
-import { downloadCsv, exportAllAsCsv } from '../../ui/csv-export';
 import { ErrorNotice } from '../../ui/error-notice';
 import { RunTable } from '../../ui/run-table';
+import { useCsvExport } from '../../ui/use-csv-export';
 import { VirtualRows } from '../../ui/virtual-rows';
 
 const OUTCOMES: readonly OrderOutcome[] = ['created', 'updated', 'unchanged', 'failed', 'invalid', 'locked', 'recovered'];
@@ -36,7 +36,13 @@ export function OrdersRunRecords({ runId }: { readonly runId: string }) {
   const [outcome, setOutcome] = useState<OrderOutcome | 'all'>('all');
   const [page, setPage] = useState<OrdersRunPageDto | undefined>(undefined);
   const [error, setError] = useState<ErrorDto | undefined>(undefined);
-  const [exporting, setExporting] = useState<string | undefined>(undefined);
+  const csvExport = useCsvExport({
+    fileName: `forcesites-orders-run-${runId}.csv`,
+    columns: ['WooCommerce order id', 'Order key', 'Salesforce id', 'Outcome', 'Error code', 'Error message', 'WooCommerce total', 'Items total'],
+    fetchPage: (offset, limit) => invoke('orders:run', { runId, ...(outcome === 'all' ? {} : { outcome }), offset, limit }),
+    toRow: (r) => [r.wooOrderId, r.key, r.salesforceId ?? '', r.outcome, r.errorCode ?? '', r.errorMessage ?? '', r.wooTotal ?? '', r.itemsTotal ?? ''],
+    onError: setError,
+  });
   useEffect(() => {
     let active = true;
     invoke('orders:run', { runId, ...(outcome === 'all' ? {} : { outcome }), limit: PAGE }).then(
@@ -47,23 +53,6 @@ export function OrdersRunRecords({ runId }: { readonly runId: string }) {
       active = false;
     };
   }, [runId, outcome]);
-
-  const exportCsv = async (): Promise<void> => {
-    setExporting('Exporting…');
-    try {
-      const { csv } = await exportAllAsCsv({
-        fetchPage: (offset, limit) => invoke('orders:run', { runId, ...(outcome === 'all' ? {} : { outcome }), offset, limit }),
-        columns: ['WooCommerce order id', 'Order key', 'Salesforce id', 'Outcome', 'Error code', 'Error message', 'WooCommerce total', 'Items total'],
-        toRow: (r) => [r.wooOrderId, r.key, r.salesforceId ?? '', r.outcome, r.errorCode ?? '', r.errorMessage ?? '', r.wooTotal ?? '', r.itemsTotal ?? ''],
-        onProgress: (done, total) => setExporting(`Exporting ${done.toLocaleString()} of ${total.toLocaleString()}…`),
-      });
-      downloadCsv(`forcesites-orders-run-${runId}.csv`, csv);
-      setExporting(undefined);
-    } catch (failure) {
-      setExporting(undefined);
-      setError(toErrorDto(failure));
-    }
-  };
 
   return (
     <section aria-label="Run orders">
@@ -79,12 +68,12 @@ export function OrdersRunRecords({ runId }: { readonly runId: string }) {
             ))}
           </select>
         </label>
-        <button type="button" className="button" onClick={() => void exportCsv()} disabled={page === undefined || page.records.length === 0 || exporting !== undefined}>
+        <button type="button" className="button" onClick={() => void csvExport.start()} disabled={page === undefined || page.records.length === 0 || csvExport.status !== undefined}>
           Export CSV
         </button>
-        {exporting !== undefined && (
+        {csvExport.status !== undefined && (
           <span className="muted" role="status">
-            {exporting}
+            {csvExport.status}
           </span>
         )}
       </div>

@@ -3,8 +3,8 @@ import type { ErrorDto } from '../../../../common/errors';
 import type { SyncRecordOutcome, SyncRunDto, SyncRunPageDto } from '../../../../common/sync-models';
 import { invoke, toErrorDto } from '../../bridge';
 import { ErrorNotice } from '../../ui/error-notice';
-import { downloadCsv, exportAllAsCsv } from '../../ui/csv-export';
 import { RunTable } from '../../ui/run-table';
+import { useCsvExport } from '../../ui/use-csv-export';
 import { describeChange } from './sync-preview';
 import { VirtualRows } from '../../ui/virtual-rows';
 
@@ -50,23 +50,13 @@ export function RunRecords({ runId, refreshKey = '' }: { readonly runId: string;
     };
   }, [runId, outcome, search, refreshKey]);
 
-  const [exporting, setExporting] = useState<string | undefined>(undefined);
-  const exportCsv = async (): Promise<void> => {
-    setExporting('Exporting…');
-    try {
-      const { csv } = await exportAllAsCsv({
-        fetchPage: (offset, limit) => invoke('sync:run', { runId, ...(outcome === 'all' ? {} : { outcome }), ...(search.trim() === '' ? {} : { search: search.trim() }), offset, limit }),
-        columns: ['WordPress user id', 'Match value', 'Salesforce id', 'Outcome', 'Error code', 'Error message', 'Changes'],
-        toRow: (r) => [r.wpUserId ?? '', r.matchValue ?? '', r.salesforceId ?? '', r.outcome, r.errorCode ?? '', r.errorMessage ?? '', r.changes.map((c) => `${c.field}: ${c.old ?? ''} → ${c.new ?? ''}${c.truncatedFrom !== undefined ? ` (truncated from ${c.truncatedFrom} characters)` : ''}`).join('; ')],
-        onProgress: (done, total) => setExporting(`Exporting ${done.toLocaleString()} of ${total.toLocaleString()}…`),
-      });
-      downloadCsv(`forcesites-run-${runId}.csv`, csv);
-      setExporting(undefined);
-    } catch (failure) {
-      setExporting(undefined);
-      setError(toErrorDto(failure));
-    }
-  };
+  const csvExport = useCsvExport({
+    fileName: `forcesites-run-${runId}.csv`,
+    columns: ['WordPress user id', 'Match value', 'Salesforce id', 'Outcome', 'Error code', 'Error message', 'Changes'],
+    fetchPage: (offset, limit) => invoke('sync:run', { runId, ...(outcome === 'all' ? {} : { outcome }), ...(search.trim() === '' ? {} : { search: search.trim() }), offset, limit }),
+    toRow: (r) => [r.wpUserId ?? '', r.matchValue ?? '', r.salesforceId ?? '', r.outcome, r.errorCode ?? '', r.errorMessage ?? '', r.changes.map((c) => `${c.field}: ${c.old ?? ''} → ${c.new ?? ''}${c.truncatedFrom !== undefined ? ` (truncated from ${c.truncatedFrom} characters)` : ''}`).join('; ')],
+    onError: setError,
+  });
 
   return (
     <section aria-label="Run records" className="panel sync-records">
@@ -85,12 +75,12 @@ export function RunRecords({ runId, refreshKey = '' }: { readonly runId: string;
         <label>
           Search <input type="search" value={search} onChange={(event) => setSearch(event.target.value)} placeholder="e-mail, user id or Salesforce id" />
         </label>
-        <button type="button" className="button" onClick={() => void exportCsv()} disabled={page === undefined || page.records.length === 0 || exporting !== undefined}>
+        <button type="button" className="button" onClick={() => void csvExport.start()} disabled={page === undefined || page.records.length === 0 || csvExport.status !== undefined}>
           Export CSV
         </button>
-        {exporting !== undefined && (
+        {csvExport.status !== undefined && (
           <span className="muted" role="status">
-            {exporting}
+            {csvExport.status}
           </span>
         )}
       </div>
