@@ -10,6 +10,7 @@ import { parse as parseStream } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { AppError } from '../../common/errors';
+import { waitFor } from '../platform/retry-with-jitter';
 import type { SalesforceApi } from './salesforce-api';
 import type { RequestText } from './salesforce-text';
 
@@ -202,25 +203,11 @@ async function pollJob(api: BulkApi, path: string, options: PollOptions): Promis
         hint: 'Salesforce may be busy. The job keeps running there; try again later, and nothing is sent twice.',
       });
     }
-    await sleep(wait, options.signal);
+    await waitFor(wait, options.signal);
     wait = Math.min(maxWait, wait * 2);
   }
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      signal?.removeEventListener('abort', aborted);
-      resolve();
-    }
-    function aborted(): void {
-      clearTimeout(timer);
-      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-    }
-    signal?.addEventListener('abort', aborted, { once: true });
-  });
-}
 
 function parseCsv(text: string): BulkRow[] {
   if (text.trim() === '') return [];

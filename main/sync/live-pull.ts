@@ -18,6 +18,7 @@
  */
 import { AppError } from '../../common/errors';
 import type { WordpressUser } from '../../common/wordpress-models';
+import { waitFor } from '../platform/retry-with-jitter';
 import type { QueryPage } from '../salesforce/salesforce-api';
 import { soqlInList } from '../salesforce/soql-escape';
 import type { PullJournal } from './pull-journal';
@@ -213,7 +214,7 @@ export class LivePull implements LivePullSession {
     this.#applying = new Promise<void>((resolve) => (release = resolve));
     try {
       await previous.catch(() => undefined);
-      while (host.slots.isRunning(this.#siteId)) await pause(SLOT_POLL_MS, signal);
+      while (host.slots.isRunning(this.#siteId)) await waitFor(SLOT_POLL_MS, signal);
       signal?.throwIfAborted();
       const counters: Counters = { calls: 0, polls: 0 };
       const result = await host.slots.run(this.#siteId, (slotSignal) =>
@@ -376,18 +377,4 @@ export function selectFieldsOf(target: PullTarget): string[] {
   return [...fields.values()];
 }
 
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      signal?.removeEventListener('abort', aborted);
-      resolve();
-    }
-    function aborted(): void {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    }
-    signal?.addEventListener('abort', aborted, { once: true });
-  });
-}
 
