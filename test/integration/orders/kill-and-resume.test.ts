@@ -7,13 +7,12 @@
  * order with all its items, activated; one Contact per buyer, one Account per customer; the
  * interrupted runs say what recovery found; one more run writes nothing.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runKillableChild, type Kill } from '../../support/killable-child';
 import { localDatabasePath, openLocalDatabase } from '../../../main/platform/local-database';
 import { OrdersJournal } from '../../../main/orders/orders-journal';
 import { connectWithPkce } from '../../salesforce-emulator/test-support';
@@ -22,57 +21,9 @@ import { addOrderKeyField, manyOrders, rows, seedProducts } from './support/orde
 
 const emu = useEmulator();
 const here = path.dirname(fileURLToPath(import.meta.url));
-const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 const ORDERS = 450;
 
-interface Kill {
-  /** Kill at the n-th batch (1-based) of this stage… */
-  readonly stage: string;
-  readonly atBatch: number;
-  /** …this long after it is journaled (0: before the request leaves). */
-  readonly afterMs: number;
-}
-
-interface ChildRun {
-  readonly state: string;
-  readonly created: number;
-  readonly updated: number;
-  readonly unchanged: number;
-  readonly failed: number;
-}
-
-function runChild(config: object, kill: Kill | undefined): Promise<{ killed: boolean; run?: ChildRun }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, path.join(here, 'support/orders-child.ts'), JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const seen = new Map<string, number>();
-    let buffered = '';
-    let stderr = '';
-    let run: ChildRun | undefined;
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        const sending = /^sending (\S+) /.exec(line);
-        if (sending) {
-          const count = (seen.get(sending[1]!) ?? 0) + 1;
-          seen.set(sending[1]!, count);
-          if (kill && sending[1] === kill.stage && count === kill.atBatch) {
-            if (kill.afterMs === 0) child.kill('SIGKILL');
-            else setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
-          }
-        }
-        if (line.startsWith('done ')) run = JSON.parse(line.slice(5)) as ChildRun;
-      }
-    });
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve({ killed: true });
-      else if (code === 0) resolve({ killed: false, ...(run ? { run } : {}) });
-      else reject(new Error(`the orders child failed (${code}): ${stderr}`));
-    });
-  });
-}
+const runChild = (config: object, kill: Kill | undefined) => runKillableChild(path.join(here, 'support/orders-child.ts'), config, kill);
 
 function expectExactlyOnce(keyField: string): void {
   const orders = manyOrders(ORDERS);

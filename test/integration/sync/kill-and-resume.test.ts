@@ -9,13 +9,12 @@
  * the answer of one create batch is swallowed and the service abandoned; a new service on the
  * same journal recovers the batch by looking its keys up, never by sending it again.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runKillableChild, type Kill } from '../../support/killable-child';
 import { localDatabasePath, openLocalDatabase } from '../../../main/platform/local-database';
 import type { LookupApi } from '../../../main/sync/key-lookup';
 import { SyncJournal } from '../../../main/sync/sync-journal';
@@ -25,46 +24,9 @@ import { addExternalIdField, contactsByEmail, EXTERNAL_ID, BASIC_SETTINGS, makeU
 
 const emu = useEmulator();
 const here = path.dirname(fileURLToPath(import.meta.url));
-const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 const USERS = 1_000;
 
-interface Kill {
-  /** Kill when the child announces this batch (1-based count of `sending` lines). */
-  readonly atBatch: number;
-  /** …this long after the announcement (0: before the request leaves). */
-  readonly afterMs: number;
-}
-
-function runChild(config: object, kill: Kill | undefined): Promise<{ killed: boolean; run?: { state: string; created: number; updated: number; unchanged: number; failed: number } }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, path.join(here, 'support/push-child.ts'), JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let sending = 0;
-    let buffered = '';
-    let stderr = '';
-    let run: { state: string; created: number; updated: number; unchanged: number; failed: number } | undefined;
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line.startsWith('sending ')) {
-          sending += 1;
-          if (kill && sending === kill.atBatch) {
-            if (kill.afterMs === 0) child.kill('SIGKILL');
-            else setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
-          }
-        }
-        if (line.startsWith('done ')) run = JSON.parse(line.slice(5)) as typeof run;
-      }
-    });
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve({ killed: true });
-      else if (code === 0) resolve({ killed: false, ...(run ? { run } : {}) });
-      else reject(new Error(`the push child failed (${code}): ${stderr}`));
-    });
-  });
-}
+const runChild = (config: object, kill: Kill | undefined) => runKillableChild(path.join(here, 'support/push-child.ts'), config, kill);
 
 function expectExactlyOnePerUser(matchKind: 'email' | 'external-id'): void {
   const users = makeUsers(USERS);

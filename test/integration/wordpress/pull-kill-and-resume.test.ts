@@ -7,13 +7,12 @@
  * duplicate (recovery looked the e-mails up instead of sending them again), every killed run
  * marked interrupted with no batch left `sending`, and a further run writes nothing.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runKillableChild, type Kill } from '../../support/killable-child';
 import { localDatabasePath, openLocalDatabase } from '../../../main/platform/local-database';
 import { SyncJournal } from '../../../main/sync/sync-journal';
 import { connectWithPkce } from '../../salesforce-emulator/test-support';
@@ -22,56 +21,11 @@ import { clientFor, collect, wordpress } from './wordpress-support';
 
 const emu = useEmulator();
 const here = path.dirname(fileURLToPath(import.meta.url));
-const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 // Six batches of 25 a run: with the companion plugin a batch is one batch/v1 request, so a run
 // needs enough of them to still be at WordPress when the third kill comes.
 const CONTACTS = 150;
 
-interface Kill {
-  /** Kill when the child announces this batch (1-based count of `sending` lines). */
-  readonly atBatch: number;
-  /** …this long after the announcement (0: before its writes leave). */
-  readonly afterMs: number;
-}
-
-interface ChildRun {
-  readonly state: string;
-  readonly created: number;
-  readonly updated: number;
-  readonly unchanged: number;
-  readonly failed: number;
-}
-
-function runChild(config: object, kill: Kill | undefined): Promise<{ killed: boolean; run?: ChildRun }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, path.join(here, 'pull-kill-child.ts'), JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let sending = 0;
-    let buffered = '';
-    let stderr = '';
-    let run: ChildRun | undefined;
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line.startsWith('sending ')) {
-          sending += 1;
-          if (kill && sending === kill.atBatch) {
-            if (kill.afterMs === 0) child.kill('SIGKILL');
-            else setTimeout(() => child.kill('SIGKILL'), kill.afterMs);
-          }
-        }
-        if (line.startsWith('done ')) run = JSON.parse(line.slice(5)) as ChildRun;
-      }
-    });
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve({ killed: true });
-      else if (code === 0) resolve({ killed: false, ...(run ? { run } : {}) });
-      else reject(new Error(`the pull child failed (${code}): ${stderr}`));
-    });
-  });
-}
+const runChild = (config: object, kill: Kill | undefined) => runKillableChild(path.join(here, 'pull-kill-child.ts'), config, kill);
 
 describe('pull: kill and resume (SIGKILL) against the real WordPress', () => {
   it('killed after batch 1 is journaled, while batch 2 is at WordPress, and while the next run’s first batch is: one user per Contact in the end', async () => {
