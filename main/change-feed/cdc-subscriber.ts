@@ -205,12 +205,15 @@ export class CdcSubscriber {
  * into faye 1.4's dispatcher (`_envelopes`); if the shape differs, nothing happens.
  */
 function releaseTransport(client: FayeClient): void {
-  const dispatcher = (client as unknown as { _dispatcher?: { _envelopes?: Map<unknown, { timer?: unknown; request?: PromiseLike<{ abort?: () => void } | undefined> | null }> } })._dispatcher;
+  const dispatcher = (client as unknown as { _dispatcher?: { _envelopes?: Map<unknown, { message?: { channel?: string }; timer?: unknown; request?: PromiseLike<{ abort?: () => void } | undefined> | null }> } })._dispatcher;
   const envelopes = dispatcher?._envelopes;
   if (!(envelopes instanceof Map)) return;
   for (const envelope of envelopes.values()) {
     if (envelope.timer !== undefined && envelope.timer !== null) clearTimeout(envelope.timer as ReturnType<typeof setTimeout>);
     envelope.timer = null;
+    // The /meta/disconnect that disconnect() just queued must still reach Salesforce (else the
+    // server keeps the client until it expires); it is answered at once, so it holds nothing.
+    if (envelope.message?.channel === '/meta/disconnect') continue;
     envelope.request?.then(
       (request) => request?.abort?.(),
       () => undefined,
