@@ -26,6 +26,8 @@ export interface ChangeFeedServiceOptions {
   readonly openLivePull: OpenLivePull;
   /** The Settings page's poll interval, read at every interval. */
   pollIntervalSeconds?(): number;
+  /** While polling, how often to try Change Data Capture again (default 15 minutes). */
+  readonly cdcRecheckSeconds?: number;
   requestTimeoutMs(): number;
   /** Most record ids kept waiting before a SystemModstamp catch-up takes over (default 5,000). */
   readonly queueCap?: number;
@@ -37,6 +39,7 @@ export interface ChangeFeedServiceOptions {
 }
 
 export const DEFAULT_QUEUE_CAP = 5_000;
+export const DEFAULT_CDC_RECHECK_SECONDS = 15 * 60;
 const OFFLINE_RETRY: RetryPolicy = { attempts: Number.POSITIVE_INFINITY, baseDelayMs: 1_000, maxDelayMs: 60_000 };
 
 export class ChangeFeedService {
@@ -168,6 +171,7 @@ export class ChangeFeedService {
         // surprise an admin; new users are a deliberate pull (the Sync page).
         openSession: () => this.#options.openLivePull(siteId, { createUsers: false }),
         pollIntervalMs: () => this.#pollSeconds() * 1000,
+        cdcRecheckMs: () => (this.#options.cdcRecheckSeconds ?? DEFAULT_CDC_RECHECK_SECONDS) * 1000,
         requestTimeoutMs: () => this.#options.requestTimeoutMs(),
         queueCap: this.#options.queueCap ?? DEFAULT_QUEUE_CAP,
         retry: this.#options.retry ?? OFFLINE_RETRY,

@@ -40,6 +40,11 @@ export interface FollowerPorts {
   forSite<T>(work: () => Promise<T>): Promise<T>;
   openSession(): Promise<LivePullSession>;
   pollIntervalMs(): number;
+  /**
+   * While polling, how often to try Change Data Capture again (the admin may select the object
+   * for CDC in Setup meanwhile). A try is a streaming subscribe: no API call.
+   */
+  cdcRecheckMs(): number;
   requestTimeoutMs(): number;
   /** Most record ids kept waiting; past it the queue is dropped for a SystemModstamp catch-up. */
   readonly queueCap: number;
@@ -108,6 +113,8 @@ export class SiteFollower {
   #mode: ChangeFeedMode = 'off';
   #message: string | null = null;
   #polling = false;
+  /** Polling, trying CDC again: a refusal goes back to polling without a new Activity note. */
+  #recheckingCdc = false;
 
   constructor(ports: FollowerPorts) {
     this.#ports = ports;
@@ -244,6 +251,17 @@ export class SiteFollower {
       await this.#onSubscribeFailure(error);
       return;
     }
+    if (this.#recheckingCdc) {
+      // CDC was turned on while the feed polled: read what changed since the last poll (the
+      // subscription holds now, so nothing falls between), then follow change events.
+      this.#recheckingCdc = false;
+      const from = before?.pollModstamp ?? before?.lastCommit ?? null;
+      this.#ports.note('info', `Live changes for ${objectType}: Change Data Capture is now enabled in Salesforce, so ForceSites follows its change events instead of polling.`);
+      if (from !== null && this.#catchUpFromMs === undefined) {
+        this.#catchUpFromMs = Date.parse(from);
+        this.#catchUpReason = `Switching from polling to Change Data Capture for ${objectType}`;
+      }
+    }
     store.update(siteId, { channel });
     if (noReplayId) {
       const lastCommit = before?.lastCommit ?? null;
@@ -283,6 +301,7 @@ export class SiteFollower {
     if (!(error instanceof SubscribeError)) throw error;
     const { siteId, objectType, store } = this.#ports;
     if (error.kind === 'no-channel') {
+      if (this.#recheckingCdc) throw new SwitchToPolling();
       const seconds = Math.round(this.#ports.pollIntervalMs() / 1000);
       this.#ports.note('info', `Live changes for ${objectType}: Change Data Capture is not enabled for this object in Salesforce, so ForceSites polls for changes every ${seconds} s (one query each time). Select ${objectType} under Setup → Change Data Capture to get changes within seconds.`);
       throw new SwitchToPolling();
@@ -413,7 +432,13 @@ export class SiteFollower {
   async #pollLoop(signal: AbortSignal): Promise<void> {
     const { store, siteId, objectType } = this.#ports;
     let boundary = new Set<string>();
+    const pollingSince = Date.now();
     while (!signal.aborted) {
+      if (Date.now() - pollingSince >= this.#ports.cdcRecheckMs()) {
+        this.#polling = false;
+        this.#recheckingCdc = true;
+        return;
+      }
       const seconds = Math.round(this.#ports.pollIntervalMs() / 1000);
       const row = store.get(siteId);
       if (this.#catchUpFromMs !== undefined) {

@@ -67,6 +67,41 @@ describe('change feed without CDC: polling', () => {
   });
 });
 
+describe('change feed when CDC is turned on while it polls', () => {
+  it('tries CDC again now and then, switches to following change events, and loses nothing in between', async () => {
+    emu.handle.configureStreaming(undefined, { changeDataCapture: ['Lead'], connectTimeoutMs: 300 });
+    feed = await startFeedHarness(emu, { extra: { pollIntervalSeconds: () => 0.3, cdcRecheckSeconds: 1 } });
+    const f = feed;
+    const [annId] = emu.handle.seed(undefined, 'Contact', [{ FirstName: 'Ann', LastName: 'Old', Email: 'ann@example.org' }]) as string[];
+    f.pull.users.set('ann@example.org', { email: 'ann@example.org', firstName: 'Ann', lastName: 'Old', writes: 0 });
+    f.service.follow(f.siteId);
+    await until(() => f.service.status(f.siteId).mode === 'polling', 'the feed to poll');
+    // Rechecks that CDC is still off go back to polling without telling the admin again.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(f.service.status(f.siteId).mode).toBe('polling');
+    expect(f.notes.filter((note) => /Change Data Capture is not enabled/.test(note))).toHaveLength(1);
+
+    // The admin selects Contact for CDC; an edit lands before the feed notices.
+    emu.handle.configureStreaming(undefined, { changeDataCapture: ['Lead', 'Contact'] });
+    emu.handle.advanceClock({ seconds: 2 });
+    const api = await f.h.app.registry.open(f.connectionId);
+    await api.request({ method: 'PATCH', url: `/sobjects/Contact/${annId}`, body: JSON.stringify({ LastName: 'Meanwhile' }), headers: { 'content-type': 'application/json' } });
+    await until(() => f.service.status(f.siteId).mode === 'following', 'the feed to follow CDC', 10_000);
+    expect(f.service.status(f.siteId).channel).toBe('/data/ContactChangeEvent');
+    expect(f.notes.some((note) => /Change Data Capture is now enabled/.test(note))).toBe(true);
+    const user = f.pull.users.get('ann@example.org')!;
+    await until(() => user.lastName === 'Meanwhile', 'the change made around the switch');
+
+    // From now on change events, not polls: an edit arrives without another SystemModstamp query.
+    const queriesBefore = f.queries.filter((q) => /SystemModstamp >=/.test(q)).length;
+    emu.handle.advanceClock({ seconds: 2 });
+    await api.request({ method: 'PATCH', url: `/sobjects/Contact/${annId}`, body: JSON.stringify({ LastName: 'By CDC' }), headers: { 'content-type': 'application/json' } });
+    await until(() => user.lastName === 'By CDC', 'the change over CDC');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(f.queries.filter((q) => /SystemModstamp >=/.test(q)).length).toBe(queriesBefore);
+  });
+});
+
 describe('change feed under a burst of 10,000 change events', () => {
   it('applies them in batches of at most 200 ids, each record once', async () => {
     emu.handle.configureStreaming(undefined, { connectTimeoutMs: 300 });
