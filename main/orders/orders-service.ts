@@ -26,7 +26,7 @@ import { executePlan, OrdersStopped } from './order-executor';
 import { lookupAccounts, lookupContacts, lookupEntries, lookupOrders, lookupProducts, readOrgFacts, type CallCounter, type OrdersApi, type Reader } from './order-lookups';
 import { accountNameOf, entryKey, isToken, orderKeyOf, planOrders, productNeeds, round2, unitPriceOf, type ExistingEntry, type OrdersPlan, type OrgFacts } from './order-planner';
 import { OrdersJournal, ordersRunDto } from './orders-journal';
-import { SiteRunSlots } from '../platform/site-run-slots';
+import { processIsLive, SiteRunSlots } from '../platform/site-run-slots';
 
 export interface WooOrdersQuery {
   /** Only orders created after this instant (ISO 8601, GMT). */
@@ -142,15 +142,6 @@ class PlanSummary {
   rows(): { rows: OrderPlanRow[]; truncated: boolean } {
     const all = (['invalid', 'locked', 'create', 'update', 'unchanged'] as const).flatMap((name) => this.#rows[name]);
     return { rows: all.slice(0, this.rowsLimit), truncated: this.#rowsSeen > this.rowsLimit };
-  }
-}
-
-export function processIsLive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

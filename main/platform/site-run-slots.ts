@@ -39,3 +39,17 @@ export class SiteRunSlots {
     await Promise.all(active.map((run) => run.done));
   }
 }
+
+/**
+ * Whether another process (the app, the command line) is still alive: a run in the local
+ * database marked 'running' by a process that is gone was interrupted, not busy. EPERM means
+ * the process exists but belongs to someone else: alive.
+ */
+export function processIsLive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

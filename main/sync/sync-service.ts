@@ -30,7 +30,7 @@ import type { WriteUsers } from './pull-runner';
 import { PullService } from './pull-service';
 import type { LivePullOptions, LivePullSession } from './live-pull';
 import type { ReadUsers, SyncUsersPage } from './sync-ports';
-import { SiteRunSlots } from '../platform/site-run-slots';
+import { processIsLive, SiteRunSlots } from '../platform/site-run-slots';
 
 export type { ReadUsers, SyncUsersPage };
 
@@ -75,15 +75,6 @@ type ProgressFn = (phase: SyncPhase, done: number, total: number, force?: boolea
 export interface PushOptions {
   /** Send the records Salesforce refused before even when their values have not changed. */
   readonly retryRefused?: boolean;
-}
-
-export function processIsLive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export class SyncService {
