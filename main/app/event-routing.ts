@@ -30,6 +30,7 @@ export function routeDomainEvents(targets: EventRoutingTargets): () => void {
   const offs = [
     bus.on('connections.changed', sendLists),
     bus.on('sites.changed', sendLists),
+    bus.on('site.synced', sendLists),
     bus.on('site.saved', ({ site }) => activity.add('info', 'sites', `Site profile "${site.name}" saved.`)),
     bus.on('site.deleted', ({ name }) => activity.add('info', 'sites', `Site profile "${name}" deleted.`)),
     bus.on('settings.saved', () => activity.add('info', 'app', 'Settings saved.')),

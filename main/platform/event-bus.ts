@@ -23,6 +23,8 @@ export interface DomainEvents {
   'sites.changed': { readonly sites: readonly SiteProfileDto[] };
   'site.saved': { readonly site: SiteProfileDto; readonly created: boolean };
   'site.deleted': { readonly siteId: string; readonly name: string };
+  /** A manual sync of the site finished: its "Last sync" time moved (no health check needed). */
+  'site.synced': { readonly siteId: string; readonly at: string };
   'settings.saved': Record<string, never>;
   'sign-in.started': { readonly flowId: string; readonly loginUrl: string; readonly reauthorizeConnectionId?: string };
   'sign-in.finished': SignInFinished;

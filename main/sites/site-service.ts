@@ -157,6 +157,15 @@ export class SiteService {
     return { woocommerceAuth: auth, hasWoocommerceKey: true, ...(existing.woocommerceKeyEnding === undefined ? {} : { woocommerceKeyEnding: existing.woocommerceKeyEnding }) };
   }
 
+  /**
+   * A manual push or pull finished: the site's "Last sync" is when. Live change-feed runs do
+   * not count (they never finish while the feed follows). A site deleted meanwhile is skipped.
+   */
+  recordSync(siteId: string, finishedAt: string): void {
+    if (this.#store.touchSite(siteId, { lastSyncedAt: finishedAt }) === undefined) return;
+    this.#bus.emit('site.synced', { siteId, at: finishedAt });
+  }
+
   #announce(): void {
     this.#bus.emit('sites.changed', { sites: siteDtos(this.#store) });
   }

@@ -1,4 +1,7 @@
-/** Site profiles as a feature module: `sites:list`, `sites:save`, `sites:delete`. */
+/**
+ * Site profiles as a feature module: `sites:list`, `sites:save`, `sites:delete`; a finished
+ * manual sync (`sync.finished` on the bus) becomes the site's "Last sync".
+ */
 import type { FeatureModule } from '../platform/feature-module';
 import { SiteService, type SiteServiceOptions } from './site-service';
 
@@ -10,6 +13,7 @@ export interface SitesModule extends FeatureModule<SitesChannel> {
 
 export function createSitesModule(options: SiteServiceOptions): SitesModule {
   const service = new SiteService(options);
+  let unsubscribe: (() => void) | undefined;
   return {
     service,
     handlers: {
@@ -17,7 +21,14 @@ export function createSitesModule(options: SiteServiceOptions): SitesModule {
       'sites:save': (input) => service.save(input),
       'sites:delete': ({ siteId }) => service.delete(siteId),
     },
-    start() {},
-    async stop() {},
+    start() {
+      unsubscribe ??= options.bus.on('sync.finished', ({ run }) => {
+        if (run.state === 'completed' && run.origin !== 'live' && run.finishedAt !== null) service.recordSync(run.siteId, run.finishedAt);
+      });
+    },
+    async stop() {
+      unsubscribe?.();
+      unsubscribe = undefined;
+    },
   };
 }

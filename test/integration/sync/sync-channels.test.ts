@@ -83,6 +83,10 @@ describe('sync channels', () => {
     expect(contactsByEmail(emu).get('member7@example.org')).toEqual([expect.objectContaining({ LastName: "O'Brien 7" })]);
     const activity = await h.call('activity:list', {});
     expect(activity.some((entry) => entry.area === 'sync' && /Sync of "Members" finished: 320 created/.test(entry.message))).toBe(true);
+    // The Sites page's "Last sync" is the run's end, and the renderer is sent the new list.
+    const [site] = await h.call('sites:list', {});
+    expect(site!.lastSyncedAt).toBe(run!.finishedAt);
+    expect(h.wire.some((line) => line.includes('sites:changed') && line.includes(`"lastSyncedAt":"${run!.finishedAt}"`))).toBe(true);
     // The wire never carries the WordPress password.
     expect(h.wire.join('\n')).not.toContain(wordpress!.password);
   });
