@@ -9,6 +9,8 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { RunningEmulator } from '../salesforce-emulator/index';
+import { connectWithPkce } from '../salesforce-emulator/test-support';
 import { chromiumAvailable, launchChromium } from './support/chromium';
 import { completeSalesforceSignIn } from './support/complete-salesforce-sign-in';
 import { startDemo, type DemoProcess } from './support/demo-process';
@@ -171,6 +173,48 @@ describe.skipIf(!chromiumAvailable())('manual sync in the browser edition', () =
     const preview = page.getByRole('region', { name: 'Preview' });
     await expect.poll(async () => (await preview.locator('.sync-counts').textContent()) ?? '').toContain(`${WORDPRESS_USERS} unchanged`);
     expect(await preview.locator('.sync-counts').textContent()).toContain('0 to create');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('follows live changes: a Contact edited in Salesforce reaches its WordPress user, shown in the panel and the live run', async () => {
+    // The proposed mapping only pushes; let Last Name flow back from Salesforce too.
+    await nav(page, 'Fields');
+    const editor = page.getByRole('region', { name: 'Field mapping for Contact' });
+    await editor.waitFor();
+    const salesforceFields = editor.getByRole('combobox', { name: /^Row \d+ Salesforce field$/ });
+    let lastNameRow = 0;
+    for (let n = 1; n <= (await salesforceFields.count()); n++) {
+      if ((await editor.getByRole('combobox', { name: `Row ${n} Salesforce field`, exact: true }).inputValue()) === 'LastName') lastNameRow = n;
+    }
+    expect(lastNameRow).toBeGreaterThan(0);
+    await editor.getByRole('combobox', { name: `Row ${lastNameRow} direction`, exact: true }).selectOption('both');
+    await editor.getByRole('button', { name: 'Save mapping' }).click();
+    await editor.getByText(`Saved the mapping of “${SITE}”.`).waitFor();
+
+    await nav(page, 'Sites');
+    await page.getByRole('button', { name: `Edit ${SITE}` }).click();
+    const panel = page.getByRole('region', { name: 'Live changes' });
+    await panel.getByRole('button', { name: 'Follow changes' }).click();
+    await expect.poll(async () => (await panel.getByRole('status').textContent()) ?? '', { timeout: 20_000 }).toContain('Following changes');
+
+    // Someone else edits a Contact in Salesforce: the demo org's second user, through the API.
+    const org = (await (await fetch(`${loginUrl}/__emulator/`, { signal: AbortSignal.timeout(5_000) })).json()) as Pick<RunningEmulator, 'loginUrl' | 'clientId' | 'redirectUris' | 'users'>;
+    const otherUser = org.users.find((user) => user.username !== USERNAME)!;
+    const { conn } = await connectWithPkce(org as RunningEmulator, { username: otherUser.username, password: otherUser.password });
+    const [contact] = (await conn.query<{ Id: string; Email: string }>("SELECT Id, Email FROM Contact WHERE Email LIKE '%@%' ORDER BY Email LIMIT 1")).records;
+    await conn.sobject('Contact').update({ Id: contact!.Id, LastName: 'Edited in Salesforce' });
+
+    await expect.poll(async () => (await panel.getByRole('list', { name: 'Since following started' }).textContent()) ?? '', { timeout: 20_000 }).toContain('1 updated');
+    await screenshotWholePage(page, 'live-changes');
+    await panel.getByRole('link', { name: 'open the live run' }).click();
+    const records = page.getByRole('region', { name: 'Run records' });
+    await expect.poll(async () => (await records.getByRole('list', { name: 'Records' }).textContent()) ?? '', { timeout: 20_000 }).toContain(contact!.Email);
+    expect(await records.getByRole('list', { name: 'Records' }).textContent()).toMatch(/updated/);
+
+    await nav(page, 'Sites');
+    await page.getByRole('button', { name: `Edit ${SITE}` }).click();
+    await page.getByRole('region', { name: 'Live changes' }).getByRole('button', { name: 'Stop following' }).click();
+    await expect.poll(async () => (await page.getByRole('region', { name: 'Live changes' }).getByRole('status').textContent()) ?? '').toContain('Not following');
     expect(pageErrors).toEqual([]);
   });
 });
