@@ -3,6 +3,7 @@ import type { ErrorDto } from '../../../../common/errors';
 import type { OrderOutcome, OrderRecordDto, OrdersRunDto, OrdersRunPageDto } from '../../../../common/orders-models';
 import { invoke, toErrorDto } from '../../bridge';
 import { ErrorNotice } from '../../ui/error-notice';
+import { CsvExportButton, OutcomeSelect } from '../../ui/run-records-controls';
 import { RunTable } from '../../ui/run-table';
 import { useCsvExport } from '../../ui/use-csv-export';
 import { VirtualRows } from '../../ui/virtual-rows';
@@ -57,25 +58,8 @@ export function OrdersRunRecords({ runId }: { readonly runId: string }) {
   return (
     <section aria-label="Run orders">
       <div className="sync-filters">
-        <label>
-          Outcome{' '}
-          <select value={outcome} onChange={(e) => setOutcome(e.target.value as OrderOutcome | 'all')}>
-            <option value="all">All</option>
-            {OUTCOMES.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="button" className="button" onClick={() => void csvExport.start()} disabled={page === undefined || page.records.length === 0 || csvExport.status !== undefined}>
-          Export CSV
-        </button>
-        {csvExport.status !== undefined && (
-          <span className="muted" role="status">
-            {csvExport.status}
-          </span>
-        )}
+        <OutcomeSelect value={outcome} outcomes={OUTCOMES} onChange={setOutcome} />
+        <CsvExportButton exporter={csvExport} hasRecords={page !== undefined && page.records.length > 0} />
       </div>
       {error !== undefined && <ErrorNotice error={error} title="The run’s orders could not be loaded." />}
       {page !== undefined && (

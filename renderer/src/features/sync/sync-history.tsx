@@ -3,6 +3,7 @@ import type { ErrorDto } from '../../../../common/errors';
 import type { SyncRecordOutcome, SyncRunDto, SyncRunPageDto } from '../../../../common/sync-models';
 import { invoke, toErrorDto } from '../../bridge';
 import { ErrorNotice } from '../../ui/error-notice';
+import { CsvExportButton, OutcomeSelect } from '../../ui/run-records-controls';
 import { RunTable } from '../../ui/run-table';
 import { useCsvExport } from '../../ui/use-csv-export';
 import { describeChange } from './sync-preview';
@@ -61,28 +62,11 @@ export function RunRecords({ runId, refreshKey = '' }: { readonly runId: string;
   return (
     <section aria-label="Run records" className="panel sync-records">
       <div className="sync-filters">
-        <label>
-          Outcome{' '}
-          <select value={outcome} onChange={(event) => setOutcome(event.target.value as SyncRecordOutcome | 'all')}>
-            <option value="all">All</option>
-            {OUTCOMES.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <OutcomeSelect value={outcome} outcomes={OUTCOMES} onChange={setOutcome} />
         <label>
           Search <input type="search" value={search} onChange={(event) => setSearch(event.target.value)} placeholder="e-mail, user id or Salesforce id" />
         </label>
-        <button type="button" className="button" onClick={() => void csvExport.start()} disabled={page === undefined || page.records.length === 0 || csvExport.status !== undefined}>
-          Export CSV
-        </button>
-        {csvExport.status !== undefined && (
-          <span className="muted" role="status">
-            {csvExport.status}
-          </span>
-        )}
+        <CsvExportButton exporter={csvExport} hasRecords={page !== undefined && page.records.length > 0} />
       </div>
       {error !== undefined && <ErrorNotice error={error} title="The run’s records could not be loaded." />}
       {page !== undefined && (
