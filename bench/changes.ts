@@ -20,6 +20,7 @@ import type { ChangeFeedStatusDto } from '../common/change-feed-models';
 import { startAppHarness } from '../test/integration/app/app-harness';
 import { startUsersServer, type UsersServerUser } from '../test/integration/sync/support/users-server';
 import { startEmulator } from '../test/salesforce-emulator/index';
+import { benchArgs } from './support/bench-args';
 
 interface Args {
   readonly users: number;
@@ -32,23 +33,14 @@ function usage(): string {
   return 'Usage: npm run bench:changes -- [--users N] [--edits K] [--latency-ms L] [--json]\n';
 }
 
-function fail(message: string): never {
-  process.stderr.write(message);
-  process.exit(2);
-}
-
 function parseArgs(argv: readonly string[]): Args {
-  const value = (name: string): string | undefined => {
-    const index = argv.indexOf(name);
-    return index === -1 ? undefined : argv[index + 1];
+  const args = benchArgs(argv, usage());
+  return {
+    users: args.number('--users', 10_000, { min: 1, max: 100_000 }),
+    edits: args.number('--edits', 10, { min: 1, max: 1_000 }),
+    latencyMs: args.number('--latency-ms', 50, { min: 0, max: 10_000, whole: false }),
+    json: args.flag('--json'),
   };
-  const users = Number(value('--users') ?? 10_000);
-  const edits = Number(value('--edits') ?? 10);
-  const latencyMs = Number(value('--latency-ms') ?? 50);
-  if (!Number.isInteger(users) || users < 1 || users > 100_000) fail(`--users must be a whole number from 1 to 100,000.\n${usage()}`);
-  if (!Number.isInteger(edits) || edits < 1 || edits > 1_000) fail(`--edits must be a whole number from 1 to 1,000.\n${usage()}`);
-  if (!Number.isFinite(latencyMs) || latencyMs < 0 || latencyMs > 10_000) fail(`--latency-ms must be 0 to 10,000.\n${usage()}`);
-  return { users, edits, latencyMs, json: argv.includes('--json') };
 }
 
 async function until(read: () => boolean, what: string, ms: number): Promise<void> {

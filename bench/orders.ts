@@ -29,6 +29,7 @@ import { soqlQuote } from '../main/salesforce/soql-escape';
 import type { ReadOrders } from '../main/orders/orders-service';
 import { manyOrders, registryApi, USD_SETTINGS } from '../test/integration/orders/support/orders-harness';
 import { control, startEmulatorProcess } from './support/emulator-process';
+import { benchArgs } from './support/bench-args';
 
 interface Args {
   readonly orders: number;
@@ -43,25 +44,15 @@ function usage(): string {
   return 'Usage: npm run bench:orders -- --orders N [--latency-ms L] [--naive-sample K] [--json]\n';
 }
 
-function fail(message: string): never {
-  process.stderr.write(message);
-  process.exit(2);
-}
-
 function parseArgs(argv: readonly string[]): Args {
-  const value = (name: string): string | undefined => {
-    const index = argv.indexOf(name);
-    return index === -1 ? undefined : argv[index + 1];
+  const args = benchArgs(argv, usage());
+  return {
+    orders: args.number('--orders', 200, { min: 1, max: 200_000 }),
+    latencyMs: args.number('--latency-ms', 50, { min: 0, max: 10_000, whole: false }),
+    naiveSample: args.number('--naive-sample', 200, { min: 1 }),
+    json: args.flag('--json'),
   };
-  const orders = Number(value('--orders') ?? 200);
-  const latencyMs = Number(value('--latency-ms') ?? 50);
-  const naiveSample = Number(value('--naive-sample') ?? 200);
-  if (!Number.isInteger(orders) || orders < 1 || orders > 200_000) fail(`--orders must be a whole number from 1 to 200,000.\n${usage()}`);
-  if (!Number.isFinite(latencyMs) || latencyMs < 0 || latencyMs > 10_000) fail(`--latency-ms must be 0 to 10,000.\n${usage()}`);
-  if (!Number.isInteger(naiveSample) || naiveSample < 1) fail(`--naive-sample must be a whole number above 0.\n${usage()}`);
-  return { orders, latencyMs, naiveSample, json: argv.includes('--json') };
 }
-
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));

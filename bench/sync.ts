@@ -30,6 +30,7 @@ import { WordpressClient } from '../main/wordpress/wordpress-client';
 import { BASIC_SETTINGS, registryApi } from '../test/integration/sync/support/sync-harness';
 import { startUsersServer, type UsersServerUser } from '../test/integration/sync/support/users-server';
 import { control, startEmulatorProcess } from './support/emulator-process';
+import { benchArgs } from './support/bench-args';
 
 interface Args {
   readonly users: number;
@@ -45,24 +46,15 @@ function usage(): string {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const value = (name: string): string | undefined => {
-    const index = argv.indexOf(name);
-    return index === -1 ? undefined : argv[index + 1];
+  const args = benchArgs(argv, usage());
+  return {
+    users: args.number('--users', 1_000, { min: 1, max: 1_000_000 }),
+    latencyMs: args.number('--latency-ms', 100, { min: 0, max: 10_000, whole: false }),
+    match: args.choice('--match', 'email', ['email', 'external-id']),
+    json: args.flag('--json'),
+    naiveSample: args.number('--naive-sample', 50, { min: 1 }),
+    realWordpress: args.flag('--real-wordpress'),
   };
-  const users = Number(value('--users') ?? 1_000);
-  const latencyMs = Number(value('--latency-ms') ?? 100);
-  const match = value('--match') ?? 'email';
-  const naiveSample = Number(value('--naive-sample') ?? 50);
-  if (!Number.isInteger(users) || users < 1 || users > 1_000_000) fail(`--users must be a whole number from 1 to 1,000,000.\n${usage()}`);
-  if (!Number.isFinite(latencyMs) || latencyMs < 0 || latencyMs > 10_000) fail(`--latency-ms must be 0 to 10,000.\n${usage()}`);
-  if (match !== 'email' && match !== 'external-id') fail(`--match is email or external-id.\n${usage()}`);
-  if (!Number.isInteger(naiveSample) || naiveSample < 1) fail(`--naive-sample must be a whole number above 0.\n${usage()}`);
-  return { users, latencyMs, match, json: argv.includes('--json'), naiveSample, realWordpress: argv.includes('--real-wordpress') };
-}
-
-function fail(message: string): never {
-  process.stderr.write(message);
-  process.exit(2);
 }
 
 
