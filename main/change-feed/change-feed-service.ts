@@ -12,7 +12,7 @@ import type { LocalDatabase } from '../platform/local-database';
 import { silentLogger, type Logger } from '../platform/logger';
 import type { RetryPolicy } from '../platform/retry-with-jitter';
 import { ChangeFeedStore } from './change-feed-store';
-import type { OpenLivePull } from './live-pull-port';
+import type { OpenLivePull } from '../../common/live-pull';
 import { SiteFollower } from './site-follower';
 
 export interface ChangeFeedServiceOptions {

@@ -25,7 +25,7 @@ import { errorCodeOf, isAuthorizationLost, isUnreachable } from '../salesforce/s
 import { BurstQueue, type TakenBatch } from './burst-queue';
 import { CdcSubscriber, changeEventChannel, SubscribeError } from './cdc-subscriber';
 import type { ChangeFeedStore } from './change-feed-store';
-import { LIVE_APPLY_BATCH, type LiveApplyResult, type LivePullSession } from './live-pull-port';
+import { LIVE_APPLY_BATCH, type LiveApplyResult, type LivePullSession } from '../../common/live-pull';
 
 export interface FollowerPorts {
   readonly siteId: string;

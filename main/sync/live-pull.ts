@@ -17,6 +17,7 @@
  * session or pull opens.
  */
 import { AppError } from '../../common/errors';
+import { LIVE_APPLY_BATCH, type LiveApplyResult, type LivePullOptions, type LivePullSession } from '../../common/live-pull';
 import type { WordpressUser } from '../../common/wordpress-models';
 import { waitFor } from '../platform/retry-with-jitter';
 import type { QueryPage } from '../salesforce/salesforce-api';
@@ -28,42 +29,6 @@ import { settledRows, tagsOf, writePullBatches, type PullTarget, type WritePlan,
 import { pullTarget, type PullHost } from './pull-host';
 import type { Counters } from './sync-ports';
 
-export interface LivePullOptions {
-  /** Create WordPress users for records no user has the e-mail of (default false: those are skipped). */
-  readonly createUsers?: boolean;
-  /** The role of users it creates (default 'subscriber'). */
-  readonly role?: string;
-}
-
-export interface LiveApplyResult {
-  readonly created: number;
-  readonly updated: number;
-  readonly unchanged: number;
-  /** WordPress refused the write, or the record cannot become a user (invalid e-mail, another record has it). */
-  readonly failed: number;
-  /** Not applied: no WordPress user has the e-mail and the session creates none, or (applyIds) the record is deleted or missing. */
-  readonly skipped: number;
-  /** Salesforce calls this call made (also counted for the site by the meter). */
-  readonly apiCalls: number;
-}
-
-export interface LivePullSession {
-  /** The sync-history run (direction 'pull', origin 'live') every outcome goes to. */
-  readonly runId: string;
-  /** The profile's object (Contact, Lead, custom). */
-  readonly objectType: string;
-  /** Id, SystemModstamp and every field the pull mapping needs: what records handed to applyRecords must have. */
-  readonly selectFields: readonly string[];
-  /** Applies Salesforce records already read (every selectField present), at most 200 a call. */
-  applyRecords(records: readonly Record<string, unknown>[], signal?: AbortSignal): Promise<LiveApplyResult>;
-  /** Reads these ids (one query per 200) and applies them; deleted or missing ids are counted skipped. */
-  applyIds(ids: readonly string[], signal?: AbortSignal): Promise<LiveApplyResult>;
-  /** Ends the run (after a batch being applied finishes). Calls after close are refused. */
-  close(outcome: 'completed' | 'cancelled' | 'failed', message?: string): void;
-}
-
-/** Records per applyRecords call and ids per query. */
-export const LIVE_BATCH = 200;
 /** The e-mail index is read again before a batch when older than this (users made in WordPress meanwhile). */
 const INDEX_MAX_AGE_MS = 5 * 60_000;
 /** How often a session waiting for the site's run slot looks again. */
@@ -137,7 +102,7 @@ export class LivePull implements LivePullSession {
 
   async applyRecords(records: readonly Record<string, unknown>[], signal?: AbortSignal): Promise<LiveApplyResult> {
     this.#checkOpen();
-    if (records.length > LIVE_BATCH) throw new AppError('INVALID_REQUEST', `A live pull applies at most ${LIVE_BATCH} records a call; this call had ${records.length}.`, { hint: `Split the records into batches of ${LIVE_BATCH}.` });
+    if (records.length > LIVE_APPLY_BATCH) throw new AppError('INVALID_REQUEST', `A live pull applies at most ${LIVE_APPLY_BATCH} records a call; this call had ${records.length}.`, { hint: `Split the records into batches of ${LIVE_APPLY_BATCH}.` });
     const hint = `Read the records with the session's selectFields (${this.selectFields.join(', ')}).`;
     const bad = records.findIndex((record) => typeof record['Id'] !== 'string' || !SALESFORCE_ID.test(record['Id']));
     if (bad !== -1) throw new AppError('INVALID_REQUEST', `Record ${bad + 1} of the batch has no Salesforce Id.`, { hint });
@@ -156,9 +121,9 @@ export class LivePull implements LivePullSession {
     return this.#inSlot(signal, async (counters, inner) => {
       let total: LiveApplyResult = EMPTY;
       const api = this.#host.reads(await this.#host.salesforceFor(this.#siteId));
-      for (let start = 0; start < unique.length; start += LIVE_BATCH) {
+      for (let start = 0; start < unique.length; start += LIVE_APPLY_BATCH) {
         inner.throwIfAborted();
-        const chunk = unique.slice(start, start + LIVE_BATCH);
+        const chunk = unique.slice(start, start + LIVE_APPLY_BATCH);
         const records: PulledRecord[] = [];
         let page = await api.request<QueryPage<PulledRecord>>(`/query?q=${encodeURIComponent(`SELECT ${this.selectFields.join(', ')} FROM ${this.objectType} WHERE Id IN ${soqlInList(chunk)}`)}`);
         counters.calls += 1;

@@ -6,7 +6,8 @@
  */
 import { AppError } from '../../common/errors';
 import type { PullOptionsDto, SyncClass, SyncPlanDto, SyncPlanRow, SyncRunDto } from '../../common/sync-models';
-import { LivePull, type LivePullOptions, type LivePullSession } from './live-pull';
+import type { LivePullOptions, LivePullSession } from '../../common/live-pull';
+import { LivePull } from './live-pull';
 import { pullTarget, type PullHost } from './pull-host';
 import { PullJournal } from './pull-journal';
 import type { PullPlan } from './pull-planner';

@@ -28,7 +28,7 @@ import { recoverUnfinished } from './sync-recovery';
 import { SyncJournal, type OutcomeRow, type RunRow } from './sync-journal';
 import type { WriteUsers } from './pull-runner';
 import { PullService } from './pull-service';
-import type { LivePullOptions, LivePullSession } from './live-pull';
+import type { LivePullOptions, LivePullSession } from '../../common/live-pull';
 import type { ReadUsers, SyncUsersPage } from './sync-ports';
 import { processIsLive, SiteRunSlots } from '../platform/site-run-slots';
 

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ChangeFeedStatusDto } from '../../../../common/change-feed-models';
 import { ChangeFeedService, type ChangeFeedServiceOptions } from '../../../../main/change-feed/change-feed-service';
-import type { LiveApplyResult, LivePullSession, OpenLivePull } from '../../../../main/change-feed/live-pull-port';
+import type { LiveApplyResult, LivePullSession, OpenLivePull } from '../../../../common/live-pull';
 import { openLocalDatabase, type LocalDatabase } from '../../../../main/platform/local-database';
 import type { QueryPage } from '../../../../main/salesforce/salesforce-api';
 import type { RunningEmulator } from '../../../salesforce-emulator/index';
