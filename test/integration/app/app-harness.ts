@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { InvokeChannel, RequestOf, ResponseOf } from '../../../common/contract';
+import type { InvokeChannel, RequestOf, ResponseOf, SiteProfileInput } from '../../../common/contract';
 import type { SignInFinished } from '../../../common/models';
 import { createApp, type ForceSitesApp } from '../../../main/app/create-app';
 import { dispatchInvoke } from '../../../main/app/dispatch';
@@ -81,4 +81,37 @@ export async function startAppHarness(emu: RunningEmulator, extra: Partial<Param
   };
 
   return { app, dataDir, secrets, logger, wire, user, call, send, signIn };
+}
+
+/** How a test reaches a WordPress: the in-process users API or the real test WordPress. */
+export interface WordpressLogin {
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+type NameField = 'first_name' | 'last_name';
+const NAME_FIELDS: Readonly<Record<NameField, string>> = { first_name: 'FirstName', last_name: 'LastName' };
+
+/**
+ * The site most integration tests save: "Members" on Contact, no tags, matched by e-mail (both
+ * ways) with the name fields in `direction`. `overrides` changes anything else.
+ */
+export function membersSite(
+  wordpress: WordpressLogin,
+  connectionId: string,
+  { names = ['first_name', 'last_name'], direction = 'both', ...overrides }: { readonly names?: readonly NameField[]; readonly direction?: 'push' | 'pull' | 'both' } & Partial<SiteProfileInput> = {},
+): SiteProfileInput {
+  return {
+    name: 'Members',
+    wordpressUrl: wordpress.url,
+    wordpressUsername: wordpress.username,
+    wordpressPassword: wordpress.password,
+    connectionId,
+    objectType: 'Contact',
+    tagMode: 'none',
+    tagField: null,
+    fieldMapping: [{ wordpressField: 'email', salesforceField: 'Email', direction: 'both' }, ...names.map((name) => ({ wordpressField: name, salesforceField: NAME_FIELDS[name], direction }))],
+    ...overrides,
+  };
 }

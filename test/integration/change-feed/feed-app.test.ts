@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChangeFeedStatusDto } from '../../../common/change-feed-models';
 import { useEmulator } from '../../salesforce-emulator/use-emulator';
-import { startAppHarness, type AppHarness } from '../app/app-harness';
+import { membersSite, startAppHarness, type AppHarness } from '../app/app-harness';
 import { startUsersServer, type RunningUsersServer, type UsersServerUser } from '../sync/support/users-server';
 import { until } from './support/feed-harness';
 
@@ -31,21 +31,7 @@ describe('change feed through the app', () => {
     const h = await startAppHarness(emu);
     harnesses.push(h);
     const finished = await h.signIn();
-    const site = await h.call('sites:save', {
-      name: 'Members',
-      wordpressUrl: wordpress.url,
-      wordpressUsername: wordpress.username,
-      wordpressPassword: wordpress.password,
-      connectionId: finished.connection!.id,
-      objectType: 'Contact',
-      tagMode: 'none',
-      tagField: null,
-      fieldMapping: [
-        { wordpressField: 'email', salesforceField: 'Email', direction: 'both' },
-        { wordpressField: 'first_name', salesforceField: 'FirstName', direction: 'pull' },
-        { wordpressField: 'last_name', salesforceField: 'LastName', direction: 'pull' },
-      ],
-    });
+    const site = await h.call('sites:save', membersSite(wordpress, finished.connection!.id, { direction: 'pull' }));
     const events: ChangeFeedStatusDto[] = [];
     h.app.events.subscribe((channel, payload) => {
       if (channel === 'changes:updated') events.push(payload as ChangeFeedStatusDto);

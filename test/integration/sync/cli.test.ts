@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT, runCli, type CliIo } from '../../../main/cli/forcesites-cli';
 import { useEmulator } from '../../salesforce-emulator/use-emulator';
-import { startAppHarness } from '../app/app-harness';
+import { membersSite, startAppHarness } from '../app/app-harness';
 import { contactsByEmail } from './support/sync-harness';
 import { startUsersServer, type RunningUsersServer, type UsersServerUser } from './support/users-server';
 
@@ -22,20 +22,7 @@ async function savedSite(users: UsersServerUser[]) {
   wordpress = await startUsersServer(() => users);
   const h = await startAppHarness(emu);
   const finished = await h.signIn();
-  await h.call('sites:save', {
-    name: 'Members',
-    wordpressUrl: wordpress.url,
-    wordpressUsername: wordpress.username,
-    wordpressPassword: wordpress.password,
-    connectionId: finished.connection!.id,
-    objectType: 'Contact',
-    tagMode: 'none',
-    tagField: null,
-    fieldMapping: [
-      { wordpressField: 'email', salesforceField: 'Email', direction: 'both' },
-      { wordpressField: 'last_name', salesforceField: 'LastName', direction: 'both' },
-    ],
-  });
+  await h.call('sites:save', membersSite(wordpress, finished.connection!.id, { names: ['last_name'] }));
   await h.app.close();
   return { dataDir: h.dataDir, secrets: h.secrets };
 }

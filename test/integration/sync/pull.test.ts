@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncProgressDto } from '../../../common/sync-models';
 import { useEmulator } from '../../salesforce-emulator/use-emulator';
-import { startAppHarness, type AppHarness } from '../app/app-harness';
+import { membersSite, startAppHarness, type AppHarness } from '../app/app-harness';
 import { startUsersServer, type RunningUsersServer, type UsersServerUser } from './support/users-server';
 
 const emu = useEmulator();
@@ -31,21 +31,7 @@ async function setUp(users: UsersServerUser[]): Promise<{ h: AppHarness; siteId:
   };
   harness = await startAppHarness(emu);
   const finished = await harness.signIn();
-  const site = await harness.call('sites:save', {
-    name: 'Members',
-    wordpressUrl: wordpress.url,
-    wordpressUsername: wordpress.username,
-    wordpressPassword: wordpress.password,
-    connectionId: finished.connection!.id,
-    objectType: 'Contact',
-    tagMode: 'topics',
-    tagField: null,
-    fieldMapping: [
-      { wordpressField: 'email', salesforceField: 'Email', direction: 'both' },
-      { wordpressField: 'first_name', salesforceField: 'FirstName', direction: 'pull' },
-      { wordpressField: 'last_name', salesforceField: 'LastName', direction: 'pull' },
-    ],
-  });
+  const site = await harness.call('sites:save', membersSite(wordpress, finished.connection!.id, { direction: 'pull', tagMode: 'topics' }));
   return { h: harness, siteId: site.id, writes: () => writes };
 }
 

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncProgressDto } from '../../../common/sync-models';
 import { useEmulator } from '../../salesforce-emulator/use-emulator';
-import { startAppHarness, type AppHarness } from '../app/app-harness';
+import { membersSite, startAppHarness, type AppHarness } from '../app/app-harness';
 import { contactsByEmail } from './support/sync-harness';
 import { startUsersServer, type RunningUsersServer, type UsersServerUser } from './support/users-server';
 
@@ -30,21 +30,7 @@ async function siteWithUsers(count: number): Promise<{ h: AppHarness; siteId: st
   harness = await startAppHarness(emu);
   const h = harness;
   const finished = await h.signIn();
-  const site = await h.call('sites:save', {
-    name: 'Members',
-    wordpressUrl: wordpress.url,
-    wordpressUsername: wordpress.username,
-    wordpressPassword: wordpress.password,
-    connectionId: finished.connection!.id,
-    objectType: 'Contact',
-    tagMode: 'none',
-    tagField: null,
-    fieldMapping: [
-      { wordpressField: 'email', salesforceField: 'Email', direction: 'both' },
-      { wordpressField: 'first_name', salesforceField: 'FirstName', direction: 'both' },
-      { wordpressField: 'last_name', salesforceField: 'LastName', direction: 'both' },
-    ],
-  });
+  const site = await h.call('sites:save', membersSite(wordpress, finished.connection!.id));
   return { h, siteId: site.id };
 }
 

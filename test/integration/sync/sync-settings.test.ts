@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { useEmulator } from '../../salesforce-emulator/use-emulator';
-import { startAppHarness, type AppHarness } from '../app/app-harness';
+import { membersSite, startAppHarness, type AppHarness } from '../app/app-harness';
 import { contactsByEmail } from './support/sync-harness';
 import { startUsersServer, type RunningUsersServer, type UsersServerUser } from './support/users-server';
 
@@ -34,20 +34,7 @@ async function site(users: UsersServerUser[]): Promise<{ h: AppHarness; siteId: 
   harness = await startAppHarness(emu);
   const h = harness;
   const finished = await h.signIn();
-  const saved = await h.call('sites:save', {
-    name: 'Members',
-    wordpressUrl: wordpress.url,
-    wordpressUsername: wordpress.username,
-    wordpressPassword: wordpress.password,
-    connectionId: finished.connection!.id,
-    objectType: 'Contact',
-    tagMode: 'none',
-    tagField: null,
-    fieldMapping: [
-      { wordpressField: 'email', salesforceField: 'Email', direction: 'both' },
-      { wordpressField: 'last_name', salesforceField: 'LastName', direction: 'both' },
-    ],
-  });
+  const saved = await h.call('sites:save', membersSite(wordpress, finished.connection!.id, { names: ['last_name'] }));
   return { h, siteId: saved.id };
 }
 

@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChangeFeedStatusDto } from '../../../common/change-feed-models';
 import { useEmulator } from '../../salesforce-emulator/use-emulator';
-import { startAppHarness, type AppHarness } from '../app/app-harness';
+import { membersSite, startAppHarness, type AppHarness } from '../app/app-harness';
 import { until } from '../change-feed/support/feed-harness';
 import { clientFor, wordpress } from './wordpress-support';
 
@@ -44,21 +44,7 @@ describe('live change feed against the real WordPress', () => {
     harness = await startAppHarness(emu, { allowLoopbackHttp: true });
     const h = harness;
     const finished = await h.signIn();
-    const site = await h.call('sites:save', {
-      name: 'Scratch',
-      wordpressUrl: wordpress.scratch.url,
-      wordpressUsername: wordpress.scratch.adminUser,
-      wordpressPassword: wordpress.scratch.applicationPassword,
-      connectionId: finished.connection!.id,
-      objectType: 'Contact',
-      tagMode: 'none',
-      tagField: null,
-      fieldMapping: [
-        { wordpressField: 'email', salesforceField: 'Email', direction: 'both' },
-        { wordpressField: 'first_name', salesforceField: 'FirstName', direction: 'pull' },
-        { wordpressField: 'last_name', salesforceField: 'LastName', direction: 'pull' },
-      ],
-    });
+    const site = await h.call('sites:save', membersSite({ url: wordpress.scratch.url, username: wordpress.scratch.adminUser, password: wordpress.scratch.applicationPassword }, finished.connection!.id, { direction: 'pull', name: 'Scratch' }));
     const events: ChangeFeedStatusDto[] = [];
     h.app.events.subscribe((channel, payload) => {
       if (channel === 'changes:updated') events.push(payload as ChangeFeedStatusDto);

@@ -19,7 +19,7 @@ import type { LiveApplyResult, LivePullSession, OpenLivePull } from '../../../..
 import { openLocalDatabase, type LocalDatabase } from '../../../../main/platform/local-database';
 import type { QueryPage } from '../../../../main/salesforce/salesforce-api';
 import type { RunningEmulator } from '../../../salesforce-emulator/index';
-import { startAppHarness, type AppHarness } from '../../app/app-harness';
+import { membersSite, startAppHarness, type AppHarness } from '../../app/app-harness';
 
 export interface FeedUser {
   email: string;
@@ -133,21 +133,7 @@ export async function startFeedHarness(emu: RunningEmulator, options: { objectTy
   const h = await startAppHarness(emu, { requestTimeoutMs: 5_000 });
   const finished = await h.signIn();
   const connectionId = finished.connection!.id;
-  const site = await h.call('sites:save', {
-    name: 'Members',
-    wordpressUrl: 'http://127.0.0.1:9/',
-    wordpressUsername: 'admin',
-    wordpressPassword: 'xxxx xxxx xxxx xxxx',
-    connectionId,
-    objectType,
-    tagMode: 'none',
-    tagField: null,
-    fieldMapping: [
-      { wordpressField: 'email', salesforceField: 'Email', direction: 'both' },
-      { wordpressField: 'first_name', salesforceField: 'FirstName', direction: 'pull' },
-      { wordpressField: 'last_name', salesforceField: 'LastName', direction: 'pull' },
-    ],
-  });
+  const site = await h.call('sites:save', membersSite({ url: 'http://127.0.0.1:9/', username: 'admin', password: 'xxxx xxxx xxxx xxxx' }, connectionId, { direction: 'pull', objectType }));
   const db = openLocalDatabase(path.join(mkdtempSync(path.join(tmpdir(), 'forcesites-feed-')), 'feed.db'));
   const pull = standInLivePull(h, objectType);
   const statuses: ChangeFeedStatusDto[] = [];
