@@ -60,6 +60,11 @@ export interface AppOptions {
   readonly openProfileBacking?: ProfileStoreOptions['openBacking'];
   /** Start the scheduled health checks (default true; tests drive checks by hand). */
   readonly scheduleHealthChecks?: boolean;
+  /**
+   * Follow again the sites whose live change feed was on when ForceSites last quit (default
+   * true). A one-shot process (the command line) must not: it would follow beside the app.
+   */
+  readonly resumeChangeFeeds?: boolean;
   /** Whether the machine is online; the scheduled checks pause while it is not. */
   readonly isOnline?: () => boolean;
   /** Delay between a change of sites or connections and the health check it triggers. */
@@ -255,6 +260,7 @@ export async function createApp(options: AppOptions): Promise<ForceSitesApp> {
     openLivePull: (siteId, pullOptions) => sync.service.openLivePull(siteId, pullOptions),
     requestTimeoutMs: () => options.requestTimeoutMs ?? store.getSettings().requestTimeoutSeconds * 1000,
     pollIntervalSeconds: () => store.getSettings().changesPollSeconds ?? CHANGE_FEED_POLL_DEFAULT_SECONDS,
+    resumeOnStart: options.resumeChangeFeeds ?? true,
   });
   const auth = createAuthModule({
     registry,

@@ -141,6 +141,7 @@ export async function runCli(argv: readonly string[], io: CliIo, appOptions: Par
     appVersion: 'cli',
     allowLoopbackHttp: true,
     scheduleHealthChecks: false,
+    resumeChangeFeeds: false,
     openExternal: () => Promise.resolve(false),
     ...appOptions,
   });

@@ -36,6 +36,26 @@ function io(): CliIo & { out: string[]; err: string[] } {
 const people = (count: number): UsersServerUser[] => Array.from({ length: count }, (_, i) => ({ id: i + 1, username: `cli${i + 1}`, email: `cli${i + 1}@example.org`, firstName: 'Cy', lastName: `Lee ${i + 1}` }));
 
 describe('forcesites CLI', () => {
+  it('does not follow live changes for a site the app follows (a one-shot command beside the app)', async () => {
+    emu.handle.configureStreaming(undefined, { connectTimeoutMs: 300 });
+    wordpress = await startUsersServer(() => people(1));
+    const h = await startAppHarness(emu);
+    const finished = await h.signIn();
+    const site = await h.call('sites:save', membersSite(wordpress, finished.connection!.id, { direction: 'pull' }));
+    await h.call('changes:follow', { siteId: site.id });
+    const deadline = Date.now() + 10_000;
+    while (emu.handle.streamingClients().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(emu.handle.streamingClients()).toHaveLength(1);
+    await h.app.close();
+    const streamingBefore = emu.handle.requestLog({ kind: 'streaming' }).total;
+
+    // The site is remembered as following: the app would follow it again on its next start.
+    const listed = io();
+    expect(await runCli(['sites', '--json', '--data-dir', h.dataDir], listed, { secrets: h.secrets })).toBe(EXIT.ok);
+    expect(emu.handle.requestLog({ kind: 'streaming' }).total).toBe(streamingBefore);
+  });
+
+
   it('lists sites, previews, syncs with JSON lines, and a re-run writes nothing', async () => {
     const { dataDir, secrets } = await savedSite(people(250));
     const opts = { secrets };
